@@ -1,0 +1,55 @@
+# Two commands for a fresh Debian machine with Rust, Node and apt:
+#   make run    install what is missing, build, serve http://127.0.0.1:3000 on SQLite
+#   make test   install what is missing, run every test (unit, SQLite, PostgreSQL, browser)
+# Every install step is skipped when already done. Nothing is fetched from outside crates.io,
+# npm's registry and Debian's apt.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+# leptos_config reads this at compile time: every cargo command must see the value cargo-leptos
+# uses, or each step rebuilds the leptos crates.
+export LEPTOS_OUTPUT_NAME := squall
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
+
+.PHONY: run test build tools wasm-target cargo-leptos wasm-bindgen node-deps chromium
+
+run: tools
+	cargo leptos build --release
+	scripts/serve.sh target/release/server
+
+test: tools chromium
+	scripts/test.sh
+
+build: tools
+	cargo leptos build --release
+
+tools: wasm-target cargo-leptos wasm-bindgen node-deps
+
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+
+# no_downloads: cargo-leptos must find its tools on PATH instead of fetching them from GitHub.
+cargo-leptos:
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" \
+		|| cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+
+# Must match the wasm-bindgen in Cargo.lock exactly; --locked would pin a crate this registry lacks.
+wasm-bindgen:
+	@test -n "$(WASM_BINDGEN_VERSION)"
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
+		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+# playwright-core (never a browser download) and binaryen's wasm-opt (Debian's breaks hydration).
+node-deps: end2end/node_modules/.package-lock.json
+
+end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null || scripts/apt-install.sh chromium

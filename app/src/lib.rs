@@ -1,0 +1,72 @@
+//! Squall's user interface (Leptos, rendered on the server and hydrated in the browser) and the
+//! board model both sides share.
+
+/// Server functions the pages call, and the port the server implements for them.
+pub mod api;
+/// Pieces of the board screen, one component per file.
+pub mod components;
+/// The board model: elements, operations, `Board::apply`. Pure Rust.
+pub mod model;
+/// Whole screens: home and board.
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered by the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/squall.css" />
+        <Title text="Squall" />
+        <Router>
+            <Routes fallback=|| view! { <pages::NotFound /> }>
+                <Route path=StaticSegment("") view=pages::HomePage />
+                // Async: the status (404 for an unknown board) and the title are known before
+                // the first byte is sent.
+                <Route path=path!("/b/:id") view=pages::BoardPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The browser's entry point: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}
+
+/// A signal that turns true once the page is hydrated (effects only run in the browser).
+/// Controls stay disabled until then, so no one clicks a button that does nothing yet.
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}

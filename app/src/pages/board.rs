@@ -1,0 +1,52 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::recent::{self, RecentBoard};
+use crate::api::load_board;
+use crate::components::Canvas;
+use crate::model::Board;
+use crate::use_hydrated;
+
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let board = Resource::new(id, load_board);
+    let hydrated = use_hydrated();
+
+    view! {
+        <main class="page board-page" data-hydrated=move || hydrated.get().to_string()>
+            <Suspense fallback=|| view! { <p class="muted">"Loading board…"</p> }>
+                {move || Suspend::new(async move {
+                    match board.await {
+                        Ok(Some(board)) => view! { <BoardScreen id=id() board /> }.into_any(),
+                        Ok(None) => view! { <super::NotFound /> }.into_any(),
+                        Err(e) => view! {
+                            <p class="error" role="alert">{format!("Could not load the board: {e}")}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn BoardScreen(id: String, board: Board) -> impl IntoView {
+    let title = board.title().to_string();
+    let remembered = RecentBoard { id, title: title.clone() };
+    Effect::new(move |_| recent::remember(remembered.clone()));
+    let count = board.elements().len();
+    view! {
+        <Title text=format!("{title} · Squall") />
+        <header class="board-bar">
+            <A href="/" attr:class="logo">"Squall"</A>
+            <h1 class="board-title">{title}</h1>
+            <span class="muted element-count">
+                {format!("{count} element{}", if count == 1 { "" } else { "s" })}
+            </span>
+        </header>
+        <Canvas board />
+    }
+}

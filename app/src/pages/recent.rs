@@ -1,0 +1,47 @@
+use serde::{Deserialize, Serialize};
+
+/// A board this browser has opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecentBoard {
+    pub id: String,
+    pub title: String,
+}
+
+#[cfg(feature = "hydrate")]
+const KEY: &str = "squall.recent";
+#[cfg(feature = "hydrate")]
+const MAX: usize = 20;
+
+/// The boards this browser opened, newest first; empty on the server.
+pub fn load() -> Vec<RecentBoard> {
+    #[cfg(feature = "hydrate")]
+    {
+        let stored = storage().and_then(|s| s.get_item(KEY).ok().flatten());
+        if let Some(json) = stored {
+            return serde_json::from_str(&json).unwrap_or_default();
+        }
+    }
+    Vec::new()
+}
+
+/// Puts the board first in this browser's list of recent boards.
+pub fn remember(board: RecentBoard) {
+    #[cfg(feature = "hydrate")]
+    {
+        let mut boards = load();
+        boards.retain(|b| b.id != board.id);
+        boards.insert(0, board);
+        boards.truncate(MAX);
+        if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(&boards)) {
+            // A full or disabled storage only costs the list, never the page.
+            let _ = storage.set_item(KEY, &json);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = board;
+}
+
+#[cfg(feature = "hydrate")]
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}

@@ -1,0 +1,129 @@
+// Helpers shared by the browser tests: the server under test, Debian's Chromium, the sample board.
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chromium } from 'playwright-core';
+import yaml from 'js-yaml';
+
+export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3999';
+
+// Flags for headless Debian Chromium on a closed network (see ../shared/TOOLCHAIN.md).
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Waits until the server answers /healthz (cargo-leptos-style start-ups race the tests). */
+export async function waitForServer(timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${BASE_URL}/healthz`);
+      if (res.ok) return;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error(`server at ${BASE_URL} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** A new page that records console errors and page errors in `page.errors`. */
+export async function newPage(browser, viewport = { width: 1440, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(msg.text()); });
+  page.on('pageerror', (err) => page.errors.push(String(err)));
+  page.on('dialog', (dialog) => { page.errors.push(`unexpected dialog: ${dialog.message()}`); dialog.dismiss(); });
+  return page;
+}
+
+/** Waits for the WASM to take over the server-rendered page. */
+export async function waitForHydration(page) {
+  await page.waitForSelector('main[data-hydrated="true"]', { timeout: 30_000 });
+}
+
+export async function api(method, path, body) {
+  const res = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+const STICKY = 120;
+const GAP = 30;
+// Left-to-right columns inside a bounded context, in the order a team reads the flow.
+const COLUMNS = [
+  ['actors', 'actor'], ['commands', 'command'], ['aggregates', 'aggregate'],
+  ['events', 'domain_event'], ['policies', 'policy'], ['read_models', 'read_model'],
+  ['external_systems', 'external_system'], ['hotspots', 'hotspot'],
+];
+
+/**
+ * The sample board (fixtures/order-flow.yaml) as create/connect operations, laid out as a team
+ * would: one frame per bounded context side by side, kinds in columns, arrows as the primer says.
+ */
+export function sampleBoardOps() {
+  const doc = yaml.load(readFileSync(new URL('../fixtures/order-flow.yaml', import.meta.url), 'utf8'));
+  const ops = [];
+  const byName = new Map();
+  const add = (kind, label, x, y, size, props) => {
+    const id = randomUUID();
+    const [width, height] = size;
+    ops.push({ type: 'create_element', element: { id, kind, label, x, y, width, height, ...(props ? { props } : {}) } });
+    byName.set(label, { id, kind });
+    return id;
+  };
+  const field = (f) => ({ name: f.name, type: f.type, ...(f.key ? { key: true } : {}) });
+  let frameX = 0;
+  for (const bc of doc.bounded_contexts) {
+    const used = COLUMNS.filter(([key]) => (bc[key] ?? []).length > 0);
+    const width = used.length * (STICKY + 2 * GAP) + GAP;
+    const rows = Math.max(...used.map(([key]) => bc[key].length));
+    const height = 80 + rows * (STICKY + 100) + GAP;
+    add('bounded_context', bc.name, frameX, 0, [width, height]);
+    used.forEach(([key, kind], col) => {
+      bc[key].forEach((item, row) => {
+        const label = typeof item === 'string' ? item : item.name;
+        const x = frameX + GAP + col * (STICKY + 2 * GAP) + (kind === 'aggregate' ? -20 : 0);
+        const y = 80 + row * (STICKY + 100);
+        const size = kind === 'aggregate' ? [160, 160] : kind === 'actor' ? [90, 90] : [STICKY, STICKY];
+        let props;
+        if (item.fields?.length) props = { fields: item.fields.map(field) };
+        if (kind === 'command' && item.http) {
+          const [method, path] = item.http.split(' ');
+          props = { ...(props ?? {}), http_method: method, http_path: path };
+        }
+        add(kind, label, x, y, size, props);
+      });
+    });
+    frameX += width + 120;
+  }
+  const connect = (from, to) => {
+    const a = byName.get(from); const b = byName.get(to);
+    if (a && b) ops.push({ type: 'connect', connection: { id: randomUUID(), from: a.id, to: b.id } });
+  };
+  for (const bc of doc.bounded_contexts) {
+    for (const c of bc.commands ?? []) {
+      if (c.aggregate) connect(c.name, c.aggregate);
+      if (c.external) connect(c.name, c.external);
+      if (c.actor) connect(c.actor, c.name);
+    }
+    for (const e of bc.events ?? []) if (e.aggregate) connect(e.aggregate, e.name);
+    for (const p of bc.policies ?? []) { connect(p.on, p.name); connect(p.name, p.issues); }
+    for (const r of bc.read_models ?? []) for (const e of r.from ?? []) connect(e, r.name);
+    for (const a of bc.actors ?? []) {
+      const first = (bc.commands ?? []).find((c) => !c.actor);
+      if (first) connect(a, first.name);
+    }
+  }
+  return { title: doc.board, ops };
+}

@@ -1,0 +1,80 @@
+// A visitor's first minutes: create a board from the home page, then see a real board drawn.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { api, launch, newPage, sampleBoardOps, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
+
+let browser;
+before(async () => { await waitForServer(); browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('a visitor creates a board from the home page and lands on it', async () => {
+  const page = await newPage(browser);
+  await page.goto(BASE_URL);
+  await waitForHydration(page);
+  await page.getByLabel('Title').fill('Team offsite: returns process');
+  await page.getByRole('button', { name: 'Create board' }).click();
+  await page.waitForURL(/\/b\/[0-9a-f-]{36}$/);
+  await waitForHydration(page);
+  assert.equal(await page.locator('h1.board-title').textContent(), 'Team offsite: returns process');
+  assert.match(await page.title(), /Team offsite: returns process/);
+
+  // The home page remembers the board in this browser.
+  await page.goto(BASE_URL);
+  await waitForHydration(page);
+  await page.getByRole('link', { name: 'Team offsite: returns process' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('an empty title is refused with a message and no board', async () => {
+  const page = await newPage(browser);
+  await page.goto(BASE_URL);
+  await waitForHydration(page);
+  await page.getByLabel('Title').fill('   ');
+  await page.getByRole('button', { name: 'Create board' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').textContent(), /title cannot be empty/);
+  assert.equal(new URL(page.url()).pathname, '/');
+});
+
+test('elements posted through the API are drawn at their places in their colours', async () => {
+  const { title, ops } = sampleBoardOps();
+  const created = await api('POST', '/api/boards', { title });
+  assert.equal(created.status, 201);
+  const id = created.body.id;
+  const hostile = '</script><script>alert(1)</script>';
+  const hostileId = crypto.randomUUID();
+  ops.push({ type: 'create_element', element: { id: hostileId, kind: 'hotspot', label: hostile, x: 40, y: 900, width: 160, height: 120 } });
+  const applied = await api('POST', `/api/boards/${id}/ops`, { ops });
+  assert.equal(applied.status, 200, JSON.stringify(applied.body));
+
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/b/${id}`);
+  await waitForHydration(page);
+  const elements = ops.filter((op) => op.type === 'create_element').map((op) => op.element);
+  assert.equal(await page.locator('.element').count(), elements.length);
+  assert.equal(await page.locator('svg.arrows line').count(), ops.filter((op) => op.type === 'connect').length);
+
+  // Positions: every element sits where the API put it, relative to the first frame.
+  const origin = await page.locator(`[data-id="${elements[0].id}"]`).boundingBox();
+  for (const e of elements) {
+    const box = await page.locator(`[data-id="${e.id}"]`).boundingBox();
+    assert.ok(Math.abs(box.x - origin.x - (e.x - elements[0].x)) < 1, `${e.label} x`);
+    assert.ok(Math.abs(box.y - origin.y - (e.y - elements[0].y)) < 1, `${e.label} y`);
+    assert.ok(Math.abs(box.width - e.width) < 1, `${e.label} width`);
+  }
+  const colour = (label) => page.locator('.element', { hasText: label }).first()
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(await colour('Order Placed'), 'rgb(255, 159, 67)');
+  assert.equal(await colour('Place Order'), 'rgb(84, 160, 255)');
+
+  // A hostile label is shown as text and never runs.
+  assert.equal(await page.locator(`[data-id="${hostileId}"] .label`).textContent(), hostile);
+  assert.deepEqual(page.errors, []);
+
+  if (process.env.SCREENSHOT !== '0') {
+    mkdirSync(new URL('../../docs', import.meta.url), { recursive: true });
+    await page.locator(`[data-id="${hostileId}"]`).evaluate((el) => el.remove());
+    await page.screenshot({ path: new URL('../../docs/screenshot.png', import.meta.url).pathname });
+  }
+});

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every test: model unit tests, server tests against SQLite and PostgreSQL, then the browser tests
+# against a real server. Called by `make test` once the tools are installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export LEPTOS_OUTPUT_NAME=squall
+
+started_pg=
+cleanup() {
+    [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
+    [ -z "$started_pg" ] || scripts/pg.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+    TEST_DATABASE_URL=$(scripts/pg.sh start)
+    started_pg=1
+fi
+export TEST_DATABASE_URL
+echo "PostgreSQL for the tests: $TEST_DATABASE_URL"
+
+echo "== unit and integration tests (SQLite and PostgreSQL)"
+cargo test -p app -p server
+
+echo "== browser tests"
+cargo leptos build
+rm -rf target/e2e && mkdir -p target/e2e
+port=${SQUALL_E2E_PORT:-3999}
+export BASE_URL="http://127.0.0.1:$port"
+DATABASE_URL="sqlite://target/e2e/squall.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+    scripts/serve.sh target/debug/server >target/e2e/server.log 2>&1 &
+server_pid=$!
+(cd end2end && npm test) || { echo "--- server log"; tail -n 50 target/e2e/server.log; exit 1; }

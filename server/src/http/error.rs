@@ -1,0 +1,133 @@
+use app::model::Rejection;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+/// Every error the HTTP API answers with. The body is always
+/// `{"code": "...", "message": "..."}` (plus `op_index` for a rejected operation); codes are
+/// stable, messages are for people.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the body is not JSON.
+    #[error("the request body is not valid JSON: {0}")]
+    BadJson(String),
+    /// 415: the body is not declared as `application/json`.
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    /// 413: the body is larger than the API accepts.
+    #[error("the request body is larger than {max_bytes} bytes")]
+    PayloadTooLarge { max_bytes: usize },
+    /// 422: JSON of the wrong shape (missing or unknown keys, wrong types).
+    #[error("the request body does not have the expected shape: {0}")]
+    InvalidBody(String),
+    /// 404: no board with this id.
+    #[error("no such board")]
+    BoardNotFound,
+    /// 404: no such API route.
+    #[error("no such API route")]
+    RouteNotFound,
+    /// 422: the model refused an operation; nothing was applied.
+    #[error("{rejection}")]
+    Rejected {
+        op_index: Option<usize>,
+        rejection: Rejection,
+    },
+    /// 500: logged in full, answered without details.
+    #[error("internal error")]
+    Internal(#[source] StoreError),
+}
+
+/// The most a request body may weigh: a large board imported in one batch fits.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Serialize)]
+struct Body {
+    code: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    op_index: Option<usize>,
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadJson(_) => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::InvalidBody(_) | Self::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BoardNotFound | Self::RouteNotFound => StatusCode::NOT_FOUND,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::BadJson(_) => "bad_json",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::InvalidBody(_) => "invalid_body",
+            Self::BoardNotFound => "board_not_found",
+            Self::RouteNotFound => "route_not_found",
+            Self::Rejected { rejection, .. } => rejection.code(),
+            Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(e) = &self {
+            tracing::error!(error = %e, "request failed");
+        }
+        let op_index = match &self {
+            Self::Rejected { op_index, .. } => *op_index,
+            _ => None,
+        };
+        let body = Body {
+            code: self.code(),
+            message: self.to_string(),
+            op_index,
+        };
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonSyntaxError(e) => Self::BadJson(e.body_text()),
+            JsonRejection::JsonDataError(e) => Self::InvalidBody(e.body_text()),
+            JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType,
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge {
+                max_bytes: MAX_BODY_BYTES,
+            },
+            other => Self::BadJson(other.body_text()),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::BoardNotFound,
+            StoreError::Rejected { index, rejection } => Self::Rejected {
+                op_index: Some(index),
+                rejection,
+            },
+            other => Self::Internal(other),
+        }
+    }
+}
+
+impl From<Rejection> for ApiError {
+    fn from(rejection: Rejection) -> Self {
+        Self::Rejected {
+            op_index: None,
+            rejection,
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! The HTTP surface: JSON API under /api, health, and the Leptos pages.
+
+/// Boards: create, read, apply operations, delete.
+pub mod boards;
+/// The one error type of the API and its JSON body.
+mod error;
+
+use std::sync::Arc;
+
+use app::api::BoardService;
+use app::model::{Board, Id};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, MAX_BODY_BYTES};
+
+use crate::store::BoardStore;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub store: Arc<dyn BoardStore>,
+    pub leptos_options: LeptosOptions,
+}
+
+/// The whole application: API, health check, server functions and pages.
+pub fn app(store: Arc<dyn BoardStore>, leptos_options: LeptosOptions) -> Router {
+    let state = AppState {
+        store: store.clone(),
+        leptos_options: leptos_options.clone(),
+    };
+    let service: Arc<dyn BoardService> = Arc::new(Pages(store));
+    let routes = generate_route_list(app::App);
+    let api = boards::router().fallback(|| async { ApiError::RouteNotFound });
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api", api)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let service = service.clone();
+                move || provide_context(service.clone())
+            },
+            {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// The store, as the pages see it.
+struct Pages(Arc<dyn BoardStore>);
+
+#[async_trait::async_trait]
+impl BoardService for Pages {
+    async fn create_board(&self, title: &str) -> Result<Id, String> {
+        boards::create_board(self.0.as_ref(), title)
+            .await
+            .map(|(id, _)| id)
+            .map_err(|e| e.to_string())
+    }
+
+    async fn load_board(&self, id: Id) -> Result<Option<Board>, String> {
+        match self.0.load_board(id).await {
+            Ok(stored) => Ok(stored.map(|s| s.board)),
+            Err(e) => {
+                tracing::error!(error = %e, %id, "loading a board for a page failed");
+                Err("the board could not be loaded".into())
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Squall's server: configuration, storage, HTTP API and server-side rendering.
+
+/// Settings read from the environment.
+pub mod config;
+/// Routes, handlers and the API's error type.
+pub mod http;
+/// The storage interface and its SQLite and PostgreSQL implementations.
+pub mod store;
+
+pub use http::app;

@@ -1,0 +1,234 @@
+//! The HTTP API and the server-rendered pages, against a real server on SQLite.
+
+mod common;
+
+use common::spawn_app;
+use serde_json::json;
+use uuid::Uuid;
+
+fn event(label: &str, x: f64, y: f64) -> (String, serde_json::Value) {
+    let id = Uuid::now_v7().to_string();
+    let op = json!({ "type": "create_element", "element": {
+        "id": id, "kind": "domain_event", "label": label, "x": x, "y": y, "width": 120, "height": 120
+    }});
+    (id, op)
+}
+
+#[tokio::test]
+async fn health_answers_200_when_the_database_does() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn creating_a_board_answers_201_with_its_id_and_location() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/boards"))
+        .json(&json!({ "title": "  Online shop  " }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let (_, body) = common::split(res).await;
+    let id = body["id"].as_str().unwrap();
+    assert_eq!(Uuid::parse_str(id).unwrap().get_version_num(), 7);
+    assert_eq!(location, format!("/api/boards/{id}"));
+    assert_eq!(body["title"], "Online shop");
+
+    let (status, board) = app.get(&location).await;
+    assert_eq!(status, 200);
+    assert_eq!(board, json!({ "id": id, "seq": 0, "title": "Online shop", "elements": [], "connections": [] }));
+}
+
+#[tokio::test]
+async fn a_batch_of_operations_is_applied_and_the_board_shows_it() {
+    let app = spawn_app().await;
+    let board = app.create_board("Online shop").await;
+    let (placed, op1) = event("Order Placed", 10.0, 20.0);
+    let (paid, op2) = event("Order Paid", 200.0, 20.0);
+    let arrow = Uuid::now_v7().to_string();
+    let ops = json!({ "ops": [op1, op2,
+        { "type": "connect", "connection": { "id": arrow, "from": placed, "to": paid } },
+        { "type": "move_element", "id": paid, "x": 250, "y": 30 }] });
+    let (status, body) = app.post(&format!("/api/boards/{board}/ops"), ops).await;
+    assert_eq!((status, body), (200, json!({ "seq": 4, "applied": 4 })));
+
+    let (_, shown) = app.get(&format!("/api/boards/{board}")).await;
+    assert_eq!(shown["seq"], 4);
+    assert_eq!(shown["elements"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["elements"][1]["x"], 250.0);
+    assert_eq!(shown["connections"][0]["from"], placed.as_str());
+}
+
+#[tokio::test]
+async fn a_rejected_operation_answers_422_with_its_code_and_index_and_changes_nothing() {
+    let app = spawn_app().await;
+    let board = app.create_board("Online shop").await;
+    let (_, good) = event("Order Placed", 0.0, 0.0);
+    let ghost = Uuid::now_v7();
+    let ops = json!({ "ops": [good, { "type": "delete_element", "id": ghost }] });
+    let (status, body) = app.post(&format!("/api/boards/{board}/ops"), ops).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["code"], "unknown_element");
+    assert_eq!(body["op_index"], 1);
+    assert!(body["message"].as_str().unwrap().contains(&ghost.to_string()));
+    let (_, shown) = app.get(&format!("/api/boards/{board}")).await;
+    assert_eq!((shown["seq"].clone(), shown["elements"].as_array().unwrap().len()), (json!(0), 0));
+}
+
+#[tokio::test]
+async fn malformed_and_misshapen_bodies_get_clear_errors_and_change_nothing() {
+    let app = spawn_app().await;
+    let board = app.create_board("Online shop").await;
+    let path = format!("/api/boards/{board}/ops");
+    let send = |body: &'static str, content_type: &'static str| {
+        app.client
+            .post(app.url(&path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let cases = [
+        ("{\"ops\": [", "application/json", 400, "bad_json"),
+        ("{\"ops\": [{\"type\": \"explode\"}]}", "application/json", 422, "invalid_body"),
+        ("{\"ops\": [], \"extra\": 1}", "application/json", 422, "invalid_body"),
+        (
+            "{\"ops\": [{\"type\": \"move_element\", \"id\": \"not-a-uuid\", \"x\": 1, \"y\": 2}]}",
+            "application/json",
+            422,
+            "invalid_body",
+        ),
+        ("{\"ops\": []}", "text/plain", 415, "unsupported_media_type"),
+    ];
+    for (body, content_type, status, code) in cases {
+        let (got, answer) = common::split(send(body, content_type).await.unwrap()).await;
+        assert_eq!((got, answer["code"].as_str()), (status, Some(code)), "{body}: {answer}");
+        assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let (_, shown) = app.get(&format!("/api/boards/{board}")).await;
+    assert_eq!(shown["seq"], 0);
+}
+
+#[tokio::test]
+async fn non_finite_and_out_of_range_numbers_are_refused() {
+    let app = spawn_app().await;
+    let board = app.create_board("Online shop").await;
+    let (id, op) = event("Order Placed", 0.0, 0.0);
+    app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": [op] })).await;
+    let (status, body) = app
+        .post(
+            &format!("/api/boards/{board}/ops"),
+            json!({ "ops": [{ "type": "move_element", "id": id, "x": 1e300, "y": 0 }] }),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("bad_coordinate")));
+}
+
+#[tokio::test]
+async fn an_oversized_body_answers_413() {
+    let app = spawn_app().await;
+    let board = app.create_board("Online shop").await;
+    let huge = format!("{{\"ops\": [], \"pad\": \"{}\"}}", "x".repeat(17 * 1024 * 1024));
+    let res = app
+        .client
+        .post(app.url(&format!("/api/boards/{board}/ops")))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::split(res).await;
+    assert_eq!((status, body["code"].as_str()), (413, Some("payload_too_large")));
+}
+
+#[tokio::test]
+async fn unknown_boards_and_routes_answer_404_in_json() {
+    let app = spawn_app().await;
+    let ghost = Uuid::now_v7();
+    for path in [format!("/api/boards/{ghost}"), "/api/boards/not-a-uuid".to_string()] {
+        let (status, body) = app.get(&path).await;
+        assert_eq!((status, body["code"].as_str()), (404, Some("board_not_found")));
+    }
+    let (status, body) = app
+        .post(&format!("/api/boards/{ghost}/ops"), json!({ "ops": [] }))
+        .await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("board_not_found")));
+    let (status, body) = app.get("/api/nothing-here").await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("route_not_found")));
+}
+
+#[tokio::test]
+async fn a_bad_title_is_refused() {
+    let app = spawn_app().await;
+    let (status, body) = app.post("/api/boards", json!({ "title": "   " })).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("title_empty")));
+    let (status, body) = app.post("/api/boards", json!({ "name": "x" })).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("invalid_body")));
+}
+
+#[tokio::test]
+async fn a_deleted_board_is_gone() {
+    let app = spawn_app().await;
+    let board = app.create_board("Online shop").await;
+    let res = app.client.delete(app.url(&format!("/api/boards/{board}"))).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    let (status, _) = app.get(&format!("/api/boards/{board}")).await;
+    assert_eq!(status, 404);
+    let res = app.client.delete(app.url(&format!("/api/boards/{board}"))).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn the_board_page_is_rendered_on_the_server_with_labels_escaped() {
+    let app = spawn_app().await;
+    let board = app.create_board("Online <shop>").await;
+    let hostile = "</script><script>alert(1)</script>";
+    let (id, op) = event(hostile, 40.0, 60.0);
+    app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": [op] })).await;
+
+    let res = app.client.get(app.url(&format!("/b/{board}"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("data-id=\"{id}\"")), "the sticky is rendered");
+    assert!(html.contains("kind-domain_event"));
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains("<script>alert(1)"), "the label is never markup");
+    assert!(html.contains("Online &lt;shop&gt;"));
+}
+
+#[tokio::test]
+async fn pages_for_unknown_boards_and_paths_answer_404() {
+    let app = spawn_app().await;
+    for path in [format!("/b/{}", Uuid::now_v7()), "/b/nope".into(), "/no/such/page".into()] {
+        let res = app.client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+    }
+    let home = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    assert!(home.text().await.unwrap().contains("Create board"));
+}
+
+#[tokio::test]
+async fn the_home_page_form_creates_a_board_even_before_hydration() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(app.url("/sfn/create_board"))
+        .header("accept", "text/html")
+        .form(&[("title", "Workshop")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("/b/"), "{location}");
+    let (status, board) = app.get(&format!("/api/boards/{}", &location[3..])).await;
+    assert_eq!((status, board["title"].as_str()), (200, Some("Workshop")));
+}

@@ -1,0 +1,123 @@
+//! What the integration tests share: fresh databases and a real server on port 0.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use leptos::config::LeptosOptions;
+use server::store::{BoardStore, PgStore, SqliteStore};
+use sqlx::Connection;
+
+/// A SQLite store in a fresh temporary file, removed when the returned guard drops.
+pub async fn sqlite_store() -> (Arc<dyn BoardStore>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("squall.db").display());
+    let store = SqliteStore::connect(&url).await.expect("open SQLite");
+    (Arc::new(store), dir)
+}
+
+/// A PostgreSQL store in a fresh database on the server `TEST_DATABASE_URL` names.
+/// Never skips: without a server the test fails and says how to get one.
+pub async fn pg_store() -> Arc<dyn BoardStore> {
+    let admin_url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
+        panic!(
+            "TEST_DATABASE_URL is not set. `make test` starts a throwaway PostgreSQL and sets it; \
+             or point it at a server where this user may CREATE DATABASE."
+        )
+    });
+    let name = format!("squall_test_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at TEST_DATABASE_URL: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create a fresh test database");
+    let url = match admin_url.rfind('/') {
+        Some(slash) if admin_url[..slash].contains("://") && admin_url[slash..].len() > 1 => {
+            let (base, rest) = admin_url.split_at(slash);
+            let query = rest.find('?').map(|q| &rest[q..]).unwrap_or("");
+            format!("{base}/{name}{query}")
+        }
+        _ => format!("{}/{name}", admin_url.trim_end_matches('/')),
+    };
+    Arc::new(PgStore::connect(&url).await.expect("open PostgreSQL"))
+}
+
+/// Leptos settings for an in-process server (no site files are needed for the API and SSR).
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("squall")
+        .site_root("target/site")
+        .build()
+}
+
+/// A running server.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    _db: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// POSTs JSON and returns the status and the JSON answer (Null when empty).
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let res = self.client.post(self.url(path)).json(&body).send().await.unwrap();
+        split(res).await
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        split(self.client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    /// Creates a board through the API and returns its id.
+    pub async fn create_board(&self, title: &str) -> String {
+        let (status, body) = self.post("/api/boards", serde_json::json!({ "title": title })).await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().unwrap().to_string()
+    }
+}
+
+pub async fn split(res: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    let body = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+    };
+    (status, body)
+}
+
+/// Starts the whole app on port 0 with a fresh SQLite database.
+pub async fn spawn_app() -> TestApp {
+    let (store, dir) = sqlite_store().await;
+    spawn_with(store, Some(dir)).await
+}
+
+pub async fn spawn_with(store: Arc<dyn BoardStore>, db: Option<tempfile::TempDir>) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt().with_env_filter("info").try_init();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = server::app(store, leptos_options());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        _db: db,
+    }
+}
+
+/// The sticky labels that must never break anything (fixtures/hostile-labels.txt).
+pub fn hostile_labels() -> Vec<String> {
+    include_str!("../../../fixtures/hostile-labels.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
