@@ -22,7 +22,10 @@ fn service() -> Result<std::sync::Arc<dyn BoardService>, ServerFnError> {
 /// Creates a board and sends the browser to it.
 #[server(prefix = "/sfn", endpoint = "create_board")]
 pub async fn create_board(title: String) -> Result<(), ServerFnError> {
-    let id = service()?.create_board(&title).await.map_err(ServerFnError::new)?;
+    let id = service()?
+        .create_board(&title)
+        .await
+        .map_err(ServerFnError::new)?;
     leptos_axum::redirect(&format!("/b/{id}"));
     Ok(())
 }

@@ -41,7 +41,10 @@ async fn creating_a_board_answers_201_with_its_id_and_location() {
 
     let (status, board) = app.get(&location).await;
     assert_eq!(status, 200);
-    assert_eq!(board, json!({ "id": id, "seq": 0, "title": "Online shop", "elements": [], "connections": [] }));
+    assert_eq!(
+        board,
+        json!({ "id": id, "seq": 0, "title": "Online shop", "elements": [], "connections": [] })
+    );
 }
 
 #[tokio::test]
@@ -75,9 +78,20 @@ async fn a_rejected_operation_answers_422_with_its_code_and_index_and_changes_no
     assert_eq!(status, 422);
     assert_eq!(body["code"], "unknown_element");
     assert_eq!(body["op_index"], 1);
-    assert!(body["message"].as_str().unwrap().contains(&ghost.to_string()));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains(&ghost.to_string())
+    );
     let (_, shown) = app.get(&format!("/api/boards/{board}")).await;
-    assert_eq!((shown["seq"].clone(), shown["elements"].as_array().unwrap().len()), (json!(0), 0));
+    assert_eq!(
+        (
+            shown["seq"].clone(),
+            shown["elements"].as_array().unwrap().len()
+        ),
+        (json!(0), 0)
+    );
 }
 
 #[tokio::test]
@@ -94,8 +108,18 @@ async fn malformed_and_misshapen_bodies_get_clear_errors_and_change_nothing() {
     };
     let cases = [
         ("{\"ops\": [", "application/json", 400, "bad_json"),
-        ("{\"ops\": [{\"type\": \"explode\"}]}", "application/json", 422, "invalid_body"),
-        ("{\"ops\": [], \"extra\": 1}", "application/json", 422, "invalid_body"),
+        (
+            "{\"ops\": [{\"type\": \"explode\"}]}",
+            "application/json",
+            422,
+            "invalid_body",
+        ),
+        (
+            "{\"ops\": [], \"extra\": 1}",
+            "application/json",
+            422,
+            "invalid_body",
+        ),
         (
             "{\"ops\": [{\"type\": \"move_element\", \"id\": \"not-a-uuid\", \"x\": 1, \"y\": 2}]}",
             "application/json",
@@ -106,7 +130,11 @@ async fn malformed_and_misshapen_bodies_get_clear_errors_and_change_nothing() {
     ];
     for (body, content_type, status, code) in cases {
         let (got, answer) = common::split(send(body, content_type).await.unwrap()).await;
-        assert_eq!((got, answer["code"].as_str()), (status, Some(code)), "{body}: {answer}");
+        assert_eq!(
+            (got, answer["code"].as_str()),
+            (status, Some(code)),
+            "{body}: {answer}"
+        );
         assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     let (_, shown) = app.get(&format!("/api/boards/{board}")).await;
@@ -118,21 +146,28 @@ async fn non_finite_and_out_of_range_numbers_are_refused() {
     let app = spawn_app().await;
     let board = app.create_board("Online shop").await;
     let (id, op) = event("Order Placed", 0.0, 0.0);
-    app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": [op] })).await;
+    app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": [op] }))
+        .await;
     let (status, body) = app
         .post(
             &format!("/api/boards/{board}/ops"),
             json!({ "ops": [{ "type": "move_element", "id": id, "x": 1e300, "y": 0 }] }),
         )
         .await;
-    assert_eq!((status, body["code"].as_str()), (422, Some("bad_coordinate")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("bad_coordinate"))
+    );
 }
 
 #[tokio::test]
 async fn an_oversized_body_answers_413() {
     let app = spawn_app().await;
     let board = app.create_board("Online shop").await;
-    let huge = format!("{{\"ops\": [], \"pad\": \"{}\"}}", "x".repeat(17 * 1024 * 1024));
+    let huge = format!(
+        "{{\"ops\": [], \"pad\": \"{}\"}}",
+        "x".repeat(17 * 1024 * 1024)
+    );
     let res = app
         .client
         .post(app.url(&format!("/api/boards/{board}/ops")))
@@ -142,23 +177,38 @@ async fn an_oversized_body_answers_413() {
         .await
         .unwrap();
     let (status, body) = common::split(res).await;
-    assert_eq!((status, body["code"].as_str()), (413, Some("payload_too_large")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
 }
 
 #[tokio::test]
 async fn unknown_boards_and_routes_answer_404_in_json() {
     let app = spawn_app().await;
     let ghost = Uuid::now_v7();
-    for path in [format!("/api/boards/{ghost}"), "/api/boards/not-a-uuid".to_string()] {
+    for path in [
+        format!("/api/boards/{ghost}"),
+        "/api/boards/not-a-uuid".to_string(),
+    ] {
         let (status, body) = app.get(&path).await;
-        assert_eq!((status, body["code"].as_str()), (404, Some("board_not_found")));
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (404, Some("board_not_found"))
+        );
     }
     let (status, body) = app
         .post(&format!("/api/boards/{ghost}/ops"), json!({ "ops": [] }))
         .await;
-    assert_eq!((status, body["code"].as_str()), (404, Some("board_not_found")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("board_not_found"))
+    );
     let (status, body) = app.get("/api/nothing-here").await;
-    assert_eq!((status, body["code"].as_str()), (404, Some("route_not_found")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("route_not_found"))
+    );
 }
 
 #[tokio::test]
@@ -174,11 +224,21 @@ async fn a_bad_title_is_refused() {
 async fn a_deleted_board_is_gone() {
     let app = spawn_app().await;
     let board = app.create_board("Online shop").await;
-    let res = app.client.delete(app.url(&format!("/api/boards/{board}"))).send().await.unwrap();
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/boards/{board}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
     let (status, _) = app.get(&format!("/api/boards/{board}")).await;
     assert_eq!(status, 404);
-    let res = app.client.delete(app.url(&format!("/api/boards/{board}"))).send().await.unwrap();
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/boards/{board}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
 }
 
@@ -188,22 +248,38 @@ async fn the_board_page_is_rendered_on_the_server_with_labels_escaped() {
     let board = app.create_board("Online <shop>").await;
     let hostile = "</script><script>alert(1)</script>";
     let (id, op) = event(hostile, 40.0, 60.0);
-    app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": [op] })).await;
+    app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": [op] }))
+        .await;
 
-    let res = app.client.get(app.url(&format!("/b/{board}"))).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/b/{board}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
-    assert!(html.contains(&format!("data-id=\"{id}\"")), "the sticky is rendered");
+    assert!(
+        html.contains(&format!("data-id=\"{id}\"")),
+        "the sticky is rendered"
+    );
     assert!(html.contains("kind-domain_event"));
     assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert!(!html.contains("<script>alert(1)"), "the label is never markup");
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the label is never markup"
+    );
     assert!(html.contains("Online &lt;shop&gt;"));
 }
 
 #[tokio::test]
 async fn pages_for_unknown_boards_and_paths_answer_404() {
     let app = spawn_app().await;
-    for path in [format!("/b/{}", Uuid::now_v7()), "/b/nope".into(), "/no/such/page".into()] {
+    for path in [
+        format!("/b/{}", Uuid::now_v7()),
+        "/b/nope".into(),
+        "/no/such/page".into(),
+    ] {
         let res = app.client.get(app.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), 404, "{path}");
     }

@@ -11,7 +11,11 @@ const MARGIN: f64 = 40.0;
 pub fn Canvas(board: Board) -> impl IntoView {
     let empty = board.elements().len() == 0;
     let (min_x, min_y, max_x, max_y) = bounds(board.elements());
-    let shift = format!("transform:translate({}px,{}px)", MARGIN - min_x, MARGIN - min_y);
+    let shift = format!(
+        "transform:translate({}px,{}px)",
+        MARGIN - min_x,
+        MARGIN - min_y
+    );
     let size = format!(
         "width:{}px;height:{}px",
         max_x - min_x + 2.0 * MARGIN,
@@ -58,9 +62,15 @@ fn centre(e: &Element) -> (f64, f64) {
 
 /// The box around every element, or a small empty box at the origin.
 fn bounds<'a>(elements: impl Iterator<Item = &'a Element>) -> (f64, f64, f64, f64) {
-    elements.fold(None, |acc: Option<(f64, f64, f64, f64)>, e| {
-        let (x0, y0, x1, y1) = acc.unwrap_or((e.x, e.y, e.x + e.width, e.y + e.height));
-        Some((x0.min(e.x), y0.min(e.y), x1.max(e.x + e.width), y1.max(e.y + e.height)))
-    })
-    .unwrap_or((0.0, 0.0, 400.0, 300.0))
+    elements
+        .fold(None, |acc: Option<(f64, f64, f64, f64)>, e| {
+            let (x0, y0, x1, y1) = acc.unwrap_or((e.x, e.y, e.x + e.width, e.y + e.height));
+            Some((
+                x0.min(e.x),
+                y0.min(e.y),
+                x1.max(e.x + e.width),
+                y1.max(e.y + e.height),
+            ))
+        })
+        .unwrap_or((0.0, 0.0, 400.0, 300.0))
 }

@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize, Serializer, ser::SerializeStruct};
 
-use super::{Connection, Element, ElementKind, Field, HttpMethod, Id, Op, Rejection};
+use super::{Connection, Element, ElementKind, Field, Id, Op, Rejection};
 
 /// The size limits every board obeys, whoever edits it.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +32,8 @@ pub struct Board {
     title: String,
     elements: BTreeMap<Id, Element>,
     connections: BTreeMap<Id, Connection>,
+    /// (from, to) of every connection, so a duplicate arrow is found without a scan.
+    arrows: HashSet<(Id, Id)>,
 }
 
 impl Board {
@@ -41,6 +43,7 @@ impl Board {
             title: check_title(title)?,
             elements: BTreeMap::new(),
             connections: BTreeMap::new(),
+            arrows: HashSet::new(),
         })
     }
 
@@ -83,7 +86,10 @@ impl Board {
                 http_method,
                 http_path,
             } => {
-                let current = self.elements.get(&id).ok_or(Rejection::UnknownElement(id))?;
+                let current = self
+                    .elements
+                    .get(&id)
+                    .ok_or(Rejection::UnknownElement(id))?;
                 let mut next = current.clone();
                 if let Some(label) = label {
                     next.label = label;
@@ -121,7 +127,14 @@ impl Board {
                 self.elements
                     .remove(&id)
                     .ok_or(Rejection::UnknownElement(id))?;
-                self.connections.retain(|_, c| c.from != id && c.to != id);
+                let arrows = &mut self.arrows;
+                self.connections.retain(|_, c| {
+                    let keep = c.from != id && c.to != id;
+                    if !keep {
+                        arrows.remove(&(c.from, c.to));
+                    }
+                    keep
+                });
             }
             Op::Connect { connection } => {
                 if self.id_in_use(connection.id) {
@@ -135,11 +148,7 @@ impl Board {
                 if connection.from == connection.to {
                     return Err(Rejection::SelfConnection);
                 }
-                if self
-                    .connections
-                    .values()
-                    .any(|c| c.from == connection.from && c.to == connection.to)
-                {
+                if self.arrows.contains(&(connection.from, connection.to)) {
                     return Err(Rejection::DuplicateConnection);
                 }
                 if self.connections.len() >= Limits::MAX_CONNECTIONS {
@@ -147,12 +156,15 @@ impl Board {
                         max: Limits::MAX_CONNECTIONS,
                     });
                 }
+                self.arrows.insert((connection.from, connection.to));
                 self.connections.insert(connection.id, connection);
             }
             Op::Disconnect { id } => {
-                self.connections
+                let removed = self
+                    .connections
                     .remove(&id)
                     .ok_or(Rejection::UnknownConnection(id))?;
+                self.arrows.remove(&(removed.from, removed.to));
             }
             Op::RenameBoard { title } => {
                 self.title = check_title(&title)?;
@@ -163,7 +175,10 @@ impl Board {
 
     /// Applies every operation or none: on a rejection the board is unchanged and the error
     /// carries the index of the operation that failed.
-    pub fn apply_all(&mut self, ops: impl IntoIterator<Item = Op>) -> Result<(), (usize, Rejection)> {
+    pub fn apply_all(
+        &mut self,
+        ops: impl IntoIterator<Item = Op>,
+    ) -> Result<(), (usize, Rejection)> {
         let mut next = self.clone();
         for (index, op) in ops.into_iter().enumerate() {
             next.apply(op).map_err(|rejection| (index, rejection))?;
@@ -174,9 +189,10 @@ impl Board {
 
     /// The operations that build this board from an empty one.
     pub fn to_ops(&self) -> Vec<Op> {
-        let elements = self.elements.values().map(|e| Op::CreateElement {
-            element: e.clone(),
-        });
+        let elements = self
+            .elements
+            .values()
+            .map(|e| Op::CreateElement { element: e.clone() });
         let connections = self.connections.values().map(|c| Op::Connect {
             connection: c.clone(),
         });
@@ -211,7 +227,10 @@ fn check_title(title: &str) -> Result<String, Rejection> {
 /// Text may hold anything a person types (any script, emoji, markup shown as text) but not
 /// control characters, which no one types and which PostgreSQL refuses (NUL).
 fn check_text(text: &str) -> Result<(), Rejection> {
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(Rejection::ControlCharacter);
     }
     Ok(())
@@ -309,7 +328,11 @@ fn check_http_path(path: &str) -> Result<(), Rejection> {
     let ok = path.starts_with('/')
         && path.len() <= Limits::MAX_HTTP_PATH_CHARS
         && !path.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok { Ok(()) } else { Err(Rejection::BadHttpPath) }
+    if ok {
+        Ok(())
+    } else {
+        Err(Rejection::BadHttpPath)
+    }
 }
 
 impl Serialize for Board {

@@ -73,7 +73,9 @@ impl FromStr for FieldType {
         if starts_with_letter && chars.all(|c| c.is_alphanumeric() || c == '_') {
             return Ok(Self::Value(s.to_string()));
         }
-        Err(format!("`{s}` is not a known field type or value object name"))
+        Err(format!(
+            "`{s}` is not a known field type or value object name"
+        ))
     }
 }
 
@@ -145,7 +147,16 @@ mod tests {
 
     #[test]
     fn types_that_are_not_on_the_list_are_rejected() {
-        for s in ["", "  ", "enum()", "List<>", "1st", "Drop Table", "</script>", "List<a b>"] {
+        for s in [
+            "",
+            "  ",
+            "enum()",
+            "List<>",
+            "1st",
+            "Drop Table",
+            "</script>",
+            "List<a b>",
+        ] {
             assert!(s.parse::<FieldType>().is_err(), "{s:?} should be rejected");
         }
     }

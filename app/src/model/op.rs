@@ -1,6 +1,6 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{Connection, Element, ElementKind, Field, HttpMethod, Id};
+use super::{Connection, Element, Field, HttpMethod, Id};
 
 /// One edit of a board. Every change, from the API, the canvas or an import, is one of these.
 ///
@@ -104,7 +104,10 @@ pub enum Rejection {
     #[error("only aggregate fields can be keys")]
     KeyOutsideAggregate,
     #[error("a {kind} has no {property}")]
-    PropertyNotAllowed { kind: &'static str, property: &'static str },
+    PropertyNotAllowed {
+        kind: &'static str,
+        property: &'static str,
+    },
     #[error("an HTTP path starts with `/` and has no spaces or control characters")]
     BadHttpPath,
     #[error("an element cannot be connected to itself")]

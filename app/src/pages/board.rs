@@ -35,7 +35,10 @@ pub fn BoardPage() -> impl IntoView {
 #[component]
 fn BoardScreen(id: String, board: Board) -> impl IntoView {
     let title = board.title().to_string();
-    let remembered = RecentBoard { id, title: title.clone() };
+    let remembered = RecentBoard {
+        id,
+        title: title.clone(),
+    };
     Effect::new(move |_| recent::remember(remembered.clone()));
     let count = board.elements().len();
     view! {

@@ -1,11 +1,11 @@
 use app::model::{Board, Connection, Element, Id, Op};
 use axum::Json;
+use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, AppState};
@@ -60,7 +60,11 @@ async fn create(
         elements: Vec::new(),
         connections: Vec::new(),
     };
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(serde_json::json!(body))))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(serde_json::json!(body)),
+    ))
 }
 
 /// Validates the title and stores a new empty board: what both the API and the home page do.
@@ -76,7 +80,11 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = parse_id(&id)?;
-    let stored = state.store.load_board(id).await?.ok_or(ApiError::BoardNotFound)?;
+    let stored = state
+        .store
+        .load_board(id)
+        .await?
+        .ok_or(ApiError::BoardNotFound)?;
     let body = BoardBody {
         id,
         seq: stored.seq,

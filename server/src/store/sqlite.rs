@@ -100,11 +100,13 @@ impl BoardStore for SqliteStore {
     }
 
     async fn ops_since(&self, id: Id, after_seq: i64) -> Result<Vec<(i64, Op)>, StoreError> {
-        let rows = sqlx::query("SELECT seq, op FROM board_ops WHERE board_id = ? AND seq > ? ORDER BY seq")
-            .bind(id.to_string())
-            .bind(after_seq)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT seq, op FROM board_ops WHERE board_id = ? AND seq > ? ORDER BY seq",
+        )
+        .bind(id.to_string())
+        .bind(after_seq)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|row| Ok((row.get("seq"), parse_op(row.get("op"))?)))
             .collect()

@@ -65,7 +65,13 @@ impl TestApp {
 
     /// POSTs JSON and returns the status and the JSON answer (Null when empty).
     pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-        let res = self.client.post(self.url(path)).json(&body).send().await.unwrap();
+        let res = self
+            .client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         split(res).await
     }
 
@@ -75,7 +81,9 @@ impl TestApp {
 
     /// Creates a board through the API and returns its id.
     pub async fn create_board(&self, title: &str) -> String {
-        let (status, body) = self.post("/api/boards", serde_json::json!({ "title": title })).await;
+        let (status, body) = self
+            .post("/api/boards", serde_json::json!({ "title": title }))
+            .await;
         assert_eq!(status, 201, "{body}");
         body["id"].as_str().unwrap().to_string()
     }
