@@ -72,7 +72,10 @@ const COLUMNS = [
  * would: one frame per bounded context side by side, kinds in columns, arrows as the primer says.
  */
 export function sampleBoardOps() {
-  const doc = yaml.load(readFileSync(new URL('../fixtures/order-flow.yaml', import.meta.url), 'utf8'));
+  // The fixture's title line holds ": " unquoted, which strict YAML reads as a nested mapping.
+  const text = readFileSync(new URL('../fixtures/order-flow.yaml', import.meta.url), 'utf8')
+    .replace(/^board: (.*)$/m, (_, title) => `board: ${JSON.stringify(title)}`);
+  const doc = yaml.load(text);
   const ops = [];
   const byName = new Map();
   const add = (kind, label, x, y, size, props) => {
