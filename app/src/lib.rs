@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Squall's user interface (Leptos, rendered on the server and hydrated in the browser) and the
 //! board model both sides share.
 
@@ -5,6 +6,8 @@
 pub mod api;
 /// Pieces of the board screen, one component per file.
 pub mod components;
+/// The editor's state in the browser: local board, signals, selection, undo, save queue.
+pub mod editor;
 /// The board model: elements, operations, `Board::apply`. Pure Rust.
 pub mod model;
 /// Whole screens: home and board.

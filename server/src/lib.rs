@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Squall's server: configuration, storage, HTTP API and server-side rendering.
 
 /// Settings read from the environment.

@@ -1,76 +1,538 @@
+use leptos::ev::{DragEvent, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
+use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::Sticky;
-use crate::model::{Board, Element, ElementKind};
+use super::{Arrows, Sticky};
+use crate::editor::{Editor, Rect, rect_of};
+use crate::model::{ElementKind, Id, Op};
 
-/// Space left around the board's content.
-const MARGIN: f64 = 40.0;
+/// What a pointer drag is doing, from pointerdown to pointerup.
+#[derive(Debug, Clone, Default)]
+enum Gesture {
+    #[default]
+    Idle,
+    Pan {
+        last: (f64, f64),
+    },
+    Move {
+        start: (f64, f64),
+        origins: Vec<(Id, f64, f64)>,
+        moved: bool,
+    },
+    Resize {
+        id: Id,
+        start: (f64, f64),
+        size: (f64, f64),
+    },
+    Band {
+        start: (f64, f64),
+        additive: bool,
+    },
+    Connect {
+        from: Id,
+    },
+}
 
-/// Draws the whole board: frames first, then arrows, then stickies on top.
+/// Data type of a palette drag.
+const KIND_MIME: &str = "application/x-squall-kind";
+/// localStorage key of the copy buffer, shared by every board of this browser.
+const CLIPBOARD_KEY: &str = "squall.clipboard";
+/// Extra board area drawn around the screen, in screen pixels, so a quick pan shows no holes.
+const OVERSCAN: f64 = 200.0;
+
+/// The board's drawing surface: frames, arrows and stickies under one pan/zoom transform.
+/// Only elements near the screen are in the DOM; far out, they are drawn as plain blocks.
 #[component]
-pub fn Canvas(board: Board) -> impl IntoView {
-    let empty = board.elements().len() == 0;
-    let (min_x, min_y, max_x, max_y) = bounds(board.elements());
-    let shift = format!(
-        "transform:translate({}px,{}px)",
-        MARGIN - min_x,
-        MARGIN - min_y
-    );
-    let size = format!(
-        "width:{}px;height:{}px",
-        max_x - min_x + 2.0 * MARGIN,
-        max_y - min_y + 2.0 * MARGIN
-    );
+pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl IntoView {
+    let root = NodeRef::<Div>::new();
+    let gesture = StoredValue::new(Gesture::Idle);
+    let band = RwSignal::new(None::<Rect>);
+    let link = RwSignal::new(None::<((f64, f64), (f64, f64))>);
+    let space_held = StoredValue::new(false);
 
-    let mut elements: Vec<Element> = board.elements().cloned().collect();
-    elements.sort_by_key(|e| e.kind != ElementKind::BoundedContext);
-    let arrows: Vec<_> = board
-        .connections()
-        .filter_map(|c| {
-            let (from, to) = (board.element(c.from)?, board.element(c.to)?);
-            Some((c.id.to_string(), centre(from), centre(to)))
+    let measure = move || {
+        if let Some(el) = root.get_untracked() {
+            let r = el.get_bounding_client_rect();
+            editor.screen.set((r.width(), r.height()));
+        }
+    };
+    Effect::new(move |first: Option<()>| {
+        if root.get().is_some() {
+            measure();
+            if first.is_none() {
+                editor.zoom_to_fit();
+            }
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    // The elements worth putting in the DOM: those near the screen, plus the selection.
+    let visible = Memo::new(move |_| {
+        editor.version.track();
+        let v = editor.viewport.get();
+        let (w, h) = editor.screen.get();
+        let area = v.visible(w + 2.0 * OVERSCAN, h + 2.0 * OVERSCAN);
+        let area = Rect {
+            x: area.x - OVERSCAN / v.zoom,
+            y: area.y - OVERSCAN / v.zoom,
+            ..area
+        };
+        let selection = editor.selection.get();
+        editor.order.with(|order| {
+            editor.with_board(|b| {
+                order
+                    .iter()
+                    .filter(|id| {
+                        selection.contains(id)
+                            || b.element(**id)
+                                .is_some_and(|e| area.intersects(&rect_of(e)))
+                    })
+                    .copied()
+                    .collect::<Vec<Id>>()
+            })
         })
-        .collect();
+    });
+
+    let local = move |ev: &MouseEvent| -> (f64, f64) {
+        let r = root.get_untracked().map(|el| el.get_bounding_client_rect());
+        let (left, top) = r.map(|r| (r.left(), r.top())).unwrap_or_default();
+        (ev.client_x() as f64 - left, ev.client_y() as f64 - top)
+    };
+    let world = move |ev: &MouseEvent| editor.viewport.get_untracked().to_world(local(ev));
+
+    let on_pointerdown = move |ev: PointerEvent| {
+        let target = target_element(&ev);
+        if target.as_ref().is_some_and(|t| {
+            t.closest("textarea, input, button, select")
+                .ok()
+                .flatten()
+                .is_some()
+        }) {
+            return;
+        }
+        let p = local(&ev);
+        let w = editor.viewport.get_untracked().to_world(p);
+        let panning = ev.button() == 1
+            || (ev.button() == 0 && space_held.get_value())
+            || (ev.button() == 0
+                && read_only.get_untracked()
+                && target.as_ref().and_then(element_id).is_none());
+        if panning {
+            gesture.set_value(Gesture::Pan { last: p });
+        } else if ev.button() != 0 {
+            return;
+        } else {
+            let handle = target
+                .as_ref()
+                .and_then(|t| closest_attr(t, "[data-handle]", "data-handle"));
+            let hit = target.as_ref().and_then(element_id);
+            let arrow = target
+                .as_ref()
+                .and_then(|t| closest_attr(t, "[data-arrow]", "data-arrow"))
+                .and_then(|s| s.parse::<Id>().ok());
+            let next = match (handle.as_deref(), hit) {
+                _ if read_only.get_untracked() => {
+                    if let Some(id) = hit.or(arrow) {
+                        editor.select_only([id]);
+                    }
+                    Gesture::Idle
+                }
+                (Some("connect"), Some(from)) => {
+                    let start = editor
+                        .element(from)
+                        .map(|e| e.with_untracked(|e| rect_of(e).centre()))
+                        .unwrap_or(w);
+                    link.set(Some((start, w)));
+                    Gesture::Connect { from }
+                }
+                (Some("resize"), Some(id)) => {
+                    let size = editor
+                        .element(id)
+                        .map(|e| e.with_untracked(|e| (e.width, e.height)))
+                        .unwrap_or((120.0, 120.0));
+                    Gesture::Resize { id, start: w, size }
+                }
+                (_, Some(id)) => {
+                    if ev.shift_key() {
+                        editor.selection.update(|s| {
+                            if !s.remove(&id) {
+                                s.insert(id);
+                            }
+                        });
+                    } else if !editor.selection.with_untracked(|s| s.contains(&id)) {
+                        editor.select_only([id]);
+                    }
+                    let ids = editor.dragged_with(&editor.selected_elements());
+                    let origins = ids
+                        .into_iter()
+                        .filter_map(|id| {
+                            editor
+                                .element(id)
+                                .map(|e| e.with_untracked(|e| (id, e.x, e.y)))
+                        })
+                        .collect();
+                    Gesture::Move {
+                        start: w,
+                        origins,
+                        moved: false,
+                    }
+                }
+                (_, None) => {
+                    if let Some(arrow) = arrow {
+                        if ev.shift_key() {
+                            editor.selection.update(|s| {
+                                s.insert(arrow);
+                            });
+                        } else {
+                            editor.select_only([arrow]);
+                        }
+                        Gesture::Idle
+                    } else {
+                        if !ev.shift_key() {
+                            editor.select_only([]);
+                        }
+                        band.set(Some(Rect::spanning(w, w)));
+                        Gesture::Band {
+                            start: w,
+                            additive: ev.shift_key(),
+                        }
+                    }
+                }
+            };
+            gesture.set_value(next);
+        }
+        if let Some(el) = root.get_untracked() {
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+        ev.prevent_default();
+    };
+
+    let on_pointermove = move |ev: PointerEvent| {
+        let w = world(&ev);
+        gesture.update_value(|g| match g {
+            Gesture::Idle => {}
+            Gesture::Pan { last } => {
+                let p = local(&ev);
+                let (dx, dy) = (p.0 - last.0, p.1 - last.1);
+                *last = p;
+                editor.viewport.update(|v| *v = v.pan(dx, dy));
+            }
+            Gesture::Move {
+                start,
+                origins,
+                moved,
+            } => {
+                let (dx, dy) = (w.0 - start.0, w.1 - start.1);
+                *moved |= dx != 0.0 || dy != 0.0;
+                for (id, x, y) in origins.iter() {
+                    if let Some(e) = editor.element(*id) {
+                        e.update(|e| {
+                            e.x = (x + dx).round();
+                            e.y = (y + dy).round();
+                        });
+                    }
+                }
+            }
+            Gesture::Resize { id, start, size } => {
+                if let Some(e) = editor.element(*id) {
+                    e.update(|e| {
+                        e.width = (size.0 + w.0 - start.0).max(40.0).round();
+                        e.height = (size.1 + w.1 - start.1).max(30.0).round();
+                    });
+                }
+            }
+            Gesture::Band { start, .. } => band.set(Some(Rect::spanning(*start, w))),
+            Gesture::Connect { .. } => link.update(|l| {
+                if let Some((_, to)) = l {
+                    *to = w;
+                }
+            }),
+        });
+    };
+
+    let on_pointerup = move |ev: PointerEvent| {
+        let finished = gesture.try_update_value(std::mem::take).unwrap_or_default();
+        match finished {
+            Gesture::Move {
+                origins,
+                moved: true,
+                ..
+            } => {
+                let ops: Vec<Op> = origins
+                    .iter()
+                    .filter_map(|(id, _, _)| {
+                        editor.element(*id).map(|e| {
+                            e.with_untracked(|e| Op::MoveElement {
+                                id: *id,
+                                x: e.x,
+                                y: e.y,
+                            })
+                        })
+                    })
+                    .collect();
+                if !editor.commit(ops) {
+                    editor.refresh(origins.iter().map(|(id, _, _)| *id));
+                }
+            }
+            Gesture::Resize { id, .. } => {
+                if let Some(e) = editor.element(id) {
+                    let (width, height) = e.with_untracked(|e| (e.width, e.height));
+                    if !editor.commit(vec![Op::ResizeElement { id, width, height }]) {
+                        editor.refresh([id]);
+                    }
+                }
+            }
+            Gesture::Band { additive, .. } => {
+                if let Some(area) = band.get_untracked() {
+                    let inside = editor.elements_in(area, true);
+                    editor.selection.update(|s| {
+                        if !additive {
+                            s.clear();
+                        }
+                        s.extend(inside);
+                    });
+                }
+                band.set(None);
+            }
+            Gesture::Connect { from } => {
+                link.set(None);
+                let under = document()
+                    .element_from_point(ev.client_x() as f32, ev.client_y() as f32)
+                    .as_ref()
+                    .and_then(element_id);
+                if let Some(to) = under.filter(|to| *to != from) {
+                    let connection = crate::model::Connection {
+                        id: crate::model::new_id(),
+                        from,
+                        to,
+                    };
+                    editor.commit(vec![Op::Connect { connection }]);
+                }
+            }
+            _ => {}
+        }
+    };
+
+    let on_dblclick = move |ev: MouseEvent| {
+        if read_only.get_untracked() {
+            return;
+        }
+        let target = target_element(&ev);
+        match target.as_ref().and_then(element_id) {
+            Some(id) => editor.editing.set(Some(id)),
+            None => {
+                editor.create_at(editor.tool.get_untracked(), world(&ev));
+            }
+        }
+    };
+
+    let on_wheel = move |ev: WheelEvent| {
+        ev.prevent_default();
+        let p = local(&ev);
+        if ev.ctrl_key() || ev.meta_key() {
+            let factor = (-ev.delta_y() * 0.01).exp();
+            editor.viewport.update(|v| *v = v.zoom_at(p, factor));
+        } else {
+            editor
+                .viewport
+                .update(|v| *v = v.pan(-ev.delta_x(), -ev.delta_y()));
+        }
+    };
+
+    let on_drop = move |ev: DragEvent| {
+        ev.prevent_default();
+        if read_only.get_untracked() {
+            return;
+        }
+        let kind = ev
+            .data_transfer()
+            .and_then(|d| d.get_data(KIND_MIME).ok())
+            .and_then(|k| serde_json::from_value::<ElementKind>(serde_json::Value::String(k)).ok());
+        if let Some(kind) = kind {
+            editor.tool.set(kind);
+            editor.create_at(kind, world(&ev));
+        }
+    };
+
+    let keydown = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if typing(&ev) {
+            return;
+        }
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        let key = ev.key();
+        let handled = match key.as_str() {
+            " " => {
+                space_held.set_value(true);
+                true
+            }
+            "+" | "=" => {
+                editor.zoom_by(1.25);
+                true
+            }
+            "-" | "_" if !ctrl => {
+                editor.zoom_by(0.8);
+                true
+            }
+            "!" => {
+                editor.zoom_to_fit();
+                true
+            }
+            "Escape" => {
+                editor.select_only([]);
+                editor.editing.set(None);
+                true
+            }
+            _ if read_only.get_untracked() => false,
+            "Delete" | "Backspace" => {
+                editor.delete_selection();
+                true
+            }
+            "Enter" => match editor.selected_elements().as_slice() {
+                [id] => {
+                    editor.editing.set(Some(*id));
+                    true
+                }
+                _ => false,
+            },
+            "z" | "Z" if ctrl => {
+                if ev.shift_key() {
+                    editor.redo()
+                } else {
+                    editor.undo()
+                }
+                true
+            }
+            "y" | "Y" if ctrl => {
+                editor.redo();
+                true
+            }
+            "a" | "A" if ctrl => {
+                editor.select_all();
+                true
+            }
+            "c" | "C" if ctrl => {
+                if let Some(json) = editor.copy_selection() {
+                    store_clipboard(&json);
+                }
+                true
+            }
+            "v" | "V" if ctrl => {
+                if let Some(json) = load_clipboard() {
+                    editor.paste(&json, (24.0, 24.0));
+                }
+                true
+            }
+            "d" | "D" if ctrl => {
+                if let Some(json) = editor.copy_selection() {
+                    editor.paste(&json, (24.0, 24.0));
+                }
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    });
+    let keyup = window_event_listener(leptos::ev::keyup, move |ev: KeyboardEvent| {
+        if ev.key() == " " {
+            space_held.set_value(false);
+        }
+    });
+    on_cleanup(move || {
+        keydown.remove();
+        keyup.remove();
+    });
+
+    let transform = move || {
+        let v = editor.viewport.get();
+        format!("transform:translate({}px,{}px) scale({})", v.x, v.y, v.zoom)
+    };
+    let detail = move || editor.viewport.with(|v| v.detailed());
+    let band_style = move || {
+        band.get().map(|r| {
+            format!(
+                "left:{}px;top:{}px;width:{}px;height:{}px",
+                r.x, r.y, r.width, r.height
+            )
+        })
+    };
 
     view! {
-        <div class="canvas" style=size>
-            <div class="world" style=shift>
-                <svg class="arrows" width="1" height="1">
-                    <defs>
-                        <marker id="arrowhead" viewBox="0 0 10 10" refX="10" refY="5"
-                            markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-                            <path d="M 0 0 L 10 5 L 0 10 z" />
-                        </marker>
-                    </defs>
-                    {arrows
-                        .into_iter()
-                        .map(|(id, (x1, y1), (x2, y2))| view! {
-                            <line data-id=id x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#arrowhead)" />
-                        })
-                        .collect_view()}
-                </svg>
-                {elements.into_iter().map(|element| view! { <Sticky element /> }).collect_view()}
+        <div
+            class="canvas"
+            class:lod=move || !detail()
+            class:read-only=move || read_only.get()
+            node_ref=root
+            tabindex="0"
+            on:pointerdown=on_pointerdown
+            on:pointermove=on_pointermove
+            on:pointerup=on_pointerup
+            on:dblclick=on_dblclick
+            on:wheel=on_wheel
+            on:dragover=|ev: DragEvent| ev.prevent_default()
+            on:drop=on_drop
+        >
+            <div class="world" style=transform>
+                <Arrows editor link />
+                <For each=move || visible.get() key=|id| *id let:id>
+                    <Sticky editor id />
+                </For>
+                {move || band_style().map(|style| view! { <div class="band" style=style></div> })}
             </div>
-            {empty.then(|| view! { <p class="empty-hint muted">"This board is empty."</p> })}
+            {move || (editor.order.with(Vec::is_empty)).then(|| view! {
+                <p class="empty-hint muted">"Double-click anywhere to add a domain event, or drag a sticky from the palette."</p>
+            })}
         </div>
     }
 }
 
-fn centre(e: &Element) -> (f64, f64) {
-    (e.x + e.width / 2.0, e.y + e.height / 2.0)
+fn target_element(ev: &MouseEvent) -> Option<web_sys::Element> {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
 }
 
-/// The box around every element, or a small empty box at the origin.
-fn bounds<'a>(elements: impl Iterator<Item = &'a Element>) -> (f64, f64, f64, f64) {
-    elements
-        .fold(None, |acc: Option<(f64, f64, f64, f64)>, e| {
-            let (x0, y0, x1, y1) = acc.unwrap_or((e.x, e.y, e.x + e.width, e.y + e.height));
-            Some((
-                x0.min(e.x),
-                y0.min(e.y),
-                x1.max(e.x + e.width),
-                y1.max(e.y + e.height),
-            ))
-        })
-        .unwrap_or((0.0, 0.0, 400.0, 300.0))
+fn closest_attr(el: &web_sys::Element, selector: &str, attr: &str) -> Option<String> {
+    el.closest(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute(attr))
+}
+
+/// The id of the board element at or around a DOM element.
+fn element_id(el: &web_sys::Element) -> Option<Id> {
+    closest_attr(el, ".element[data-id]", "data-id").and_then(|s| s.parse().ok())
+}
+
+/// Whether a key press belongs to a text field rather than to the board.
+fn typing(ev: &KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+fn store_clipboard(json: &str) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(CLIPBOARD_KEY, json);
+    }
+}
+
+fn load_clipboard() -> Option<String> {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()?
+        .get_item(CLIPBOARD_KEY)
+        .ok()
+        .flatten()
+}
+
+/// Starts a palette drag carrying the element kind.
+pub fn start_palette_drag(ev: &DragEvent, kind: ElementKind) {
+    if let Some(dt) = ev.data_transfer() {
+        let _ = dt.set_data(KIND_MIME, kind.as_str());
+        dt.set_effect_allowed("copy");
+    }
 }

@@ -1,7 +1,22 @@
-/// The board's drawing surface: frames, arrows and stickies under one transform.
+/// The arrows between stickies, and the preview while one is drawn.
+mod arrows;
+/// The drawing surface: pan, zoom, select, drag, connect, keyboard shortcuts.
 mod canvas;
-/// One element drawn at its place in its colour.
+/// The whole board in miniature.
+mod minimap;
+/// The element kinds to add.
+mod palette;
+/// The selected element's properties.
+mod properties;
+/// One element, and its inline text editor.
 mod sticky;
+/// Zoom, undo/redo and save state.
+mod toolbar;
 
+pub use arrows::Arrows;
 pub use canvas::Canvas;
+pub use minimap::Minimap;
+pub use palette::Palette;
+pub use properties::Properties;
 pub use sticky::Sticky;
+pub use toolbar::Toolbar;

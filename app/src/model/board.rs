@@ -187,6 +187,93 @@ impl Board {
         Ok(())
     }
 
+    /// Like `apply_all`, and also returns the operations that undo the whole batch.
+    pub fn apply_all_with_inverse(
+        &mut self,
+        ops: impl IntoIterator<Item = Op>,
+    ) -> Result<Vec<Op>, (usize, Rejection)> {
+        let mut next = self.clone();
+        let mut undo = Vec::new();
+        for (index, op) in ops.into_iter().enumerate() {
+            let mut inverse = next.inverse(&op).map_err(|r| (index, r))?;
+            next.apply(op).map_err(|r| (index, r))?;
+            inverse.reverse();
+            undo.push(inverse);
+        }
+        *self = next;
+        Ok(undo.into_iter().rev().flatten().collect())
+    }
+
+    /// The operations that undo `op` if it is applied to the board as it is now.
+    pub fn inverse(&self, op: &Op) -> Result<Vec<Op>, Rejection> {
+        let element = |id: &Id| self.elements.get(id).ok_or(Rejection::UnknownElement(*id));
+        Ok(match op {
+            Op::CreateElement { element } => vec![Op::DeleteElement { id: element.id }],
+            Op::UpdateElement {
+                id,
+                label,
+                description,
+                fields,
+                http_method,
+                http_path,
+            } => {
+                let old = element(id)?;
+                vec![Op::UpdateElement {
+                    id: *id,
+                    label: label.as_ref().map(|_| old.label.clone()),
+                    description: description.as_ref().map(|_| old.props.description.clone()),
+                    fields: fields.as_ref().map(|_| old.props.fields.clone()),
+                    http_method: http_method.as_ref().map(|_| old.props.http_method),
+                    http_path: http_path.as_ref().map(|_| old.props.http_path.clone()),
+                }]
+            }
+            Op::MoveElement { id, .. } => {
+                let old = element(id)?;
+                vec![Op::MoveElement {
+                    id: *id,
+                    x: old.x,
+                    y: old.y,
+                }]
+            }
+            Op::ResizeElement { id, .. } => {
+                let old = element(id)?;
+                vec![Op::ResizeElement {
+                    id: *id,
+                    width: old.width,
+                    height: old.height,
+                }]
+            }
+            Op::DeleteElement { id } => {
+                let old = element(id)?;
+                let mut ops = vec![Op::CreateElement {
+                    element: old.clone(),
+                }];
+                ops.extend(
+                    self.connections
+                        .values()
+                        .filter(|c| c.from == *id || c.to == *id)
+                        .map(|c| Op::Connect {
+                            connection: c.clone(),
+                        }),
+                );
+                ops
+            }
+            Op::Connect { connection } => vec![Op::Disconnect { id: connection.id }],
+            Op::Disconnect { id } => {
+                let old = self
+                    .connections
+                    .get(id)
+                    .ok_or(Rejection::UnknownConnection(*id))?;
+                vec![Op::Connect {
+                    connection: old.clone(),
+                }]
+            }
+            Op::RenameBoard { .. } => vec![Op::RenameBoard {
+                title: self.title.clone(),
+            }],
+        })
+    }
+
     /// The operations that build this board from an empty one.
     pub fn to_ops(&self) -> Vec<Op> {
         let elements = self

@@ -92,6 +92,26 @@ impl ElementKind {
         }
     }
 
+    /// What an arrow from this kind to `to` means in event-storming grammar, or `None` when the
+    /// pair has no standard meaning (the arrow is still allowed, as on paper).
+    pub fn arrow_meaning(self, to: ElementKind) -> Option<&'static str> {
+        use ElementKind::*;
+        Some(match (self, to) {
+            (Actor, Command) => "issues",
+            (Command, Aggregate) => "is handled by",
+            (Aggregate, DomainEvent) => "emits",
+            (Command, DomainEvent) => "results in",
+            (DomainEvent, Policy) => "triggers",
+            (Policy, Command) => "issues",
+            (DomainEvent, ReadModel) => "updates",
+            (ReadModel, Actor) => "informs",
+            (Command, ExternalSystem) => "calls",
+            (ExternalSystem, Command) => "calls back",
+            (ExternalSystem, DomainEvent) => "emits",
+            _ => return None,
+        })
+    }
+
     /// Whether elements of this kind carry a list of typed fields.
     pub fn has_fields(self) -> bool {
         matches!(
@@ -192,4 +212,22 @@ pub struct Connection {
     pub id: Id,
     pub from: Id,
     pub to: Id,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ElementKind::*;
+
+    #[test]
+    fn arrows_take_their_meaning_from_the_two_kinds() {
+        assert_eq!(Actor.arrow_meaning(Command), Some("issues"));
+        assert_eq!(Command.arrow_meaning(Aggregate), Some("is handled by"));
+        assert_eq!(Aggregate.arrow_meaning(DomainEvent), Some("emits"));
+        assert_eq!(DomainEvent.arrow_meaning(Policy), Some("triggers"));
+        assert_eq!(Policy.arrow_meaning(Command), Some("issues"));
+        assert_eq!(DomainEvent.arrow_meaning(ReadModel), Some("updates"));
+        assert_eq!(Command.arrow_meaning(ExternalSystem), Some("calls"));
+        assert_eq!(ExternalSystem.arrow_meaning(Command), Some("calls back"));
+        assert_eq!(Hotspot.arrow_meaning(TextNote), None);
+    }
 }

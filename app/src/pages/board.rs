@@ -4,7 +4,8 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::recent::{self, RecentBoard};
 use crate::api::load_board;
-use crate::components::Canvas;
+use crate::components::{Canvas, Minimap, Palette, Properties, Toolbar};
+use crate::editor::Editor;
 use crate::model::Board;
 use crate::use_hydrated;
 
@@ -34,22 +35,30 @@ pub fn BoardPage() -> impl IntoView {
 
 #[component]
 fn BoardScreen(id: String, board: Board) -> impl IntoView {
-    let title = board.title().to_string();
     let remembered = RecentBoard {
-        id,
-        title: title.clone(),
+        id: id.clone(),
+        title: board.title().to_string(),
     };
     Effect::new(move |_| recent::remember(remembered.clone()));
-    let count = board.elements().len();
+    let editor = Editor::new(id, board);
+    let read_only = Signal::derive(|| false);
+    let count = move || {
+        let n = editor.order.with(Vec::len);
+        format!("{n} element{}", if n == 1 { "" } else { "s" })
+    };
     view! {
-        <Title text=format!("{title} · Squall") />
+        <Title text=move || format!("{} · Squall", editor.title.get()) />
         <header class="board-bar">
             <A href="/" attr:class="logo">"Squall"</A>
-            <h1 class="board-title">{title}</h1>
-            <span class="muted element-count">
-                {format!("{count} element{}", if count == 1 { "" } else { "s" })}
-            </span>
+            <h1 class="board-title">{move || editor.title.get()}</h1>
+            <span class="muted element-count">{count}</span>
+            <Toolbar editor read_only />
         </header>
-        <Canvas board />
+        <div class="board-body">
+            <Palette editor />
+            <Canvas editor read_only />
+            <Properties editor read_only />
+            <Minimap editor />
+        </div>
     }
 }

@@ -8,7 +8,7 @@ mod error;
 use std::sync::Arc;
 
 use app::api::BoardService;
-use app::model::{Board, Id};
+use app::model::{Board, Id, Op};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::StatusCode;
@@ -91,5 +91,18 @@ impl BoardService for Pages {
                 Err("the board could not be loaded".into())
             }
         }
+    }
+
+    async fn apply_ops(&self, id: Id, ops: Vec<Op>) -> Result<i64, String> {
+        self.0
+            .apply_ops(id, ops)
+            .await
+            .map_err(|e| match ApiError::from(e) {
+                ApiError::Internal(e) => {
+                    tracing::error!(error = %e, %id, "applying operations from the editor failed");
+                    "the change could not be saved".to_string()
+                }
+                other => other.to_string(),
+            })
     }
 }

@@ -607,3 +607,74 @@ fn ops_use_the_documented_wire_format() {
     .unwrap();
     assert_eq!(element.props, Props::default());
 }
+
+#[test]
+fn applying_a_batch_and_then_its_inverse_restores_the_board() {
+    let mut b = board();
+    let command = create(&mut b, ElementKind::Command, "Place Order");
+    let aggregate = create(&mut b, ElementKind::Aggregate, "Order");
+    let event = create(&mut b, ElementKind::DomainEvent, "Order Placed");
+    b.apply(connect(command, aggregate)).unwrap();
+    b.apply(connect(aggregate, event)).unwrap();
+    let arrow = b.connections().next().unwrap().id;
+    let before = b.clone();
+    let (new_id_, new_op) = {
+        let e = Element::new(ElementKind::Policy, "Ship paid orders", 5.0, 5.0);
+        (e.id, Op::CreateElement { element: e })
+    };
+    let batch = vec![
+        new_op,
+        connect(event, new_id_),
+        Op::MoveElement {
+            id: command,
+            x: 400.0,
+            y: -30.0,
+        },
+        Op::ResizeElement {
+            id: aggregate,
+            width: 220.0,
+            height: 260.0,
+        },
+        Op::UpdateElement {
+            id: command,
+            label: Some("Place order now".into()),
+            description: Some("from the web shop".into()),
+            fields: Some(vec![field("customerId", "UUID", false)]),
+            http_method: Some(Some(HttpMethod::Post)),
+            http_path: Some(Some("/orders".into())),
+        },
+        Op::Disconnect { id: arrow },
+        Op::DeleteElement { id: aggregate },
+        Op::RenameBoard {
+            title: "Shop v2".into(),
+        },
+    ];
+    let undo = b.apply_all_with_inverse(batch).unwrap();
+    assert_ne!(b, before);
+    let redo = b.apply_all_with_inverse(undo).unwrap();
+    assert_eq!(
+        b, before,
+        "the inverse restores every element, arrow and the title"
+    );
+    b.apply_all(redo).unwrap();
+    assert_eq!(b.title(), "Shop v2");
+    assert!(b.element(aggregate).is_none());
+}
+
+#[test]
+fn the_inverse_of_an_op_on_an_unknown_id_is_a_rejection() {
+    let b = board();
+    let ghost = new_id();
+    assert_eq!(
+        b.inverse(&Op::MoveElement {
+            id: ghost,
+            x: 0.0,
+            y: 0.0
+        }),
+        Err(Rejection::UnknownElement(ghost))
+    );
+    assert_eq!(
+        b.inverse(&Op::Disconnect { id: ghost }),
+        Err(Rejection::UnknownConnection(ghost))
+    );
+}

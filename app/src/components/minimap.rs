@@ -1,0 +1,78 @@
+use leptos::ev::MouseEvent;
+use leptos::prelude::*;
+
+use crate::editor::{Editor, Rect, rect_of};
+use crate::model::ElementKind;
+
+const WIDTH: f64 = 220.0;
+const HEIGHT: f64 = 150.0;
+
+/// The whole board in miniature with the part on screen outlined; click to jump there.
+#[component]
+pub fn Minimap(editor: Editor) -> impl IntoView {
+    // The board's extent changes only with edits, not with panning.
+    let content = Memo::new(move |_| {
+        editor.version.track();
+        editor.with_board(|b| Rect::union(b.elements().map(rect_of)))
+    });
+    let frame = move || {
+        let v = editor.viewport.get();
+        let (w, h) = editor.screen.get();
+        let shown = v.visible(w, h);
+        let all = content
+            .get()
+            .map_or(shown, |c| Rect::union([c, shown]).unwrap_or(shown));
+        let scale = (WIDTH / all.width).min(HEIGHT / all.height);
+        (all, scale, shown)
+    };
+    let blocks = move || {
+        editor.version.track();
+        let (all, scale, _) = frame();
+        editor.with_board(|b| {
+            b.elements()
+                .map(|e| {
+                    let fill = if e.kind == ElementKind::BoundedContext {
+                        "none"
+                    } else {
+                        e.kind.colour()
+                    };
+                    view! {
+                        <rect
+                            x=(e.x - all.x) * scale
+                            y=(e.y - all.y) * scale
+                            width=(e.width * scale).max(1.0)
+                            height=(e.height * scale).max(1.0)
+                            fill=fill
+                            class=if e.kind == ElementKind::BoundedContext { "frame" } else { "" }
+                        />
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let outline = move || {
+        let (all, scale, shown) = frame();
+        view! {
+            <rect class="viewport" x=(shown.x - all.x) * scale y=(shown.y - all.y) * scale
+                width=shown.width * scale height=shown.height * scale />
+        }
+    };
+    let jump = move |ev: MouseEvent| {
+        let (all, scale, _) = frame();
+        let target = (
+            all.x + ev.offset_x() as f64 / scale,
+            all.y + ev.offset_y() as f64 / scale,
+        );
+        let (w, h) = editor.screen.get_untracked();
+        editor.viewport.update(|v| {
+            v.x = w / 2.0 - target.0 * v.zoom;
+            v.y = h / 2.0 - target.1 * v.zoom;
+        });
+    };
+    view! {
+        <svg class="minimap" width=WIDTH height=HEIGHT on:click=jump aria-label="Minimap">
+            {blocks}
+            {outline}
+        </svg>
+    }
+}

@@ -1,0 +1,41 @@
+use leptos::ev::DragEvent;
+use leptos::prelude::*;
+
+use super::canvas::start_palette_drag;
+use crate::editor::Editor;
+use crate::model::ElementKind;
+
+/// One button per element kind, in its colour: click to add one in the middle of the screen,
+/// or drag it onto the board.
+#[component]
+pub fn Palette(editor: Editor) -> impl IntoView {
+    view! {
+        <nav class="palette" aria-label="Palette">
+            {ElementKind::ALL
+                .into_iter()
+                .map(|kind| {
+                    view! {
+                        <button
+                            class=format!("swatch kind-{}", kind.as_str())
+                            class:active=move || editor.tool.get() == kind
+                            style=format!("--sticky:{}", kind.colour())
+                            draggable="true"
+                            title=format!("{} (click, or drag onto the board)", kind.title())
+                            data-kind=kind.as_str()
+                            on:dragstart=move |ev: DragEvent| start_palette_drag(&ev, kind)
+                            on:click=move |_| {
+                                editor.tool.set(kind);
+                                let (x, y) = editor.screen_centre();
+                                let n = editor.order.with_untracked(Vec::len) % 8;
+                                editor.create_at(kind, (x + 24.0 * n as f64, y + 24.0 * n as f64));
+                            }
+                        >
+                            <span class="chip"></span>
+                            <span class="name">{kind.title()}</span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}

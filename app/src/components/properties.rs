@@ -1,0 +1,223 @@
+use leptos::prelude::*;
+
+use crate::editor::Editor;
+use crate::model::{ElementKind, Field, FieldType, HttpMethod, Id, Op};
+
+/// The types offered for fields; `enum(A, B)`, `List<T>` and value object names can be typed.
+const TYPES: [&str; 9] = [
+    "String", "Integer", "Long", "Double", "Boolean", "Date", "DateTime", "UUID", "Money",
+];
+
+fn update(id: Id) -> Op {
+    Op::UpdateElement {
+        id,
+        label: None,
+        description: None,
+        fields: None,
+        http_method: None,
+        http_path: None,
+    }
+}
+
+/// Properties of the one selected element: description, typed fields, a command's HTTP route,
+/// and what a policy or read model is connected to.
+#[component]
+pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl IntoView {
+    let selected = move || match editor
+        .selection
+        .with(|s| s.iter().copied().collect::<Vec<_>>())
+        .as_slice()
+    {
+        [id] => editor.element(*id).map(|e| (*id, e)),
+        _ => None,
+    };
+    move || {
+        selected().map(|(id, element)| {
+            let kind = element.with_untracked(|e| e.kind);
+            view! {
+                <aside class="properties" aria-label="Properties">
+                    <h2>{kind.title()}</h2>
+                    <label>"Description"
+                        <textarea
+                            prop:value=move || element.with(|e| e.props.description.clone())
+                            disabled=read_only
+                            on:change=move |ev| {
+                                let Op::UpdateElement { id, label, fields, http_method, http_path, .. } = update(id) else { return };
+                                editor.commit(vec![Op::UpdateElement { id, label, description: Some(event_target_value(&ev)), fields, http_method, http_path }]);
+                            }
+                        ></textarea>
+                    </label>
+                    {(kind == ElementKind::Command).then(|| view! { <HttpRoute editor id read_only /> })}
+                    {kind.has_fields().then(|| view! { <Fields editor id read_only /> })}
+                    {matches!(kind, ElementKind::Policy | ElementKind::ReadModel).then(|| view! { <Links editor id kind /> })}
+                </aside>
+            }
+        })
+    }
+}
+
+#[component]
+fn HttpRoute(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
+    let element = editor.element(id);
+    let method = move || {
+        element
+            .and_then(|e| e.with(|e| e.props.http_method))
+            .map(HttpMethod::as_str)
+            .unwrap_or("")
+    };
+    let path = move || {
+        element
+            .and_then(|e| e.with(|e| e.props.http_path.clone()))
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="http-route">
+            <label>"HTTP method"
+                <select disabled=read_only prop:value=method on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    let method = serde_json::from_value::<HttpMethod>(serde_json::Value::String(value)).ok();
+                    let Op::UpdateElement { id, label, description, fields, http_path, .. } = update(id) else { return };
+                    editor.commit(vec![Op::UpdateElement { id, label, description, fields, http_method: Some(method), http_path }]);
+                }>
+                    <option value="">"—"</option>
+                    {["POST", "PUT", "PATCH", "DELETE", "GET"].map(|m| view! { <option value=m>{m}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Path"
+                <input disabled=read_only placeholder="/orders/{id}/cancel" prop:value=path on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    let path = (!value.trim().is_empty()).then(|| value.trim().to_string());
+                    let Op::UpdateElement { id, label, description, fields, http_method, .. } = update(id) else { return };
+                    editor.commit(vec![Op::UpdateElement { id, label, description, fields, http_method, http_path: Some(path) }]);
+                } />
+            </label>
+        </div>
+    }
+}
+
+#[component]
+fn Fields(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
+    let element = editor.element(id);
+    let fields = move || {
+        element
+            .map(|e| e.with(|e| e.props.fields.clone()))
+            .unwrap_or_default()
+    };
+    let is_aggregate =
+        element.is_some_and(|e| e.with_untracked(|e| e.kind == ElementKind::Aggregate));
+    let set_fields = move |next: Vec<Field>| {
+        let Op::UpdateElement {
+            id,
+            label,
+            description,
+            http_method,
+            http_path,
+            ..
+        } = update(id)
+        else {
+            return;
+        };
+        editor.commit(vec![Op::UpdateElement {
+            id,
+            label,
+            description,
+            fields: Some(next),
+            http_method,
+            http_path,
+        }]);
+    };
+    let error = RwSignal::new(None::<String>);
+    view! {
+        <div class="fields">
+            <h3>{if is_aggregate { "Attributes" } else { "Fields" }}</h3>
+            <datalist id="field-types">{TYPES.map(|t| view! { <option value=t /> }).collect_view()}</datalist>
+            <table>
+                <tbody>
+                    {move || fields().into_iter().enumerate().map(|(i, f)| {
+                        let name_change = move |ev| {
+                            let mut next = fields();
+                            next[i].name = event_target_value(&ev).trim().to_string();
+                            set_fields(next);
+                        };
+                        let type_change = move |ev| {
+                            match event_target_value(&ev).parse::<FieldType>() {
+                                Ok(ty) => {
+                                    error.set(None);
+                                    let mut next = fields();
+                                    next[i].ty = ty;
+                                    set_fields(next);
+                                }
+                                Err(e) => error.set(Some(e)),
+                            }
+                        };
+                        view! {
+                            <tr>
+                                <td><input aria-label="Field name" disabled=read_only prop:value=f.name.clone() on:change=name_change /></td>
+                                <td><input aria-label="Field type" list="field-types" disabled=read_only prop:value=f.ty.to_string() on:change=type_change /></td>
+                                {is_aggregate.then(|| view! {
+                                    <td><label class="key"><input type="checkbox" disabled=read_only prop:checked=f.key on:change=move |ev| {
+                                        let mut next = fields();
+                                        next[i].key = event_target_checked(&ev);
+                                        set_fields(next);
+                                    } />"key"</label></td>
+                                })}
+                                <td><button class="remove" title="Remove field" disabled=read_only on:click=move |_| {
+                                    let mut next = fields();
+                                    next.remove(i);
+                                    set_fields(next);
+                                }>"×"</button></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <button class="add-field" disabled=read_only on:click=move |_| {
+                let mut next = fields();
+                let name = (1..).map(|n| format!("field{n}")).find(|n| next.iter().all(|f| &f.name != n)).unwrap_or_default();
+                next.push(Field { name, ty: FieldType::String, key: false });
+                set_fields(next);
+            }>"Add field"</button>
+        </div>
+    }
+}
+
+/// "When event … then command …" for a policy; the source events of a read model.
+#[component]
+fn Links(editor: Editor, id: Id, kind: ElementKind) -> impl IntoView {
+    let names = move |incoming: bool, want: ElementKind| {
+        editor.version.track();
+        editor.with_board(|b| {
+            b.connections()
+                .filter_map(|c| match incoming {
+                    true if c.to == id => b.element(c.from),
+                    false if c.from == id => b.element(c.to),
+                    _ => None,
+                })
+                .filter(|e| e.kind == want)
+                .map(|e| {
+                    if e.label.is_empty() {
+                        "(unnamed)".to_string()
+                    } else {
+                        e.label.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
+    let or_none = |s: String| if s.is_empty() { "—".to_string() } else { s };
+    view! {
+        <div class="links">
+            {match kind {
+                ElementKind::Policy => view! {
+                    <p><b>"When "</b>{move || or_none(names(true, ElementKind::DomainEvent))}</p>
+                    <p><b>"then "</b>{move || or_none(names(false, ElementKind::Command))}</p>
+                }.into_any(),
+                _ => view! {
+                    <p><b>"Updated by "</b>{move || or_none(names(true, ElementKind::DomainEvent))}</p>
+                }.into_any(),
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+
+use crate::editor::{Editor, SaveState};
+
+/// Zoom controls with the zoom level, undo/redo, and whether the board is saved.
+#[component]
+pub fn Toolbar(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl IntoView {
+    let zoom = move || format!("{:.0}%", editor.viewport.with(|v| v.zoom * 100.0));
+    let status = move || match editor.save.get() {
+        SaveState::Saved => ("saved", "All changes saved".to_string()),
+        SaveState::Saving => ("saving", "Saving…".to_string()),
+        SaveState::Offline => (
+            "offline",
+            "Offline: changes are kept and retried".to_string(),
+        ),
+        SaveState::Error(message) => ("error", format!("Not saved: {message}")),
+    };
+    view! {
+        <div class="toolbar" role="toolbar">
+            <Show when=move || !read_only.get()>
+                <button title="Undo (Ctrl+Z)" on:click=move |_| editor.undo()>"↶"</button>
+                <button title="Redo (Ctrl+Shift+Z)" on:click=move |_| editor.redo()>"↷"</button>
+            </Show>
+            <button title="Zoom out (-)" on:click=move |_| editor.zoom_by(0.8)>"−"</button>
+            <span class="zoom-level" aria-label="Zoom level">{zoom}</span>
+            <button title="Zoom in (+)" on:click=move |_| editor.zoom_by(1.25)>"+"</button>
+            <button title="Zoom to fit (Shift+1)" on:click=move |_| editor.zoom_to_fit()>"Fit"</button>
+            <span class=move || format!("save-state {}", status().0) role="status">{move || status().1}</span>
+        </div>
+    }
+}

@@ -1,0 +1,78 @@
+use crate::model::Op;
+
+/// A batch that, applied, undoes (or redoes) one user action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub ops: Vec<Op>,
+}
+
+/// Undo and redo stacks. Only the user's own actions go here: undo never touches anyone
+/// else's edits.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<Action>,
+    redo: Vec<Action>,
+}
+
+impl History {
+    const MAX: usize = 500;
+
+    /// A new action: its undo goes on the stack and the redo stack is cleared.
+    pub fn record(&mut self, undo: Vec<Op>) {
+        self.push_undo(Action { ops: undo });
+        self.redo.clear();
+    }
+
+    pub fn take_undo(&mut self) -> Option<Action> {
+        self.undo.pop()
+    }
+
+    pub fn take_redo(&mut self) -> Option<Action> {
+        self.redo.pop()
+    }
+
+    pub fn push_undo(&mut self, action: Action) {
+        self.undo.push(action);
+        if self.undo.len() > Self::MAX {
+            self.undo.remove(0);
+        }
+    }
+
+    pub fn push_redo(&mut self, action: Action) {
+        self.redo.push(action);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action(n: usize) -> Vec<Op> {
+        vec![Op::RenameBoard {
+            title: format!("t{n}"),
+        }]
+    }
+
+    #[test]
+    fn a_new_action_clears_redo() {
+        let mut h = History::default();
+        h.record(action(0));
+        let undo = h.take_undo().unwrap();
+        h.push_redo(undo);
+        h.record(action(1));
+        assert!(h.take_redo().is_none());
+    }
+
+    #[test]
+    fn the_undo_stack_is_bounded() {
+        let mut h = History::default();
+        for n in 0..History::MAX + 10 {
+            h.record(action(n));
+        }
+        let mut count = 0;
+        while h.take_undo().is_some() {
+            count += 1;
+        }
+        assert_eq!(count, History::MAX);
+    }
+}

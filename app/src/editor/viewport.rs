@@ -1,0 +1,255 @@
+use serde::{Deserialize, Serialize};
+
+/// Which part of the infinite board the screen shows: a screen point `s` shows the board point
+/// `(s - offset) / zoom`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Viewport {
+    pub x: f64,
+    pub y: f64,
+    pub zoom: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Self {
+            x: 0.0,
+            y: 0.0,
+            zoom: 1.0,
+        }
+    }
+}
+
+/// An axis-aligned rectangle in board coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Rect {
+    /// The rectangle spanned by two corners in any order.
+    pub fn spanning((x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> Self {
+        Self {
+            x: x0.min(x1),
+            y: y0.min(y1),
+            width: (x1 - x0).abs(),
+            height: (y1 - y0).abs(),
+        }
+    }
+
+    pub fn intersects(&self, o: &Rect) -> bool {
+        self.x < o.x + o.width
+            && o.x < self.x + self.width
+            && self.y < o.y + o.height
+            && o.y < self.y + self.height
+    }
+
+    pub fn contains(&self, o: &Rect) -> bool {
+        o.x >= self.x
+            && o.y >= self.y
+            && o.x + o.width <= self.x + self.width
+            && o.y + o.height <= self.y + self.height
+    }
+
+    pub fn contains_point(&self, (px, py): (f64, f64)) -> bool {
+        px >= self.x && py >= self.y && px <= self.x + self.width && py <= self.y + self.height
+    }
+
+    pub fn centre(&self) -> (f64, f64) {
+        (self.x + self.width / 2.0, self.y + self.height / 2.0)
+    }
+
+    /// The smallest rectangle holding all of `rects`, or `None` when there are none.
+    pub fn union(rects: impl IntoIterator<Item = Rect>) -> Option<Rect> {
+        rects.into_iter().reduce(|a, b| {
+            let x = a.x.min(b.x);
+            let y = a.y.min(b.y);
+            let right = (a.x + a.width).max(b.x + b.width);
+            let bottom = (a.y + a.height).max(b.y + b.height);
+            Rect {
+                x,
+                y,
+                width: right - x,
+                height: bottom - y,
+            }
+        })
+    }
+
+    /// Where the segment from the centre towards `(tx, ty)` leaves this rectangle: arrows start and
+    /// end on a sticky's edge, not under it.
+    pub fn edge_towards(&self, (tx, ty): (f64, f64)) -> (f64, f64) {
+        let (cx, cy) = self.centre();
+        let (dx, dy) = (tx - cx, ty - cy);
+        if dx == 0.0 && dy == 0.0 {
+            return (cx, cy);
+        }
+        let sx = if dx != 0.0 {
+            (self.width / 2.0) / dx.abs()
+        } else {
+            f64::INFINITY
+        };
+        let sy = if dy != 0.0 {
+            (self.height / 2.0) / dy.abs()
+        } else {
+            f64::INFINITY
+        };
+        let s = sx.min(sy).min(1.0);
+        (cx + dx * s, cy + dy * s)
+    }
+}
+
+impl Viewport {
+    pub const MIN_ZOOM: f64 = 0.02;
+    pub const MAX_ZOOM: f64 = 4.0;
+    /// Below this zoom stickies are drawn as coloured blocks without text.
+    pub const DETAIL_ZOOM: f64 = 0.35;
+
+    pub fn to_world(&self, (sx, sy): (f64, f64)) -> (f64, f64) {
+        ((sx - self.x) / self.zoom, (sy - self.y) / self.zoom)
+    }
+
+    pub fn to_screen(&self, (wx, wy): (f64, f64)) -> (f64, f64) {
+        (wx * self.zoom + self.x, wy * self.zoom + self.y)
+    }
+
+    /// The board area a screen of this size shows.
+    pub fn visible(&self, width: f64, height: f64) -> Rect {
+        let (x, y) = self.to_world((0.0, 0.0));
+        Rect {
+            x,
+            y,
+            width: width / self.zoom,
+            height: height / self.zoom,
+        }
+    }
+
+    /// Zooms by `factor` keeping the board point under the screen point `at` where it is.
+    pub fn zoom_at(self, at: (f64, f64), factor: f64) -> Self {
+        let zoom = (self.zoom * factor).clamp(Self::MIN_ZOOM, Self::MAX_ZOOM);
+        let (wx, wy) = self.to_world(at);
+        Self {
+            x: at.0 - wx * zoom,
+            y: at.1 - wy * zoom,
+            zoom,
+        }
+    }
+
+    pub fn pan(self, dx: f64, dy: f64) -> Self {
+        Self {
+            x: self.x + dx,
+            y: self.y + dy,
+            ..self
+        }
+    }
+
+    /// The view that shows all of `content` centred on a screen of this size, with a margin, and
+    /// never magnified beyond 100%.
+    pub fn fit(content: Rect, width: f64, height: f64) -> Self {
+        const MARGIN: f64 = 40.0;
+        let zoom = ((width - 2.0 * MARGIN) / content.width.max(1.0))
+            .min((height - 2.0 * MARGIN) / content.height.max(1.0))
+            .clamp(Self::MIN_ZOOM, 1.0);
+        let (cx, cy) = content.centre();
+        Self {
+            x: width / 2.0 - cx * zoom,
+            y: height / 2.0 - cy * zoom,
+            zoom,
+        }
+    }
+
+    pub fn detailed(&self) -> bool {
+        self.zoom >= Self::DETAIL_ZOOM
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: (f64, f64), b: (f64, f64)) -> bool {
+        (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9
+    }
+
+    #[test]
+    fn screen_and_world_coordinates_are_inverse() {
+        let v = Viewport {
+            x: 120.0,
+            y: -40.0,
+            zoom: 0.5,
+        };
+        assert!(close(
+            v.to_screen(v.to_world((300.0, 200.0))),
+            (300.0, 200.0)
+        ));
+    }
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer_still() {
+        let v = Viewport {
+            x: 10.0,
+            y: 20.0,
+            zoom: 1.0,
+        };
+        let at = (400.0, 300.0);
+        let under = v.to_world(at);
+        let z = v.zoom_at(at, 1.7);
+        assert!(close(z.to_world(at), under));
+        assert!((z.zoom - 1.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn zoom_is_clamped() {
+        let v = Viewport::default();
+        assert_eq!(v.zoom_at((0.0, 0.0), 1000.0).zoom, Viewport::MAX_ZOOM);
+        assert_eq!(v.zoom_at((0.0, 0.0), 1e-9).zoom, Viewport::MIN_ZOOM);
+    }
+
+    #[test]
+    fn fit_shows_all_content_centred() {
+        let content = Rect {
+            x: -500.0,
+            y: 100.0,
+            width: 4000.0,
+            height: 1000.0,
+        };
+        let v = Viewport::fit(content, 1440.0, 900.0);
+        let shown = v.visible(1440.0, 900.0);
+        assert!(shown.contains(&content));
+        assert!(close(v.to_screen(content.centre()), (720.0, 450.0)));
+        let small = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 100.0,
+            height: 100.0,
+        };
+        assert_eq!(
+            Viewport::fit(small, 1440.0, 900.0).zoom,
+            1.0,
+            "never magnifies"
+        );
+    }
+
+    #[test]
+    fn rectangles_intersect_contain_and_clip_arrows_to_their_edge() {
+        let a = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 100.0,
+            height: 50.0,
+        };
+        let b = Rect::spanning((150.0, 60.0), (50.0, 10.0));
+        assert!(a.intersects(&b) && !a.contains(&b));
+        assert!(Rect::union([a, b]).unwrap().contains(&b));
+        assert!(!a.intersects(&Rect {
+            x: 100.0,
+            y: 0.0,
+            width: 10.0,
+            height: 10.0
+        }));
+        assert!(close(a.edge_towards((500.0, 25.0)), (100.0, 25.0)));
+        assert!(close(a.edge_towards((50.0, -300.0)), (50.0, 0.0)));
+        assert!(close(a.edge_towards((50.0, 25.0)), (50.0, 25.0)));
+    }
+}
