@@ -64,22 +64,24 @@ test('a facilitator builds, connects, selects, deletes, undoes and redoes, and a
   await page.locator('.palette [data-kind="command"]').click();
   await page.keyboard.type('Place Order');
   await page.keyboard.press('Enter');
-  await page.locator('.palette [data-kind="policy"]').click();
+  await page.dragAndDrop('.palette [data-kind="policy"]', '.canvas', { targetPosition: { x: 800, y: 550 } });
   await page.keyboard.type('Request payment');
   await page.keyboard.press('Enter');
   await saved(page);
 
   // Drag "Place Order" to the left of the event.
   const cmd = sticky(page, 'Place Order');
+  const before = (await stored(id)).elements.find((e) => e.label === 'Place Order');
   const from = await centreOf(cmd);
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
-  await page.mouse.move(box.x + 120, box.y + 200, { steps: 8 });
+  await page.mouse.move(from.x - 250, from.y + 40, { steps: 8 });
   await page.mouse.up();
   await saved(page);
-  const movedTo = (await stored(id)).elements.find((e) => e.label === 'Place Order');
   const zoom = parseFloat(await page.locator('.zoom-level').textContent()) / 100;
-  assert.ok(Math.abs(movedTo.x + movedTo.width / 2 - ((box.x + 120 - from.x) / zoom + (from.x - box.x))) < 400, 'moved left');
+  const after = (await stored(id)).elements.find((e) => e.label === 'Place Order');
+  assert.ok(Math.abs(after.x - before.x + 250 / zoom) < 2 && Math.abs(after.y - before.y - 40 / zoom) < 2,
+    `moved by the drag: (${before.x}, ${before.y}) -> (${after.x}, ${after.y}) at zoom ${zoom}`);
 
   // Connect the command to the event by dragging from its edge handle.
   await cmd.hover();

@@ -53,7 +53,7 @@ test('elements posted through the API are drawn at their places in their colours
   await waitForHydration(page);
   const elements = ops.filter((op) => op.type === 'create_element').map((op) => op.element);
   assert.equal(await page.locator('.element').count(), elements.length);
-  assert.equal(await page.locator('svg.arrows line').count(), ops.filter((op) => op.type === 'connect').length);
+  assert.equal(await page.locator('svg.arrows g.arrow').count(), ops.filter((op) => op.type === 'connect').length);
 
   // Positions: every element's centre sits where the API put it, relative to the first frame
   // (centres, because hotspots are drawn slightly rotated).
@@ -62,8 +62,10 @@ test('elements posted through the API are drawn at their places in their colours
     return [box.x + box.width / 2, box.y + box.height / 2];
   };
   const [ox, oy] = await centre(elements[0].id);
-  const expected = (e) => [e.x + e.width / 2 - elements[0].x - elements[0].width / 2,
-    e.y + e.height / 2 - elements[0].y - elements[0].height / 2];
+  // The board opens zoomed to fit: distances on screen are board distances times the zoom.
+  const zoom = (await page.locator(`[data-id="${elements[0].id}"]`).boundingBox()).width / elements[0].width;
+  const expected = (e) => [(e.x + e.width / 2 - elements[0].x - elements[0].width / 2) * zoom,
+    (e.y + e.height / 2 - elements[0].y - elements[0].height / 2) * zoom];
   for (const e of elements) {
     const [x, y] = await centre(e.id);
     const [ex, ey] = expected(e);

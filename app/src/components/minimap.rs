@@ -22,7 +22,7 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
         let all = content
             .get()
             .map_or(shown, |c| Rect::union([c, shown]).unwrap_or(shown));
-        let scale = (WIDTH / all.width).min(HEIGHT / all.height);
+        let scale = (WIDTH / all.width.max(1.0)).min(HEIGHT / all.height.max(1.0));
         (all, scale, shown)
     };
     let blocks = move || {

@@ -62,7 +62,9 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
     });
     let done = StoredValue::new(false);
     let save = move || {
-        if done.get_value() {
+        // A blur also fires when the editor is removed after Enter or Escape: then `done` is
+        // already set, or already disposed.
+        if done.try_get_value().unwrap_or(true) {
             return;
         }
         done.set_value(true);

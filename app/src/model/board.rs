@@ -195,9 +195,9 @@ impl Board {
         let mut next = self.clone();
         let mut undo = Vec::new();
         for (index, op) in ops.into_iter().enumerate() {
-            let mut inverse = next.inverse(&op).map_err(|r| (index, r))?;
+            // Each op's inverse is in the order to apply it; the batch's inverses run last first.
+            let inverse = next.inverse(&op).map_err(|r| (index, r))?;
             next.apply(op).map_err(|r| (index, r))?;
-            inverse.reverse();
             undo.push(inverse);
         }
         *self = next;
