@@ -15,7 +15,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 
-.PHONY: run test build tools wasm-target cargo-leptos wasm-bindgen node-deps chromium
+.PHONY: run test bench build tools wasm-target cargo-leptos wasm-bindgen node-deps chromium
 
 run: tools
 	cargo leptos build --release
@@ -53,3 +53,8 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 
 chromium:
 	@command -v chromium >/dev/null || scripts/apt-install.sh chromium
+
+# Canvas benchmark (5,000 stickies, headless Chromium) against the release build; see BENCHMARKS.md.
+bench: tools chromium
+	cargo leptos build --release
+	scripts/bench.sh

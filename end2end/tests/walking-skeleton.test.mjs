@@ -83,6 +83,13 @@ test('elements posted through the API are drawn at their places in their colours
   if (process.env.SCREENSHOT !== '0') {
     mkdirSync(new URL('../../docs', import.meta.url), { recursive: true });
     await page.locator(`[data-id="${hostileId}"]`).evaluate((el) => el.remove());
+    // Zoom in on the first two bounded contexts, as a reader of the README would.
+    const first = await page.locator(`[data-id="${elements[0].id}"]`).boundingBox();
+    await page.mouse.move(first.x + 10, first.y + 10);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -75);
+    await page.keyboard.up('Control');
+    await page.mouse.move(5, 5);
     await page.screenshot({ path: new URL('../../docs/screenshot.png', import.meta.url).pathname });
   }
 });

@@ -345,7 +345,10 @@ impl Editor {
             .with_value(|b| b.elements().map(rect_of).collect());
         if let Some(content) = Rect::union(rects) {
             let (w, h) = self.screen.get_untracked();
-            self.viewport.set(Viewport::fit(content, w, h));
+            // Keep the content clear of the palette on the left when there is room.
+            let inset = if w > 900.0 { PALETTE_WIDTH } else { 0.0 };
+            self.viewport
+                .set(Viewport::fit(content, w - inset, h).pan(inset, 0.0));
         }
     }
 
@@ -460,6 +463,9 @@ struct Clipboard {
     elements: Vec<Element>,
     connections: Vec<Connection>,
 }
+
+/// Screen width the palette covers on the left of the canvas.
+const PALETTE_WIDTH: f64 = 200.0;
 
 pub fn rect_of(e: &Element) -> Rect {
     Rect {

@@ -1,0 +1,71 @@
+// Benchmark: open a 5,000-sticky board in headless Chromium and report time to interactive and
+// frames per second while panning, zoomed in and zoomed out to show everything.
+//   make bench    (builds the release server, starts it, runs this)
+import { randomUUID } from 'node:crypto';
+import { api, launch, newPage, waitForServer, BASE_URL } from '../lib.mjs';
+
+const COUNT = Number(process.env.STICKIES ?? 5000);
+const KINDS = ['domain_event', 'command', 'aggregate', 'policy', 'read_model', 'actor', 'external_system', 'hotspot'];
+
+async function makeBoard() {
+  const { body } = await api('POST', '/api/boards', { title: `Benchmark: ${COUNT} stickies` });
+  const perRow = 100;
+  const ops = [];
+  for (let i = 0; i < COUNT; i++) {
+    ops.push({ type: 'create_element', element: {
+      id: randomUUID(), kind: KINDS[i % KINDS.length], label: `Sticky ${i}`,
+      x: (i % perRow) * 160, y: Math.floor(i / perRow) * 160, width: 120, height: 120 } });
+  }
+  for (let i = 0; i < ops.length; i += 1000) {
+    const res = await api('POST', `/api/boards/${body.id}/ops`, { ops: ops.slice(i, i + 1000) });
+    if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+  }
+  return body.id;
+}
+
+/** Pans by wheel events, one per animation frame, for `ms`; returns frames per second. */
+function panFps(page, ms) {
+  return page.evaluate((ms) => new Promise((resolve) => {
+    const canvas = document.querySelector('.canvas');
+    let frames = 0; let dir = 1; const start = performance.now();
+    const tick = (now) => {
+      frames++;
+      if (frames % 60 === 0) dir = -dir;
+      canvas.dispatchEvent(new WheelEvent('wheel', { deltaX: 9 * dir, deltaY: 6 * dir, bubbles: true, cancelable: true }));
+      if (now - start < ms) requestAnimationFrame(tick); else resolve(frames / ((now - start) / 1000));
+    };
+    requestAnimationFrame(tick);
+  }), ms);
+}
+
+await waitForServer();
+const id = await makeBoard();
+const browser = await launch();
+const results = [];
+for (let run = 0; run < 3; run++) {
+  const page = await newPage(browser, { width: 1440, height: 900 });
+  const t0 = Date.now();
+  await page.goto(`${BASE_URL}/b/${id}`);
+  await page.waitForSelector('main[data-hydrated="true"]', { timeout: 120_000 });
+  const tti = Date.now() - t0;
+  // Zoomed out so all stickies are visible (the board opens fitted).
+  await page.getByRole('button', { name: 'Fit' }).click();
+  const outDom = await page.locator('.element').count();
+  const fpsOut = await panFps(page, 3000);
+  // Zoomed in to 100% around the middle of the board.
+  for (let i = 0; i < 12 && (await page.locator('.zoom-level').textContent()) !== '100%'; i++) {
+    await page.keyboard.press('+');
+  }
+  const zoom = await page.locator('.zoom-level').textContent();
+  const inDom = await page.locator('.element').count();
+  const fpsIn = await panFps(page, 3000);
+  results.push({ tti, fpsIn, fpsOut, inDom, outDom, zoom });
+  await page.context().close();
+}
+await browser.close();
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(JSON.stringify(results));
+console.log(`stickies: ${COUNT}`);
+console.log(`time to interactive (navigation -> hydrated), median of 3: ${median(results.map((r) => r.tti))} ms`);
+console.log(`pan fps zoomed in (${results[0].zoom}, ${results[0].inDom} stickies in the DOM): ${median(results.map((r) => r.fpsIn)).toFixed(1)}`);
+console.log(`pan fps all visible (fit, ${results[0].outDom} stickies drawn as blocks): ${median(results.map((r) => r.fpsOut)).toFixed(1)}`);
