@@ -3,7 +3,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{Arrows, Sticky};
+use super::{Arrows, Blocks, Sticky};
 use crate::editor::{Editor, Rect, rect_of};
 use crate::model::{ElementKind, Id, Op};
 
@@ -68,10 +68,21 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
-    // The elements worth putting in the DOM: those near the screen, plus the selection.
+    // The elements worth putting in the DOM: those near the screen, plus the selection. Zoomed
+    // far out only the selection is: everything else is painted by `Blocks` on one <canvas>.
     let visible = Memo::new(move |_| {
         editor.version.track();
         let v = editor.viewport.get();
+        if !v.detailed() {
+            let selection = editor.selection.get();
+            return editor.order.with(|order| {
+                order
+                    .iter()
+                    .filter(|id| selection.contains(id))
+                    .copied()
+                    .collect()
+            });
+        }
         let (w, h) = editor.screen.get();
         let area = v.visible(w + 2.0 * OVERSCAN, h + 2.0 * OVERSCAN);
         let area = Rect {
@@ -475,6 +486,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
             on:dragover=|ev: DragEvent| ev.prevent_default()
             on:drop=on_drop
         >
+            <Blocks editor />
             <div class="world" style=transform>
                 <Arrows editor link />
                 <For each=move || visible.get() key=|id| *id let:id>

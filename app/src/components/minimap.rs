@@ -15,19 +15,26 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
         editor.version.track();
         editor.with_board(|b| Rect::union(b.elements().map(rect_of)))
     });
+    // The map shows the board's extent; it does not depend on the view, so panning redraws
+    // only the outline, never the blocks.
+    let extent = Memo::new(move |_| {
+        let all = content.get().unwrap_or(Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 1000.0,
+            height: 700.0,
+        });
+        let scale = (WIDTH / all.width.max(1.0)).min(HEIGHT / all.height.max(1.0));
+        (all, scale)
+    });
     let frame = move || {
         let v = editor.viewport.get();
         let (w, h) = editor.screen.get();
-        let shown = v.visible(w, h);
-        let all = content
-            .get()
-            .map_or(shown, |c| Rect::union([c, shown]).unwrap_or(shown));
-        let scale = (WIDTH / all.width.max(1.0)).min(HEIGHT / all.height.max(1.0));
-        (all, scale, shown)
+        let (all, scale) = extent.get();
+        (all, scale, v.visible(w, h))
     };
     let blocks = move || {
-        editor.version.track();
-        let (all, scale, _) = frame();
+        let (all, scale) = extent.get();
         editor.with_board(|b| {
             b.elements()
                 .map(|e| {

@@ -1,5 +1,7 @@
 /// The arrows between stickies, and the preview while one is drawn.
 mod arrows;
+/// The whole board as coloured blocks on one <canvas>, for zoomed-out views.
+mod blocks;
 /// The drawing surface: pan, zoom, select, drag, connect, keyboard shortcuts.
 mod canvas;
 /// The whole board in miniature.
@@ -14,6 +16,7 @@ mod sticky;
 mod toolbar;
 
 pub use arrows::Arrows;
+pub use blocks::Blocks;
 pub use canvas::Canvas;
 pub use minimap::Minimap;
 pub use palette::Palette;

@@ -104,7 +104,7 @@ impl Viewport {
     pub const MIN_ZOOM: f64 = 0.02;
     pub const MAX_ZOOM: f64 = 4.0;
     /// Below this zoom stickies are drawn as coloured blocks without text.
-    pub const DETAIL_ZOOM: f64 = 0.35;
+    pub const DETAIL_ZOOM: f64 = 0.25;
 
     pub fn to_world(&self, (sx, sy): (f64, f64)) -> (f64, f64) {
         ((sx - self.x) / self.zoom, (sy - self.y) / self.zoom)

@@ -1,0 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { api, launch, newPage, waitForServer, BASE_URL } from './lib.mjs';
+await waitForServer();
+const { body } = await api('POST', '/api/boards', { title: 'p' });
+const ops = []; for (let i = 0; i < 5000; i++) ops.push({ type: 'create_element', element: { id: randomUUID(), kind: 'command', label: 'x', x: (i % 100) * 160, y: Math.floor(i / 100) * 160, width: 120, height: 120 } });
+for (let i = 0; i < 5000; i += 1000) await api('POST', `/api/boards/${body.id}/ops`, { ops: ops.slice(i, i + 1000) });
+const b = await launch(); const p = await newPage(b);
+await p.goto(`${BASE_URL}/b/${body.id}`); await p.waitForSelector('main[data-hydrated="true"]');
+const r = await p.evaluate(() => new Promise((res) => { const c = document.querySelector('.canvas'); const counts = {};
+  new MutationObserver((ms) => { for (const m of ms) { const k = m.target.nodeName + '.' + (m.target.getAttribute('class')||'') + ' ' + m.type + ' ' + (m.attributeName||''); counts[k] = (counts[k]||0)+1; } }).observe(document.body, { subtree: true, attributes: true, childList: true });
+  c.dispatchEvent(new WheelEvent('wheel', { deltaX: 5, deltaY: 3, bubbles: true, cancelable: true }));
+  setTimeout(() => res(counts), 300); }));
+console.log(r); await b.close();
