@@ -1,22 +1,16 @@
 use leptos::prelude::*;
 
 use crate::editor::Editor;
-use crate::model::{ElementKind, Field, FieldType, HttpMethod, Id, Op};
+use crate::model::{ElementKind, Field, FieldType, HttpMethod, Id, Op, Patch};
 
 /// The types offered for fields; `enum(A, B)`, `List<T>` and value object names can be typed.
 const TYPES: [&str; 9] = [
     "String", "Integer", "Long", "Double", "Boolean", "Date", "DateTime", "UUID", "Money",
 ];
 
-fn update(id: Id) -> Op {
-    Op::UpdateElement {
-        id,
-        label: None,
-        description: None,
-        fields: None,
-        http_method: None,
-        http_path: None,
-    }
+/// Commits one property change of element `id`.
+fn set(editor: Editor, id: Id, patch: Patch) {
+    editor.commit(vec![Op::update(id, patch)]);
 }
 
 /// Properties of the one selected element: description, typed fields, a command's HTTP route,
@@ -42,8 +36,7 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
                             prop:value=move || element.with(|e| e.props.description.clone())
                             disabled=read_only
                             on:change=move |ev| {
-                                let Op::UpdateElement { id, label, fields, http_method, http_path, .. } = update(id) else { return };
-                                editor.commit(vec![Op::UpdateElement { id, label, description: Some(event_target_value(&ev)), fields, http_method, http_path }]);
+                                set(editor, id, Patch { description: Some(event_target_value(&ev)), ..Patch::default() });
                             }
                         ></textarea>
                     </label>
@@ -76,8 +69,7 @@ fn HttpRoute(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                 <select disabled=read_only prop:value=method on:change=move |ev| {
                     let value = event_target_value(&ev);
                     let method = serde_json::from_value::<HttpMethod>(serde_json::Value::String(value)).ok();
-                    let Op::UpdateElement { id, label, description, fields, http_path, .. } = update(id) else { return };
-                    editor.commit(vec![Op::UpdateElement { id, label, description, fields, http_method: Some(method), http_path }]);
+                    set(editor, id, Patch { http_method: Some(method), ..Patch::default() });
                 }>
                     <option value="">"—"</option>
                     {["POST", "PUT", "PATCH", "DELETE", "GET"].map(|m| view! { <option value=m>{m}</option> }).collect_view()}
@@ -87,8 +79,7 @@ fn HttpRoute(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                 <input disabled=read_only placeholder="/orders/{id}/cancel" prop:value=path on:change=move |ev| {
                     let value = event_target_value(&ev);
                     let path = (!value.trim().is_empty()).then(|| value.trim().to_string());
-                    let Op::UpdateElement { id, label, description, fields, http_method, .. } = update(id) else { return };
-                    editor.commit(vec![Op::UpdateElement { id, label, description, fields, http_method, http_path: Some(path) }]);
+                    set(editor, id, Patch { http_path: Some(path), ..Patch::default() });
                 } />
             </label>
         </div>
@@ -106,25 +97,14 @@ fn Fields(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
     let is_aggregate =
         element.is_some_and(|e| e.with_untracked(|e| e.kind == ElementKind::Aggregate));
     let set_fields = move |next: Vec<Field>| {
-        let Op::UpdateElement {
+        set(
+            editor,
             id,
-            label,
-            description,
-            http_method,
-            http_path,
-            ..
-        } = update(id)
-        else {
-            return;
-        };
-        editor.commit(vec![Op::UpdateElement {
-            id,
-            label,
-            description,
-            fields: Some(next),
-            http_method,
-            http_path,
-        }]);
+            Patch {
+                fields: Some(next),
+                ..Patch::default()
+            },
+        );
     };
     let error = RwSignal::new(None::<String>);
     view! {

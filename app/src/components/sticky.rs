@@ -2,7 +2,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use crate::editor::Editor;
-use crate::model::{Id, Op};
+use crate::model::{Id, Op, Patch};
 
 /// One element at its position, in its kind's colour. It reads only its own signal, so moving
 /// it re-renders nothing else. Text is always escaped by Leptos: hostile labels are shown, never
@@ -74,14 +74,13 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
                 .element(id)
                 .is_some_and(|e| e.with_untracked(|e| e.label != label));
             if changed {
-                editor.commit(vec![Op::UpdateElement {
+                editor.commit(vec![Op::update(
                     id,
-                    label: Some(label),
-                    description: None,
-                    fields: None,
-                    http_method: None,
-                    http_path: None,
-                }]);
+                    Patch {
+                        label: Some(label),
+                        ..Patch::default()
+                    },
+                )]);
             }
         }
         editor.editing.set(None);

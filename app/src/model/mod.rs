@@ -15,7 +15,7 @@ mod op;
 pub use board::{Board, Limits};
 pub use element::{Connection, Element, ElementKind, Field, HttpMethod, Props};
 pub use field_type::FieldType;
-pub use op::{Op, Rejection};
+pub use op::{Op, Patch, Rejection};
 
 /// Identifier of an element, a connection or a board: a UUID v7, so ids sort by creation time.
 pub type Id = uuid::Uuid;

@@ -61,6 +61,37 @@ pub enum Op {
     },
 }
 
+/// The properties an `update_element` changes; `None` leaves a property as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Patch {
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub fields: Option<Vec<Field>>,
+    pub http_method: Option<Option<HttpMethod>>,
+    pub http_path: Option<Option<String>>,
+}
+
+impl Op {
+    /// An `update_element` of `id` that changes what `patch` sets.
+    pub fn update(id: Id, patch: Patch) -> Self {
+        let Patch {
+            label,
+            description,
+            fields,
+            http_method,
+            http_path,
+        } = patch;
+        Op::UpdateElement {
+            id,
+            label,
+            description,
+            fields,
+            http_method,
+            http_path,
+        }
+    }
+}
+
 /// Tells a present `null` (Some(None)) from an absent key (None).
 fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     deserializer: D,
