@@ -271,6 +271,8 @@ impl Editor {
                 Err(ServerFnError::ServerError(message)) => {
                     // The server refused what this browser accepted: its copy is the truth.
                     this.outbox.update_value(VecDeque::clear);
+                    // Undo entries were computed against a board that never existed on the server.
+                    this.history.set_value(History::default());
                     this.save.set(SaveState::Error(message));
                     if let Ok(Some(board)) = crate::api::load_board(this.board_id()).await {
                         this.reset(board);
@@ -355,7 +357,7 @@ impl Editor {
     pub fn zoom_by(&self, factor: f64) {
         let (w, h) = self.screen.get_untracked();
         self.viewport
-            .update(|v| *v = v.zoom_at((w / 2.0, h / 2.0), factor));
+            .update(|v| *v = v.zoom_step((w / 2.0, h / 2.0), factor));
     }
 
     /// Copies the selection (with the arrows between selected stickies) as JSON.

@@ -136,6 +136,15 @@ impl Viewport {
         }
     }
 
+    /// A keyboard or button zoom step: like `zoom_at`, but a step that would pass 100% stops
+    /// there, so "+" and "-" always reach actual size.
+    pub fn zoom_step(self, at: (f64, f64), factor: f64) -> Self {
+        let target = self.zoom * factor;
+        let crosses = (self.zoom < 1.0 && target > 1.0) || (self.zoom > 1.0 && target < 1.0);
+        let factor = if crosses { 1.0 / self.zoom } else { factor };
+        self.zoom_at(at, factor)
+    }
+
     pub fn pan(self, dx: f64, dy: f64) -> Self {
         Self {
             x: self.x + dx,
@@ -197,6 +206,28 @@ mod tests {
         let z = v.zoom_at(at, 1.7);
         assert!(close(z.to_world(at), under));
         assert!((z.zoom - 1.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn zoom_steps_stop_at_actual_size() {
+        let v = Viewport {
+            x: 0.0,
+            y: 0.0,
+            zoom: 0.9,
+        };
+        assert_eq!(v.zoom_step((100.0, 100.0), 1.25).zoom, 1.0);
+        assert_eq!(
+            v.zoom_step((100.0, 100.0), 1.25)
+                .zoom_step((0.0, 0.0), 1.25)
+                .zoom,
+            1.25
+        );
+        let big = Viewport {
+            x: 0.0,
+            y: 0.0,
+            zoom: 1.1,
+        };
+        assert_eq!(big.zoom_step((0.0, 0.0), 0.8).zoom, 1.0);
     }
 
     #[test]
