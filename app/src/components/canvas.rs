@@ -341,8 +341,9 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
 
     let on_wheel = move |ev: WheelEvent| {
         ev.prevent_default();
-        let p = local(&ev);
         if ev.ctrl_key() || ev.meta_key() {
+            // Only a zoom needs the pointer's position (reading it forces a layout).
+            let p = local(&ev);
             let factor = (-ev.delta_y() * 0.01).exp();
             editor.viewport.update(|v| *v = v.zoom_at(p, factor));
         } else {
