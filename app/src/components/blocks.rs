@@ -11,11 +11,17 @@ use crate::model::ElementKind;
 #[component]
 pub fn Blocks(editor: Editor) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
+    // Whether the canvas holds a painting: zoomed in, it is cleared once and then left alone, so
+    // a pan does not make the browser composite a full-screen canvas on every frame.
+    let painted = StoredValue::new(true);
     Effect::new(move |_| {
         editor.version.track();
         let v = editor.viewport.get();
         let (w, h) = editor.screen.get();
         let Some(el) = canvas.get() else { return };
+        if v.detailed() && !painted.get_value() {
+            return;
+        }
         let dpr = window().device_pixel_ratio();
         let (cw, ch) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
         if el.width() != cw || el.height() != ch {
@@ -32,6 +38,7 @@ pub fn Blocks(editor: Editor) -> impl IntoView {
         };
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         ctx.clear_rect(0.0, 0.0, w, h);
+        painted.set_value(!v.detailed());
         if v.detailed() {
             return;
         }
