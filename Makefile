@@ -15,7 +15,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 
-.PHONY: run test bench build tools wasm-target cargo-leptos wasm-bindgen node-deps chromium
+.PHONY: run test bench tools wasm-target cargo-leptos wasm-bindgen node-deps chromium
 
 run: tools
 	cargo leptos build --release
@@ -23,9 +23,6 @@ run: tools
 
 test: tools chromium
 	scripts/test.sh
-
-build: tools
-	cargo leptos build --release
 
 tools: wasm-target cargo-leptos wasm-bindgen node-deps
 

@@ -82,7 +82,11 @@ test('elements posted through the API are drawn at their places in their colours
 
   if (process.env.SCREENSHOT !== '0') {
     mkdirSync(new URL('../../docs', import.meta.url), { recursive: true });
-    await page.locator(`[data-id="${hostileId}"]`).evaluate((el) => el.remove());
+    // The README shows the sample board as a team would have it: without the test's hostile sticky.
+    const removed = await api('POST', `/api/boards/${id}/ops`, { ops: [{ type: 'delete_element', id: hostileId }] });
+    assert.equal(removed.status, 200);
+    await page.reload();
+    await waitForHydration(page);
     // Zoom in on the first two bounded contexts, as a reader of the README would.
     const first = await page.locator(`[data-id="${elements[0].id}"]`).boundingBox();
     await page.mouse.move(first.x + 10, first.y + 10);

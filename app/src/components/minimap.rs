@@ -18,13 +18,16 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
     // The map shows the board's extent; it does not depend on the view, so panning redraws
     // only the outline, never the blocks.
     let extent = Memo::new(move |_| {
-        let all = content.get().unwrap_or(Rect {
+        let mut all = content.get().unwrap_or(Rect {
             x: 0.0,
             y: 0.0,
             width: 1000.0,
             height: 700.0,
         });
         let scale = (WIDTH / all.width.max(1.0)).min(HEIGHT / all.height.max(1.0));
+        // Centre the board in the map: move the map's origin by half the unused room.
+        all.x -= (WIDTH / scale - all.width) / 2.0;
+        all.y -= (HEIGHT / scale - all.height) / 2.0;
         (all, scale)
     });
     let frame = move || {
