@@ -12,6 +12,8 @@ pub mod editor;
 pub mod model;
 /// Whole screens: home and board.
 pub mod pages;
+/// Live collaboration: protocol, server hub, browser replica. Pure Rust.
+pub mod sync;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -179,29 +179,41 @@ impl Board {
         &mut self,
         ops: impl IntoIterator<Item = Op>,
     ) -> Result<(), (usize, Rejection)> {
-        let mut next = self.clone();
-        for (index, op) in ops.into_iter().enumerate() {
-            next.apply(op).map_err(|rejection| (index, rejection))?;
-        }
-        *self = next;
-        Ok(())
+        self.apply_all_with_inverse(ops).map(drop)
     }
 
     /// Like `apply_all`, and also returns the operations that undo the whole batch.
+    ///
+    /// Works in place: a failed batch is rolled back with the inverses of the operations that
+    /// went through, so a one-operation edit on a 5,000-sticky board costs no copy of the board.
     pub fn apply_all_with_inverse(
         &mut self,
         ops: impl IntoIterator<Item = Op>,
     ) -> Result<Vec<Op>, (usize, Rejection)> {
-        let mut next = self.clone();
-        let mut undo = Vec::new();
+        let mut undo: Vec<Vec<Op>> = Vec::new();
         for (index, op) in ops.into_iter().enumerate() {
             // Each op's inverse is in the order to apply it; the batch's inverses run last first.
-            let inverse = next.inverse(&op).map_err(|r| (index, r))?;
-            next.apply(op).map_err(|r| (index, r))?;
-            undo.push(inverse);
+            let step = self
+                .inverse(&op)
+                .and_then(|inverse| self.apply(op).map(|()| inverse));
+            match step {
+                Ok(inverse) => undo.push(inverse),
+                Err(rejection) => {
+                    self.undo_all(undo.into_iter().rev().flatten());
+                    return Err((index, rejection));
+                }
+            }
         }
-        *self = next;
         Ok(undo.into_iter().rev().flatten().collect())
+    }
+
+    /// Applies inverses made by [`Board::inverse`] for this very board state. They cannot be
+    /// refused (each restores what an operation just changed), so a refusal is a bug in `inverse`.
+    pub fn undo_all(&mut self, inverses: impl IntoIterator<Item = Op>) {
+        for op in inverses {
+            let undone = self.apply(op);
+            debug_assert!(undone.is_ok(), "an inverse was refused: {undone:?}");
+        }
     }
 
     /// The operations that undo `op` if it is applied to the board as it is now.
