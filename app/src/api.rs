@@ -11,8 +11,8 @@ use crate::model::{Board, Op};
 pub trait BoardService: Send + Sync + 'static {
     /// Creates a board and returns its id, or a message for the user.
     async fn create_board(&self, title: &str) -> Result<crate::model::Id, String>;
-    /// The board, or `None` if there is no such board.
-    async fn load_board(&self, id: crate::model::Id) -> Result<Option<Board>, String>;
+    /// The board as stored and its sequence number, or `None` if there is no such board.
+    async fn load_board(&self, id: crate::model::Id) -> Result<Option<(Board, i64)>, String>;
     /// Applies a batch atomically and returns the board's new sequence number.
     async fn apply_ops(&self, id: crate::model::Id, ops: Vec<Op>) -> Result<i64, String>;
 }
@@ -34,9 +34,10 @@ pub async fn create_board(title: String) -> Result<(), ServerFnError> {
     Ok(())
 }
 
-/// The board with this id, `None` when there is none (or the id is not an id).
+/// The board with this id and its sequence number, `None` when there is none (or the id is not
+/// an id).
 #[server(prefix = "/sfn", endpoint = "load_board")]
-pub async fn load_board(id: String) -> Result<Option<Board>, ServerFnError> {
+pub async fn load_board(id: String) -> Result<Option<(Board, i64)>, ServerFnError> {
     let Ok(id) = id.parse() else {
         return Ok(None);
     };

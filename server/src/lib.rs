@@ -7,5 +7,7 @@ pub mod config;
 pub mod http;
 /// The storage interface and its SQLite and PostgreSQL implementations.
 pub mod store;
+/// Live collaboration: rooms, WebSocket connections, the bus between server processes.
+pub mod sync;
 
 pub use http::app;

@@ -15,7 +15,10 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening the database at {}", redact(&config.database_url)))?;
     let addr = config.leptos.site_addr;
-    let app = server::app(store, config.leptos);
+    let rooms = server::sync::Rooms::start(store, Default::default())
+        .await
+        .context("listening for other server processes")?;
+    let app = server::app(rooms, config.leptos);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;

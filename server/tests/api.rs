@@ -58,10 +58,11 @@ async fn a_batch_of_operations_is_applied_and_the_board_shows_it() {
         { "type": "connect", "connection": { "id": arrow, "from": placed, "to": paid } },
         { "type": "move_element", "id": paid, "x": 250, "y": 30 }] });
     let (status, body) = app.post(&format!("/api/boards/{board}/ops"), ops).await;
-    assert_eq!((status, body), (200, json!({ "seq": 4, "applied": 4 })));
+    // One batch, one sequence number.
+    assert_eq!((status, body), (200, json!({ "seq": 1, "applied": 4 })));
 
     let (_, shown) = app.get(&format!("/api/boards/{board}")).await;
-    assert_eq!(shown["seq"], 4);
+    assert_eq!(shown["seq"], 1);
     assert_eq!(shown["elements"].as_array().unwrap().len(), 2);
     assert_eq!(shown["elements"][1]["x"], 250.0);
     assert_eq!(shown["connections"][0]["from"], placed.as_str());

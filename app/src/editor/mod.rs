@@ -275,7 +275,7 @@ impl Editor {
                     this.history.set_value(History::default());
                     this.save.set(SaveState::Error(message));
                     if let Ok(Some(board)) = crate::api::load_board(this.board_id()).await {
-                        this.reset(board);
+                        this.reset(board.0);
                     }
                 }
                 Err(_) => {

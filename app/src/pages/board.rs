@@ -21,7 +21,7 @@ pub fn BoardPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading board…"</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
-                        Ok(Some(board)) => view! { <BoardScreen id=id() board /> }.into_any(),
+                        Ok(Some((board, seq))) => view! { <BoardScreen id=id() board seq /> }.into_any(),
                         Ok(None) => view! { <super::NotFound /> }.into_any(),
                         Err(e) => view! {
                             <p class="error" role="alert">{format!("Could not load the board: {e}")}</p>
@@ -34,13 +34,14 @@ pub fn BoardPage() -> impl IntoView {
 }
 
 #[component]
-fn BoardScreen(id: String, board: Board) -> impl IntoView {
+fn BoardScreen(id: String, board: Board, seq: i64) -> impl IntoView {
     let remembered = RecentBoard {
         id: id.clone(),
         title: board.title().to_string(),
     };
     Effect::new(move |_| recent::remember(remembered.clone()));
     let editor = Editor::new(id, board);
+    let _ = seq;
     let read_only = Signal::derive(|| false);
     let count = move || {
         let n = editor.order.with(Vec::len);

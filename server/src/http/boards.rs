@@ -16,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .route("/boards", post(create))
         .route("/boards/{id}", get(show).delete(remove))
         .route("/boards/{id}/ops", post(apply_ops))
+        .route("/boards/{id}/ws", get(crate::sync::ws::upgrade))
 }
 
 #[derive(Deserialize)]
@@ -104,7 +105,7 @@ async fn apply_ops(
     let id = parse_id(&id)?;
     let Json(OpsBatch { ops }) = body?;
     let applied = ops.len();
-    let seq = state.store.apply_ops(id, ops).await?;
+    let seq = state.rooms.submit(id, ops).await?;
     Ok(Json(Applied { seq, applied }))
 }
 
@@ -114,6 +115,7 @@ async fn remove(
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(&id)?;
     if state.store.delete_board(id).await? {
+        state.rooms.close(id).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::BoardNotFound)
@@ -121,6 +123,6 @@ async fn remove(
 }
 
 /// A path segment that is not a UUID cannot name a board: that is a 404, like an unknown id.
-fn parse_id(id: &str) -> Result<Id, ApiError> {
+pub fn parse_id(id: &str) -> Result<Id, ApiError> {
     id.parse().map_err(|_| ApiError::BoardNotFound)
 }

@@ -5,7 +5,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use app::sync::SubmitError;
+
 use crate::store::StoreError;
+use crate::sync::SubmitFailed;
 
 /// Every error the HTTP API answers with. The body is always
 /// `{"code": "...", "message": "..."}` (plus `op_index` for a rejected operation); codes are
@@ -114,11 +117,22 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::BoardNotFound,
-            StoreError::Rejected { index, rejection } => Self::Rejected {
+            other => Self::Internal(other),
+        }
+    }
+}
+
+impl From<SubmitFailed> for ApiError {
+    fn from(e: SubmitFailed) -> Self {
+        match e {
+            SubmitFailed::Refused(SubmitError::Rejected { index, rejection }) => Self::Rejected {
                 op_index: Some(index),
                 rejection,
             },
-            other => Self::Internal(other),
+            SubmitFailed::Store(e) => e.into(),
+            // Not reachable from HTTP (no client, no hello) or a room that closed under the
+            // request: both are the server's problem.
+            other => Self::Internal(StoreError::Corrupt(other.to_string())),
         }
     }
 }

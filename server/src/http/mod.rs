@@ -17,23 +17,28 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::trace::TraceLayer;
 
+pub use boards::parse_id;
 pub use error::{ApiError, MAX_BODY_BYTES};
 
 use crate::store::BoardStore;
+use crate::sync::Rooms;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub store: Arc<dyn BoardStore>,
+    pub rooms: Arc<Rooms>,
     pub leptos_options: LeptosOptions,
 }
 
-/// The whole application: API, health check, server functions and pages.
-pub fn app(store: Arc<dyn BoardStore>, leptos_options: LeptosOptions) -> Router {
+/// The whole application: API, live sync, health check, server functions and pages.
+pub fn app(rooms: Arc<Rooms>, leptos_options: LeptosOptions) -> Router {
+    let store = rooms.store().clone();
     let state = AppState {
         store: store.clone(),
+        rooms: rooms.clone(),
         leptos_options: leptos_options.clone(),
     };
-    let service: Arc<dyn BoardService> = Arc::new(Pages(store));
+    let service: Arc<dyn BoardService> = Arc::new(Pages { store, rooms });
     let routes = generate_route_list(app::App);
     let api = boards::router().fallback(|| async { ApiError::RouteNotFound });
 
@@ -71,21 +76,24 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
-/// The store, as the pages see it.
-struct Pages(Arc<dyn BoardStore>);
+/// The store and the rooms, as the pages see them.
+struct Pages {
+    store: Arc<dyn BoardStore>,
+    rooms: Arc<Rooms>,
+}
 
 #[async_trait::async_trait]
 impl BoardService for Pages {
     async fn create_board(&self, title: &str) -> Result<Id, String> {
-        boards::create_board(self.0.as_ref(), title)
+        boards::create_board(self.store.as_ref(), title)
             .await
             .map(|(id, _)| id)
             .map_err(|e| e.to_string())
     }
 
-    async fn load_board(&self, id: Id) -> Result<Option<Board>, String> {
-        match self.0.load_board(id).await {
-            Ok(stored) => Ok(stored.map(|s| s.board)),
+    async fn load_board(&self, id: Id) -> Result<Option<(Board, i64)>, String> {
+        match self.store.load_board(id).await {
+            Ok(stored) => Ok(stored.map(|s| (s.board, s.seq))),
             Err(e) => {
                 tracing::error!(error = %e, %id, "loading a board for a page failed");
                 Err("the board could not be loaded".into())
@@ -94,8 +102,8 @@ impl BoardService for Pages {
     }
 
     async fn apply_ops(&self, id: Id, ops: Vec<Op>) -> Result<i64, String> {
-        self.0
-            .apply_ops(id, ops)
+        self.rooms
+            .submit(id, ops)
             .await
             .map_err(|e| match ApiError::from(e) {
                 ApiError::Internal(e) => {

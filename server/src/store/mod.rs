@@ -1,19 +1,27 @@
 //! The storage interface and its two implementations. Architecture Invariant: this is the only
-//! module that writes SQL; everything above it sees boards and operations, never rows.
+//! module that writes SQL; everything above it sees boards and batches, never rows.
+//!
+//! A board is stored as a snapshot (`boards.doc` at `boards.seq`) plus the ordered batches after
+//! it (`board_log`). Appending a batch writes one small row; the snapshot is rewritten now and
+//! then by the caller (the sync room), so a write does not cost the size of the board.
 
 /// PostgreSQL, used when `DATABASE_URL` starts with `postgres://`.
 mod postgres;
 /// SQLite, the embedded default (a file under ./data/).
 mod sqlite;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::model::{Board, Id, Op, Rejection};
+use app::model::{Board, Id, Op};
+use app::sync::{ClientId, Entry, Peer, PeerId};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
-/// A board as stored: the document and the sequence number of the last operation applied to it.
+/// A board as stored: the document and the sequence number of the last batch in it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredBoard {
     pub board: Board,
@@ -24,11 +32,12 @@ pub struct StoredBoard {
 pub enum StoreError {
     #[error("no such board")]
     NotFound,
-    #[error("operation {index} was rejected: {rejection}")]
-    Rejected { index: usize, rejection: Rejection },
     #[error("a board with this id already exists")]
     AlreadyExists,
-    /// A stored document that no longer passes the model's validation.
+    /// Another writer (another server process) stored a batch with this sequence number first.
+    #[error("sequence number {0} is already taken")]
+    SeqTaken(i64),
+    /// A stored document or batch that no longer passes the model's validation.
     #[error("stored board is unreadable: {0}")]
     Corrupt(String),
     #[error(transparent)]
@@ -37,22 +46,55 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// What server processes sharing one database tell each other (PostgreSQL LISTEN/NOTIFY).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BusEvent {
+    /// Batches up to `seq` of `board` are stored: read them from the log.
+    Stored { board: Id, seq: i64 },
+    Presence { board: Id, peer: Peer },
+    Left { board: Id, peer: PeerId },
+    /// The listener lost its connection and may have missed events: re-read everything.
+    Lagged,
+}
+
 /// Where boards live. One contract test suite (server/tests/store_contract.rs) runs against
 /// every implementation.
 #[async_trait::async_trait]
 pub trait BoardStore: Send + Sync + 'static {
     /// Stores a new board under `id` with sequence number 0.
     async fn create_board(&self, id: Id, board: &Board) -> Result<(), StoreError>;
+    /// The snapshot with every logged batch after it applied.
     async fn load_board(&self, id: Id) -> Result<Option<StoredBoard>, StoreError>;
-    /// Applies a batch of operations atomically, logs them, and returns the new sequence number.
-    /// On any rejection nothing is stored.
-    async fn apply_ops(&self, id: Id, ops: Vec<Op>) -> Result<i64, StoreError>;
-    /// The operations applied after `after_seq`, in order.
-    async fn ops_since(&self, id: Id, after_seq: i64) -> Result<Vec<(i64, Op)>, StoreError>;
+    /// Appends batches numbered from the log's next sequence number on, atomically, and
+    /// optionally replaces the snapshot. `SeqTaken` when another writer got there first.
+    async fn append(
+        &self,
+        id: Id,
+        entries: &[Entry],
+        snapshot: Option<&StoredBoard>,
+    ) -> Result<(), StoreError>;
+    /// The batches after `after_seq`, in order.
+    async fn log_since(&self, id: Id, after_seq: i64) -> Result<Vec<Entry>, StoreError>;
+    /// The last batch number of every client that wrote to the board.
+    async fn client_batches(&self, id: Id) -> Result<HashMap<ClientId, u64>, StoreError>;
     /// Returns false when there was no such board.
     async fn delete_board(&self, id: Id) -> Result<bool, StoreError>;
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// True when other server processes may write to the same boards (PostgreSQL): a batch
+    /// must then be stored before it is shown to anyone, to get a sequence number all agree on.
+    fn shared(&self) -> bool {
+        false
+    }
+    /// Events from the other server processes; `None` when there can be none.
+    async fn subscribe(&self) -> Result<Option<mpsc::Receiver<BusEvent>>, StoreError> {
+        Ok(None)
+    }
+    /// Tells the other server processes (best effort; `Stored` is sent by `append` itself).
+    async fn publish(&self, _event: &BusEvent) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Opens the database `url` names (`sqlite:` or `postgres://`), creating it if it is a SQLite
@@ -65,36 +107,58 @@ pub async fn connect(url: &str) -> Result<Arc<dyn BoardStore>, StoreError> {
     }
 }
 
-/// The work both implementations share inside their transaction: parse the stored document,
-/// apply the batch through the model, and serialize the results.
-struct Applied {
-    board: Board,
-    doc: String,
-    ops: Vec<String>,
+/// Rebuilds a board from its snapshot and the batches after it.
+fn replay(doc: &str, seq: i64, log: Vec<Entry>) -> Result<StoredBoard, StoreError> {
+    let mut board = parse_doc(doc)?;
+    let mut at = seq;
+    for entry in log {
+        if entry.seq != at + 1 {
+            return Err(StoreError::Corrupt(format!(
+                "batch {} follows {at} in the log",
+                entry.seq
+            )));
+        }
+        board
+            .apply_all(entry.ops)
+            .map_err(|(i, r)| StoreError::Corrupt(format!("batch {} op {i}: {r}", entry.seq)))?;
+        at = entry.seq;
+    }
+    Ok(StoredBoard { board, seq: at })
 }
 
-fn apply_to_doc(doc: &str, ops: Vec<Op>) -> Result<Applied, StoreError> {
-    let mut board = parse_doc(doc)?;
-    let encoded = ops.iter().map(encode).collect();
-    board
-        .apply_all(ops)
-        .map_err(|(index, rejection)| StoreError::Rejected { index, rejection })?;
-    Ok(Applied {
-        doc: encode(&board),
-        board,
-        ops: encoded,
+/// A row of the log: batch number stored as a signed integer (the hub refuses larger ones).
+fn entry(seq: i64, client: Option<ClientId>, batch: Option<i64>, ops: &str) -> Result<Entry, StoreError> {
+    let ops: Vec<Op> =
+        serde_json::from_str(ops).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Entry {
+        seq,
+        client: client.zip(batch.map(|b| b as u64)),
+        ops,
     })
+}
+
+/// The author of a batch as two columns.
+fn split_client(entry: &Entry) -> (Option<ClientId>, Option<i64>) {
+    match entry.client {
+        Some((client, batch)) => (Some(client), Some(batch as i64)),
+        None => (None, None),
+    }
+}
+
+/// Checks that `entries` follow each other, and returns the first sequence number.
+fn first_seq(entries: &[Entry]) -> Option<i64> {
+    debug_assert!(
+        entries.windows(2).all(|w| w[1].seq == w[0].seq + 1),
+        "entries are appended in order"
+    );
+    entries.first().map(|e| e.seq)
 }
 
 fn parse_doc(doc: &str) -> Result<Board, StoreError> {
     serde_json::from_str(doc).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn parse_op(op: &str) -> Result<Op, StoreError> {
-    serde_json::from_str(op).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn encode<T: serde::Serialize>(value: &T) -> String {
+fn encode<T: serde::Serialize + ?Sized>(value: &T) -> String {
     // Boards and operations are plain data with string keys: serializing them cannot fail.
     serde_json::to_string(value).expect("board data serializes to JSON")
 }

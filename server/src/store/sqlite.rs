@@ -1,11 +1,14 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use app::model::{Board, Id, Op};
+use std::collections::HashMap;
+
+use app::model::{Board, Id};
+use app::sync::{ClientId, Entry};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use super::{BoardStore, StoreError, StoredBoard, apply_to_doc, encode, parse_doc, parse_op};
+use super::{BoardStore, StoreError, StoredBoard, encode, entry, first_seq, replay, split_client};
 
 /// Boards in one SQLite file, in WAL mode with full sync: a committed batch survives a crash.
 #[derive(Clone)]
@@ -57,67 +60,131 @@ impl BoardStore for SqliteStore {
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|row| {
-            Ok(StoredBoard {
-                board: parse_doc(row.get("doc"))?,
-                seq: row.get("seq"),
-            })
-        })
-        .transpose()
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let seq: i64 = row.get("seq");
+        let log = self.log_since(id, seq).await?;
+        replay(row.get("doc"), seq, log).map(Some)
     }
 
-    async fn apply_ops(&self, id: Id, ops: Vec<Op>) -> Result<i64, StoreError> {
+    async fn append(
+        &self,
+        id: Id,
+        entries: &[Entry],
+        snapshot: Option<&StoredBoard>,
+    ) -> Result<(), StoreError> {
         // IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query("SELECT doc, seq FROM boards WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let seq: i64 = row.get("seq");
-        let applied = apply_to_doc(row.get("doc"), ops)?;
-        let last = seq + applied.ops.len() as i64;
-        for (i, op) in applied.ops.iter().enumerate() {
-            sqlx::query("INSERT INTO board_ops (board_id, seq, op) VALUES (?, ?, ?)")
-                .bind(id.to_string())
-                .bind(seq + 1 + i as i64)
-                .bind(op)
+        let board = id.to_string();
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(COALESCE((SELECT MAX(seq) FROM board_log WHERE board_id = ?1), 0), seq) \
+             FROM boards WHERE id = ?1",
+        )
+        .bind(&board)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let last = last.ok_or(StoreError::NotFound)?;
+        if let Some(first) = first_seq(entries) {
+            if first <= last {
+                return Err(StoreError::SeqTaken(first));
+            }
+            if first != last + 1 {
+                return Err(StoreError::Corrupt(format!("batch {first} would follow {last}")));
+            }
+        }
+        for e in entries {
+            let (client, batch) = split_client(e);
+            sqlx::query(
+                "INSERT INTO board_log (board_id, seq, client_id, batch, ops) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&board)
+            .bind(e.seq)
+            .bind(client.map(|c| c.to_string()))
+            .bind(batch)
+            .bind(encode(&e.ops))
+            .execute(&mut *tx)
+            .await
+            .map_err(|err| match err {
+                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::SeqTaken(e.seq),
+                other => other.into(),
+            })?;
+            if let (Some(client), Some(batch)) = (client, batch) {
+                sqlx::query(
+                    "INSERT INTO board_clients (board_id, client_id, batch) VALUES (?, ?, ?) \
+                     ON CONFLICT (board_id, client_id) DO UPDATE SET batch = excluded.batch",
+                )
+                .bind(&board)
+                .bind(client.to_string())
+                .bind(batch)
                 .execute(&mut *tx)
                 .await?;
+            }
         }
-        sqlx::query(
-            "UPDATE boards SET doc = ?, title = ?, seq = ?, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-        )
-        .bind(&applied.doc)
-        .bind(applied.board.title())
-        .bind(last)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
+        if let Some(snapshot) = snapshot {
+            sqlx::query(
+                "UPDATE boards SET doc = ?, title = ?, seq = ?, \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND seq < ?",
+            )
+            .bind(encode(&snapshot.board))
+            .bind(snapshot.board.title())
+            .bind(snapshot.seq)
+            .bind(&board)
+            .bind(snapshot.seq)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
-        Ok(last)
+        Ok(())
     }
 
-    async fn ops_since(&self, id: Id, after_seq: i64) -> Result<Vec<(i64, Op)>, StoreError> {
+    async fn log_since(&self, id: Id, after_seq: i64) -> Result<Vec<Entry>, StoreError> {
         let rows = sqlx::query(
-            "SELECT seq, op FROM board_ops WHERE board_id = ? AND seq > ? ORDER BY seq",
+            "SELECT seq, client_id, batch, ops FROM board_log \
+             WHERE board_id = ? AND seq > ? ORDER BY seq",
         )
         .bind(id.to_string())
         .bind(after_seq)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|row| Ok((row.get("seq"), parse_op(row.get("op"))?)))
+            .map(|row| {
+                let client: Option<String> = row.get("client_id");
+                let client = client
+                    .map(|c| c.parse().map_err(|_| StoreError::Corrupt(format!("client id {c}"))))
+                    .transpose()?;
+                entry(row.get("seq"), client, row.get("batch"), row.get("ops"))
+            })
+            .collect()
+    }
+
+    async fn client_batches(&self, id: Id) -> Result<HashMap<ClientId, u64>, StoreError> {
+        let rows = sqlx::query("SELECT client_id, batch FROM board_clients WHERE board_id = ?")
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let client: String = row.get("client_id");
+                let batch: i64 = row.get("batch");
+                let client = client
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("client id {client}")))?;
+                Ok((client, batch as u64))
+            })
             .collect()
     }
 
     async fn delete_board(&self, id: Id) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM board_ops WHERE board_id = ?")
+        for table in ["board_log", "board_clients"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE board_id = ?"
+            )))
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
+        }
         let deleted = sqlx::query("DELETE FROM boards WHERE id = ?")
             .bind(id.to_string())
             .execute(&mut *tx)

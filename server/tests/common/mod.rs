@@ -112,7 +112,10 @@ pub async fn spawn_with(store: Arc<dyn BoardStore>, db: Option<tempfile::TempDir
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = server::app(store, leptos_options());
+    let rooms = server::sync::Rooms::start(store, Default::default())
+        .await
+        .expect("start the rooms");
+    let app = server::app(rooms, leptos_options());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     TestApp {
         base: format!("http://{addr}"),

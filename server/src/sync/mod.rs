@@ -1,0 +1,167 @@
+//! Live collaboration on the server: one room (a task around `app::sync::Hub`) per open board,
+//! WebSocket connections feeding it, a writer storing what it orders, and the PostgreSQL bus
+//! that links server processes. The protocol is in docs/sync.md.
+
+/// The room task: ordering, fan-out, storage, and the other server processes.
+mod room;
+/// The WebSocket endpoint: one task pair per connection.
+pub mod ws;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::model::{Id, Op};
+use app::sync::SubmitError;
+use tokio::sync::{Mutex, mpsc, oneshot};
+
+use crate::store::{BoardStore, BusEvent, StoreError};
+pub use room::RoomMsg;
+
+/// Why a batch sent over HTTP was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitFailed {
+    #[error(transparent)]
+    Refused(#[from] SubmitError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The room closed while the batch waited (board deleted, storage failure, shutdown).
+    #[error("the board closed before the batch was stored")]
+    Closed,
+}
+
+/// Tuning of rooms; tests shorten the idle time.
+#[derive(Debug, Clone)]
+pub struct RoomSettings {
+    /// A room with no connection closes after this long.
+    pub idle: Duration,
+    /// The snapshot in the store is rewritten every this many batches.
+    pub snapshot_every: i64,
+}
+
+impl Default for RoomSettings {
+    fn default() -> Self {
+        Self {
+            idle: Duration::from_secs(30),
+            snapshot_every: 1_000,
+        }
+    }
+}
+
+/// Every open room of this process.
+pub struct Rooms {
+    store: Arc<dyn BoardStore>,
+    settings: RoomSettings,
+    open: Mutex<HashMap<Id, mpsc::Sender<RoomMsg>>>,
+}
+
+impl Rooms {
+    /// Starts the registry and, when the store links server processes, the task that hands
+    /// their events to the rooms.
+    pub async fn start(
+        store: Arc<dyn BoardStore>,
+        settings: RoomSettings,
+    ) -> Result<Arc<Self>, StoreError> {
+        let rooms = Arc::new(Self {
+            store: store.clone(),
+            settings,
+            open: Mutex::new(HashMap::new()),
+        });
+        if let Some(mut events) = store.subscribe().await? {
+            let weak = Arc::downgrade(&rooms);
+            tokio::spawn(async move {
+                while let Some(event) = events.recv().await {
+                    let Some(rooms) = weak.upgrade() else { return };
+                    rooms.dispatch(event).await;
+                }
+            });
+        }
+        Ok(rooms)
+    }
+
+    async fn dispatch(&self, event: BusEvent) {
+        let targets: Vec<mpsc::Sender<RoomMsg>> = {
+            let open = self.open.lock().await;
+            match &event {
+                BusEvent::Stored { board, .. }
+                | BusEvent::Presence { board, .. }
+                | BusEvent::Left { board, .. } => open.get(board).cloned().into_iter().collect(),
+                BusEvent::Lagged => open.values().cloned().collect(),
+            }
+        };
+        for room in targets {
+            let _ = room.send(RoomMsg::Bus(event.clone())).await;
+        }
+    }
+
+    /// The room of board `id`, opened (loaded from the store) if needed.
+    pub(crate) async fn room(self: &Arc<Self>, id: Id) -> Result<mpsc::Sender<RoomMsg>, StoreError> {
+        let mut open = self.open.lock().await;
+        if let Some(room) = open.get(&id).filter(|r| !r.is_closed()) {
+            return Ok(room.clone());
+        }
+        let room = room::open(
+            id,
+            self.store.clone(),
+            self.settings.clone(),
+            Arc::downgrade(self),
+        )
+        .await?;
+        open.insert(id, room.clone());
+        Ok(room)
+    }
+
+    /// Sends `msg` to the room of `id`, opening it again if it just closed.
+    pub async fn send(self: &Arc<Self>, id: Id, mut msg: RoomMsg) -> Result<(), StoreError> {
+        for _ in 0..3 {
+            let room = self.room(id).await?;
+            match room.send(msg).await {
+                Ok(()) => return Ok(()),
+                Err(mpsc::error::SendError(back)) => msg = back,
+            }
+        }
+        Err(StoreError::Corrupt("the board's room keeps closing".into()))
+    }
+
+    /// Applies a batch from the HTTP API; answers once it is stored.
+    pub async fn submit(self: &Arc<Self>, id: Id, ops: Vec<Op>) -> Result<i64, SubmitFailed> {
+        for _ in 0..3 {
+            let room = self.room(id).await?;
+            let (reply, answer) = oneshot::channel();
+            let msg = RoomMsg::Http {
+                ops: ops.clone(),
+                reply,
+            };
+            if room.send(msg).await.is_err() {
+                continue;
+            }
+            return answer.await.map_err(|_| SubmitFailed::Closed)?;
+        }
+        Err(SubmitFailed::Closed)
+    }
+
+    /// The board was deleted: close its room and drop its connections.
+    pub async fn close(&self, id: Id) {
+        let room = self.open.lock().await.remove(&id);
+        if let Some(room) = room {
+            let _ = room.send(RoomMsg::Deleted).await;
+        }
+    }
+
+    /// Called by a closing room, holding nothing: forgets `room` if it is still the one
+    /// registered for `id`. Returns false when a message arrived meanwhile (stay open).
+    async fn forget(&self, id: Id, room: &mpsc::Sender<RoomMsg>, idle: impl Fn() -> bool) -> bool {
+        let mut open = self.open.lock().await;
+        if !idle() {
+            return false;
+        }
+        if open.get(&id).is_some_and(|r| r.same_channel(room)) {
+            open.remove(&id);
+        }
+        true
+    }
+
+    pub fn store(&self) -> &Arc<dyn BoardStore> {
+        &self.store
+    }
+}

@@ -1,0 +1,522 @@
+//! A room: the task that owns one open board's [`Hub`], its connections and its writer.
+//!
+//! With SQLite (one server process) the room orders a batch, shows it to everyone at once and
+//! hands it to the writer task, which stores batches in group commits and then lets their
+//! authors know they are safe. With PostgreSQL (possibly several processes) the room stores a
+//! batch before showing it, because the database decides the order: a sequence number another
+//! process took first sends the room to read the log and try again.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
+
+use app::model::{Id, Op};
+use app::sync::{Accepted, ClientId, Hub, Out, PeerId, Point, Resume, ServerMsg};
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{RoomSettings, Rooms, SubmitFailed};
+use crate::store::{BoardStore, BusEvent, StoreError, StoredBoard};
+
+/// How many messages may wait for one connection before it counts as too slow and is dropped
+/// (it reconnects and catches up).
+pub const CONNECTION_BUFFER: usize = 4_096;
+
+/// What a connection's writer sends on the socket.
+pub type ConnTx = mpsc::Sender<Utf8Bytes>;
+
+pub enum RoomMsg {
+    Join {
+        peer: PeerId,
+        client: ClientId,
+        name: String,
+        colour: String,
+        resume: Option<Resume>,
+        tx: ConnTx,
+    },
+    Submit {
+        peer: PeerId,
+        batch: u64,
+        ops: Vec<Op>,
+    },
+    Presence {
+        peer: PeerId,
+        cursor: Option<Point>,
+        selection: Vec<Id>,
+    },
+    Leave {
+        peer: PeerId,
+    },
+    Http {
+        ops: Vec<Op>,
+        reply: oneshot::Sender<Result<i64, SubmitFailed>>,
+    },
+    Bus(BusEvent),
+    /// From the writer: everything up to `seq` is stored.
+    Stored {
+        seq: i64,
+    },
+    /// From the writer: storing failed; what is not stored is lost with this room.
+    StoreFailed(String),
+    Deleted,
+}
+
+/// Loads board `id` and starts its room.
+pub async fn open(
+    id: Id,
+    store: Arc<dyn BoardStore>,
+    settings: RoomSettings,
+    rooms: Weak<Rooms>,
+) -> Result<mpsc::Sender<RoomMsg>, StoreError> {
+    let stored = store.load_board(id).await?.ok_or(StoreError::NotFound)?;
+    let clients = store.client_batches(id).await?;
+    let epoch = app::model::new_id().simple().to_string();
+    let shared = store.shared();
+    let hub = Hub::new(stored.board, stored.seq, clients, epoch);
+    let (tx, rx) = mpsc::channel(8_192);
+    let writer = (!shared).then(|| Writer::start(id, store.clone(), tx.downgrade()));
+    let room = Room {
+        id,
+        hub,
+        conns: HashMap::new(),
+        store,
+        settings,
+        writer,
+        waiting: Vec::new(),
+        snapshot_seq: stored.seq,
+        me: tx.clone(),
+        rooms,
+    };
+    tokio::spawn(room.run(rx));
+    Ok(tx)
+}
+
+struct Room {
+    id: Id,
+    hub: Hub,
+    conns: HashMap<PeerId, ConnTx>,
+    store: Arc<dyn BoardStore>,
+    settings: RoomSettings,
+    /// `None` in shared mode, where the room stores batches itself.
+    writer: Option<Writer>,
+    /// HTTP batches waiting to be stored: (seq, reply).
+    waiting: Vec<(i64, oneshot::Sender<Result<i64, SubmitFailed>>)>,
+    snapshot_seq: i64,
+    me: mpsc::Sender<RoomMsg>,
+    rooms: Weak<Rooms>,
+}
+
+impl Room {
+    async fn run(mut self, mut rx: mpsc::Receiver<RoomMsg>) {
+        let mut poll = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            let msg = tokio::select! {
+                msg = rx.recv() => msg,
+                _ = poll.tick(), if self.writer.is_none() => Some(RoomMsg::Bus(BusEvent::Lagged)),
+                () = tokio::time::sleep(self.settings.idle), if self.conns.is_empty() => {
+                    if self.close_if_idle(&rx).await {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            let Some(msg) = msg else { break };
+            if !self.handle(msg).await {
+                break;
+            }
+        }
+        rx.close();
+        // Whatever raced in after the room decided to close: connections see their socket
+        // close and reconnect; HTTP callers get an error they can retry.
+        while let Ok(msg) = rx.try_recv() {
+            if let RoomMsg::Http { reply, .. } = msg {
+                let _ = reply.send(Err(SubmitFailed::Closed));
+            }
+        }
+        for (_, reply) in self.waiting.drain(..) {
+            let _ = reply.send(Err(SubmitFailed::Closed));
+        }
+    }
+
+    /// Returns false when the room must close.
+    async fn handle(&mut self, msg: RoomMsg) -> bool {
+        match msg {
+            RoomMsg::Join {
+                peer,
+                client,
+                name,
+                colour,
+                resume,
+                tx,
+            } => {
+                self.conns.insert(peer, tx);
+                let out = self.hub.join(peer, client, &name, &colour, resume);
+                self.route(out);
+                self.publish_presence(peer);
+            }
+            RoomMsg::Submit { peer, batch, ops } => {
+                if self.writer.is_some() {
+                    let (accepted, out) = self.hub.submit(peer, batch, ops);
+                    self.route(out);
+                    self.write(accepted);
+                } else {
+                    let stored = self
+                        .submit_shared(|hub| {
+                            let (accepted, out) = hub.submit(peer, batch, ops.clone());
+                            (accepted.ok_or(()), out)
+                        })
+                        .await;
+                    if stored.is_err() {
+                        // Not stored, so not shown: the browser reconnects and sends it again.
+                        self.route(vec![
+                            Out::To(
+                                peer,
+                                ServerMsg::error("storage_failed", "the change could not be stored"),
+                            ),
+                            Out::Close(peer),
+                        ]);
+                    }
+                }
+            }
+            RoomMsg::Http { ops, reply } => {
+                if self.writer.is_some() {
+                    match self.hub.submit_anonymous(ops) {
+                        Ok((accepted, out)) => {
+                            self.route(out);
+                            self.waiting.push((accepted.entry.seq, reply));
+                            self.write(Some(accepted));
+                        }
+                        Err(e) => {
+                            let _ = reply.send(Err(e.into()));
+                        }
+                    }
+                } else {
+                    let mut refusal = None;
+                    let result = self
+                        .submit_shared(|hub| match hub.submit_anonymous(ops.clone()) {
+                            Ok((accepted, out)) => (Ok(accepted), out),
+                            Err(e) => {
+                                refusal = Some(e);
+                                (Err(()), Vec::new())
+                            }
+                        })
+                        .await;
+                    let answer = match (result, refusal) {
+                        (_, Some(e)) => Err(SubmitFailed::Refused(e)),
+                        (Ok(Some(seq)), None) => Ok(seq),
+                        (Ok(None), None) => Err(SubmitFailed::Closed),
+                        (Err(e), None) => Err(SubmitFailed::Store(e)),
+                    };
+                    let _ = reply.send(answer);
+                }
+            }
+            RoomMsg::Presence {
+                peer,
+                cursor,
+                selection,
+            } => {
+                let out = self.hub.presence(peer, cursor, selection);
+                self.route(out);
+                self.publish_presence(peer);
+            }
+            RoomMsg::Leave { peer } => self.leave(peer),
+            RoomMsg::Bus(event) => self.bus(event).await,
+            RoomMsg::Stored { seq } => {
+                let out = self.hub.durable_up_to(seq);
+                self.route(out);
+                let (done, still): (Vec<_>, Vec<_>) =
+                    self.waiting.drain(..).partition(|(s, _)| *s <= seq);
+                self.waiting = still;
+                for (s, reply) in done {
+                    let _ = reply.send(Ok(s));
+                }
+            }
+            RoomMsg::StoreFailed(error) => {
+                tracing::error!(board = %self.id, %error, "storing batches failed; closing the board's room");
+                self.drop_everyone("storage_failed", "the server could not store the last changes");
+                return false;
+            }
+            RoomMsg::Deleted => {
+                self.drop_everyone("board_deleted", "this board was deleted");
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Hands an ordered batch to the writer, with a snapshot now and then.
+    fn write(&mut self, accepted: Option<Accepted>) {
+        let (Some(accepted), Some(writer)) = (accepted, &self.writer) else {
+            return;
+        };
+        let seq = accepted.entry.seq;
+        let snapshot = (seq - self.snapshot_seq >= self.settings.snapshot_every).then(|| {
+            self.snapshot_seq = seq;
+            StoredBoard {
+                board: self.hub.board().clone(),
+                seq,
+            }
+        });
+        writer.write(accepted.entry, snapshot);
+    }
+
+    /// Shared mode: order with `order`, store, and only then show. A sequence number another
+    /// process took first makes the room read the log and order the batch again.
+    async fn submit_shared(
+        &mut self,
+        mut order: impl FnMut(&mut Hub) -> (Result<Accepted, ()>, Vec<Out>),
+    ) -> Result<Option<i64>, StoreError> {
+        for _ in 0..10 {
+            let (accepted, out) = order(&mut self.hub);
+            let Ok(accepted) = accepted else {
+                self.route(out);
+                return Ok(None);
+            };
+            let seq = accepted.entry.seq;
+            let snapshot = (seq - self.snapshot_seq >= self.settings.snapshot_every).then(|| {
+                StoredBoard {
+                    board: self.hub.board().clone(),
+                    seq,
+                }
+            });
+            match self
+                .store
+                .append(self.id, std::slice::from_ref(&accepted.entry), snapshot.as_ref())
+                .await
+            {
+                Ok(()) => {
+                    if snapshot.is_some() {
+                        self.snapshot_seq = seq;
+                    }
+                    self.route(out);
+                    let out = self.hub.durable_up_to(seq);
+                    self.route(out);
+                    return Ok(Some(seq));
+                }
+                Err(StoreError::SeqTaken(_)) => {
+                    self.hub.rewind(vec![accepted]);
+                    self.catch_up().await;
+                }
+                Err(e) => {
+                    self.hub.rewind(vec![accepted]);
+                    tracing::error!(board = %self.id, error = %e, "storing a batch failed");
+                    return Err(e);
+                }
+            }
+        }
+        Err(StoreError::Corrupt("too many concurrent writers on one board".into()))
+    }
+
+    /// Reads batches other processes stored and shows them.
+    async fn catch_up(&mut self) {
+        match self.store.log_since(self.id, self.hub.seq()).await {
+            Ok(entries) if entries.is_empty() => {}
+            Ok(entries) => match self.hub.apply_stored(entries) {
+                Ok(out) => self.route(out),
+                Err(e) => tracing::error!(board = %self.id, error = %e, "stored batches do not apply"),
+            },
+            Err(e) => tracing::warn!(board = %self.id, error = %e, "reading the log failed"),
+        }
+    }
+
+    async fn bus(&mut self, event: BusEvent) {
+        match event {
+            BusEvent::Stored { seq, .. } => {
+                if seq > self.hub.seq() {
+                    self.catch_up().await;
+                }
+            }
+            BusEvent::Lagged => self.catch_up().await,
+            BusEvent::Presence { peer, .. } => {
+                if !self.conns.contains_key(&peer.id) {
+                    let out = self.hub.remote_presence(peer);
+                    self.route(out);
+                }
+            }
+            BusEvent::Left { peer, .. } => {
+                if !self.conns.contains_key(&peer) {
+                    let out = self.hub.leave(peer);
+                    self.route(out);
+                }
+            }
+        }
+    }
+
+    fn publish_presence(&self, peer: PeerId) {
+        if self.writer.is_some() {
+            return;
+        }
+        if let Some(p) = self.hub.peer(peer) {
+            let mut p = p.clone();
+            // A notification carries at most 8,000 bytes.
+            p.selection.truncate(100);
+            self.publish(BusEvent::Presence {
+                board: self.id,
+                peer: p,
+            });
+        }
+    }
+
+    fn publish(&self, event: BusEvent) {
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.publish(&event).await {
+                tracing::warn!(error = %e, "telling the other servers failed");
+            }
+        });
+    }
+
+    fn leave(&mut self, peer: PeerId) {
+        if self.conns.remove(&peer).is_some() {
+            let out = self.hub.leave(peer);
+            self.route(out);
+            if self.writer.is_none() {
+                self.publish(BusEvent::Left {
+                    board: self.id,
+                    peer,
+                });
+            }
+        }
+    }
+
+    /// Delivers the hub's messages; a connection too slow to take them is dropped.
+    fn route(&mut self, out: Vec<Out>) {
+        let mut slow = Vec::new();
+        for o in out {
+            match o {
+                Out::To(peer, msg) => {
+                    if let Some(tx) = self.conns.get(&peer) {
+                        if tx.try_send(encode(&msg)).is_err() {
+                            slow.push(peer);
+                        }
+                    }
+                }
+                Out::Others { except, msg } => {
+                    let text = encode(&msg);
+                    for (peer, tx) in &self.conns {
+                        if Some(*peer) != except && tx.try_send(text.clone()).is_err() {
+                            slow.push(*peer);
+                        }
+                    }
+                }
+                Out::Close(peer) => slow.push(peer),
+            }
+        }
+        for peer in slow {
+            // Dropping the sender ends the connection's writer, which closes the socket.
+            self.leave(peer);
+        }
+    }
+
+    fn drop_everyone(&mut self, code: &str, message: &str) {
+        let text = encode(&ServerMsg::error(code, message));
+        for (_, tx) in self.conns.drain() {
+            let _ = tx.try_send(text.clone());
+        }
+    }
+
+    /// Closes the room when nobody is connected and nothing is queued: waits for the writer,
+    /// stores a snapshot, and leaves the registry.
+    async fn close_if_idle(&mut self, rx: &mpsc::Receiver<RoomMsg>) -> bool {
+        if let Some(writer) = &self.writer {
+            let snapshot = (self.hub.seq() > self.snapshot_seq).then(|| StoredBoard {
+                board: self.hub.board().clone(),
+                seq: self.hub.seq(),
+            });
+            let seq = snapshot.as_ref().map(|s| s.seq);
+            if !writer.flush(snapshot).await {
+                return false;
+            }
+            if let Some(seq) = seq {
+                self.snapshot_seq = seq;
+            }
+        }
+        let Some(rooms) = self.rooms.upgrade() else {
+            return true;
+        };
+        let me = self.me.clone();
+        rooms
+            .forget(self.id, &me, || rx.is_empty() && self.conns.is_empty())
+            .await
+    }
+}
+
+fn encode(msg: &ServerMsg) -> Utf8Bytes {
+    serde_json::to_string(msg)
+        .expect("protocol messages serialize")
+        .into()
+}
+
+/// The writer task of a SQLite room: stores batches in group commits, in order.
+struct Writer {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+enum Job {
+    Write(app::sync::Entry, Option<StoredBoard>),
+    Flush(Option<StoredBoard>, oneshot::Sender<bool>),
+}
+
+impl Writer {
+    fn start(id: Id, store: Arc<dyn BoardStore>, room: mpsc::WeakSender<RoomMsg>) -> Self {
+        let (jobs, mut rx) = mpsc::unbounded_channel::<Job>();
+        tokio::spawn(async move {
+            let mut failed = false;
+            while let Some(first) = rx.recv().await {
+                let mut entries = Vec::new();
+                let mut snapshot = None;
+                let mut flushes = Vec::new();
+                let mut next = Some(first);
+                // Everything queued goes into one transaction: one fsync for many batches.
+                while let Some(job) = next.take().or_else(|| rx.try_recv().ok()) {
+                    match job {
+                        Job::Write(entry, snap) => {
+                            entries.push(entry);
+                            snapshot = snap.or(snapshot);
+                        }
+                        Job::Flush(snap, done) => {
+                            snapshot = snap.or(snapshot);
+                            flushes.push(done);
+                        }
+                    }
+                    if entries.len() >= 1_000 {
+                        break;
+                    }
+                }
+                let result = if failed {
+                    Err(StoreError::Corrupt("an earlier write failed".into()))
+                } else {
+                    store.append(id, &entries, snapshot.as_ref()).await
+                };
+                let ok = result.is_ok();
+                let msg = match (result, entries.last()) {
+                    (Ok(()), Some(last)) => Some(RoomMsg::Stored { seq: last.seq }),
+                    (Ok(()), None) => None,
+                    (Err(e), _) => {
+                        failed = true;
+                        Some(RoomMsg::StoreFailed(e.to_string()))
+                    }
+                };
+                if let (Some(msg), Some(room)) = (msg, room.upgrade()) {
+                    let _ = room.send(msg).await;
+                }
+                for done in flushes {
+                    let _ = done.send(ok);
+                }
+            }
+        });
+        Self { jobs }
+    }
+
+    fn write(&self, entry: app::sync::Entry, snapshot: Option<StoredBoard>) {
+        let _ = self.jobs.send(Job::Write(entry, snapshot));
+    }
+
+    /// Waits until everything handed over so far is stored.
+    async fn flush(&self, snapshot: Option<StoredBoard>) -> bool {
+        let (done, stored) = oneshot::channel();
+        if self.jobs.send(Job::Flush(snapshot, done)).is_err() {
+            return false;
+        }
+        stored.await.unwrap_or(false)
+    }
+}

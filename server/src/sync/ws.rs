@@ -1,0 +1,165 @@
+//! `GET /api/boards/{id}/ws`: the live connection of one browser tab. A reader task parses what
+//! the browser sends and hands it to the room; a writer task sends what the room says. Nothing a
+//! browser sends can panic the server: a bad frame gets an `error` message and changes nothing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::sync::{ClientMsg, PeerId, ServerMsg};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+
+use super::Rooms;
+use super::room::{CONNECTION_BUFFER, RoomMsg};
+use crate::http::{ApiError, AppState, MAX_BODY_BYTES};
+
+/// How long a new connection may take to say hello.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let id = crate::http::parse_id(&id)?;
+    // Unknown boards are refused before the upgrade, with the API's 404.
+    state.rooms.room(id).await?;
+    let rooms = state.rooms.clone();
+    Ok(ws
+        .max_message_size(MAX_BODY_BYTES)
+        .on_upgrade(move |socket| connection(socket, id, rooms)))
+}
+
+async fn connection(socket: WebSocket, id: app::model::Id, rooms: Arc<Rooms>) {
+    let (mut sink, mut stream) = socket.split();
+    // The room's messages, and this reader's answers to bad frames. When the room drops its
+    // sender (board deleted, connection too slow), the socket closes.
+    let (room_tx, mut room_rx) = mpsc::channel::<Utf8Bytes>(CONNECTION_BUFFER);
+    let (local_tx, mut local_rx) = mpsc::channel::<Utf8Bytes>(64);
+    let peer: PeerId = uuid::Uuid::now_v7().as_u64_pair().1 & ((1 << 53) - 1);
+    let mut writer = tokio::spawn(async move {
+        loop {
+            let text = tokio::select! {
+                text = room_rx.recv() => text,
+                Some(text) = local_rx.recv() => Some(text),
+            };
+            let Some(text) = text else { break };
+            if sink.send(Message::Text(text)).await.is_err() {
+                return;
+            }
+        }
+        let _ = sink.close().await;
+    });
+    let reply = |msg: ServerMsg| {
+        let text = serde_json::to_string(&msg).expect("protocol messages serialize");
+        let _ = local_tx.try_send(text.into());
+    };
+
+    // The first message must be a hello.
+    let join = match tokio::time::timeout(HELLO_TIMEOUT, next_message(&mut stream)).await {
+        Ok(Some(Ok(ClientMsg::Hello {
+            client,
+            name,
+            colour,
+            resume,
+        }))) => Some(RoomMsg::Join {
+            peer,
+            client,
+            name,
+            colour,
+            resume,
+            tx: room_tx,
+        }),
+        Ok(Some(Ok(_))) => {
+            reply(ServerMsg::error("hello_first", "the first message must be a hello"));
+            None
+        }
+        Ok(Some(Err(error))) => {
+            reply(error);
+            None
+        }
+        Ok(None) => None,
+        Err(_) => {
+            reply(ServerMsg::error("hello_timeout", "no hello within 10 seconds"));
+            None
+        }
+    };
+    let joined = match join {
+        Some(join) => rooms.send(id, join).await.is_ok(),
+        None => false,
+    };
+    let mut writer_done = false;
+    if joined {
+        loop {
+            let next = tokio::select! {
+                next = next_message(&mut stream) => next,
+                // The room closed the connection.
+                _ = &mut writer => {
+                    writer_done = true;
+                    break;
+                }
+            };
+            let Some(next) = next else { break };
+            let msg = match next {
+                Ok(ClientMsg::Submit { batch, ops }) => {
+                    if batch == 0 || batch > i64::MAX as u64 {
+                        reply(ServerMsg::error(
+                            "bad_batch",
+                            "a batch number is between 1 and 2^63-1",
+                        ));
+                        continue;
+                    }
+                    RoomMsg::Submit { peer, batch, ops }
+                }
+                Ok(ClientMsg::Presence { cursor, selection }) => RoomMsg::Presence {
+                    peer,
+                    cursor,
+                    selection,
+                },
+                Ok(ClientMsg::Hello { .. }) => {
+                    reply(ServerMsg::error(
+                        "already_joined",
+                        "hello is sent once per connection",
+                    ));
+                    continue;
+                }
+                Err(error) => {
+                    reply(error);
+                    continue;
+                }
+            };
+            if rooms.send(id, msg).await.is_err() {
+                break;
+            }
+        }
+        let _ = rooms.send(id, RoomMsg::Leave { peer }).await;
+    }
+    drop(local_tx);
+    // Give the writer a moment to send what is queued (an error message, say).
+    if !writer_done {
+        let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+    }
+}
+
+/// The next protocol message, an error to send back for a frame that is not one, or `None`
+/// when the socket closed.
+async fn next_message(
+    stream: &mut futures_util::stream::SplitStream<WebSocket>,
+) -> Option<Result<ClientMsg, ServerMsg>> {
+    loop {
+        let frame = match stream.next().await? {
+            Ok(frame) => frame,
+            Err(_) => return None,
+        };
+        return Some(match frame {
+            Message::Text(text) => serde_json::from_str(text.as_str())
+                .map_err(|e| ServerMsg::error("bad_message", format!("not a protocol message: {e}"))),
+            Message::Binary(_) => Err(ServerMsg::error("bad_message", "frames are JSON text")),
+            Message::Close(_) => return None,
+            Message::Ping(_) | Message::Pong(_) => continue,
+        });
+    }
+}
