@@ -265,7 +265,9 @@ impl Room {
         &mut self,
         mut order: impl FnMut(&mut Hub) -> (Result<Accepted, ()>, Vec<Out>),
     ) -> Result<Option<i64>, StoreError> {
-        for _ in 0..10 {
+        // Another process that keeps winning the race only delays this one: every lost race
+        // means that process stored a batch, and each retry starts from the newer log.
+        for _ in 0..200 {
             let (accepted, out) = order(&mut self.hub);
             let Ok(accepted) = accepted else {
                 self.route(out);
@@ -303,6 +305,7 @@ impl Room {
                 }
             }
         }
+        tracing::warn!(board = %self.id, "gave up ordering a batch after 200 lost races");
         Err(StoreError::Corrupt("too many concurrent writers on one board".into()))
     }
 

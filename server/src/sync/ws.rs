@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::sync::{ClientMsg, PeerId, ServerMsg};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::response::IntoResponse;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
@@ -22,11 +24,15 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn upgrade(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let id = crate::http::parse_id(&id)?;
-    // Unknown boards are refused before the upgrade, with the API's 404.
+    // Unknown boards are refused before anything else, with the API's 404.
     state.rooms.room(id).await?;
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(rejection) => return Ok(rejection.into_response()),
+    };
     let rooms = state.rooms.clone();
     Ok(ws
         .max_message_size(MAX_BODY_BYTES)

@@ -1,6 +1,8 @@
 //! What the integration tests share: fresh databases and a real server on port 0.
 #![allow(dead_code)]
 
+pub mod ws;
+
 use std::sync::Arc;
 
 use leptos::config::LeptosOptions;
@@ -18,6 +20,12 @@ pub async fn sqlite_store() -> (Arc<dyn BoardStore>, tempfile::TempDir) {
 /// A PostgreSQL store in a fresh database on the server `TEST_DATABASE_URL` names.
 /// Never skips: without a server the test fails and says how to get one.
 pub async fn pg_store() -> Arc<dyn BoardStore> {
+    let url = pg_database().await;
+    Arc::new(PgStore::connect(&url).await.expect("open PostgreSQL"))
+}
+
+/// A fresh, empty database on the server `TEST_DATABASE_URL` names; returns its URL.
+pub async fn pg_database() -> String {
     let admin_url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
         panic!(
             "TEST_DATABASE_URL is not set. `make test` starts a throwaway PostgreSQL and sets it; \
@@ -40,7 +48,7 @@ pub async fn pg_store() -> Arc<dyn BoardStore> {
         }
         _ => format!("{}/{name}", admin_url.trim_end_matches('/')),
     };
-    Arc::new(PgStore::connect(&url).await.expect("open PostgreSQL"))
+    url
 }
 
 /// Leptos settings for an in-process server (no site files are needed for the API and SSR).
@@ -131,4 +139,51 @@ pub fn hostile_labels() -> Vec<String> {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// The real server binary, started on a free port against `database_url`.
+pub struct ServerProcess {
+    pub base: String,
+    child: std::process::Child,
+}
+
+impl ServerProcess {
+    pub async fn start(database_url: &str) -> Self {
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            probe.local_addr().unwrap().port()
+        };
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("DATABASE_URL", database_url)
+            .env("LEPTOS_OUTPUT_NAME", "squall")
+            .env("LEPTOS_SITE_ROOT", "target/site")
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .expect("start the server binary");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
+                if res.status().is_success() {
+                    return Self { base, child };
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the server did not come up on {base}");
+    }
+
+    /// kill -9: no shutdown, no flush.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
