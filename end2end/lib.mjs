@@ -32,9 +32,16 @@ export async function launch() {
   });
 }
 
-/** A new page that records console errors and page errors in `page.errors`. */
-export async function newPage(browser, viewport = { width: 1440, height: 900 }) {
+/**
+ * A new page (in its own browser context, so its own localStorage) that records console errors
+ * and page errors in `page.errors`. `name` is the display name this browser already chose;
+ * `null` makes a first-time visitor who will be asked for one.
+ */
+export async function newPage(browser, viewport = { width: 1440, height: 900 }, { name = 'Tester' } = {}) {
   const context = await browser.newContext({ viewport });
+  if (name !== null) {
+    await context.addInitScript((n) => { window.localStorage.setItem('squall.name', n); }, name);
+  }
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(msg.text()); });

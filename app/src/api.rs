@@ -1,8 +1,6 @@
 use leptos::prelude::*;
 
-use leptos::server_fn::codec::Json;
-
-use crate::model::{Board, Op};
+use crate::model::Board;
 
 /// What the pages need from the server's storage. The server crate implements it and provides
 /// it as context (`Arc<dyn BoardService>`) to rendering and to server functions.
@@ -13,8 +11,6 @@ pub trait BoardService: Send + Sync + 'static {
     async fn create_board(&self, title: &str) -> Result<crate::model::Id, String>;
     /// The board as stored and its sequence number, or `None` if there is no such board.
     async fn load_board(&self, id: crate::model::Id) -> Result<Option<(Board, i64)>, String>;
-    /// Applies a batch atomically and returns the board's new sequence number.
-    async fn apply_ops(&self, id: crate::model::Id, ops: Vec<Op>) -> Result<i64, String>;
 }
 
 #[cfg(feature = "ssr")]
@@ -42,16 +38,4 @@ pub async fn load_board(id: String) -> Result<Option<(Board, i64)>, ServerFnErro
         return Ok(None);
     };
     service()?.load_board(id).await.map_err(ServerFnError::new)
-}
-
-/// Applies the editor's batch of operations on the server, all or nothing.
-#[server(prefix = "/sfn", endpoint = "apply_ops", input = Json)]
-pub async fn apply_ops(board: String, ops: Vec<Op>) -> Result<i64, ServerFnError> {
-    let id = board
-        .parse()
-        .map_err(|_| ServerFnError::new("no such board"))?;
-    service()?
-        .apply_ops(id, ops)
-        .await
-        .map_err(ServerFnError::new)
 }

@@ -222,6 +222,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
 
     let on_pointermove = move |ev: PointerEvent| {
         let w = world(&ev);
+        editor.pointer_moved(Some(w));
         gesture.update_value(|g| match g {
             Gesture::Idle => {}
             Gesture::Pan { last } => {
@@ -482,6 +483,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
             on:pointerdown=on_pointerdown
             on:pointermove=on_pointermove
             on:pointerup=on_pointerup
+            on:pointerleave=move |_| editor.pointer_moved(None)
             on:dblclick=on_dblclick
             on:wheel=on_wheel
             on:dragover=|ev: DragEvent| ev.prevent_default()
@@ -494,11 +496,37 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                     <Sticky editor id />
                 </For>
                 {move || band_style().map(|style| view! { <div class="band" style=style></div> })}
+                <Cursors editor />
             </div>
             {move || (editor.order.with(Vec::is_empty)).then(|| view! {
                 <p class="empty-hint muted">"Double-click anywhere to add a domain event, or drag a sticky from the palette."</p>
             })}
         </div>
+    }
+}
+
+/// The other people's pointers, with their names, in board coordinates (scaled back so the
+/// pointer keeps its size at any zoom).
+#[component]
+fn Cursors(editor: Editor) -> impl IntoView {
+    let scale = move || 1.0 / editor.viewport.with(|v| v.zoom);
+    view! {
+        <For
+            each=move || editor.peers.get().into_iter().filter_map(|p| p.cursor.map(|c| (p.id, p.name, p.colour, c.x, c.y)))
+            key=|c| (c.0, c.3.to_bits(), c.4.to_bits())
+            let:c
+        >
+            <div
+                class="peer-cursor"
+                data-peer=c.0.to_string()
+                style=move || format!("left:{}px;top:{}px;--peer:{};transform:scale({})", c.3, c.4, c.2, scale())
+            >
+                <svg width="16" height="20" viewBox="0 0 16 20" aria-hidden="true">
+                    <path d="M1 1 L1 17 L5.5 12.5 L9 19 L11.5 18 L8 11.5 L14 11.5 Z" />
+                </svg>
+                <span class="peer-name">{c.1.clone()}</span>
+            </div>
+        </For>
     }
 }
 

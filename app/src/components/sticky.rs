@@ -26,15 +26,28 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
         })
     };
     let selected = move || editor.selection.with(|s| s.contains(&id));
+    // Somebody else has it selected: their colour around it.
+    let peer_colour = move || {
+        editor.peers.with(|peers| {
+            peers
+                .iter()
+                .find(|p| p.selection.contains(&id))
+                .map(|p| format!("--peer:{}", p.colour))
+        })
+    };
     let editing = move || editor.editing.get() == Some(id);
     view! {
         <div
             class=format!("element kind-{}", kind.as_str())
             class:selected=selected
+            class:peer-selected=move || peer_colour().is_some()
             data-id=id.to_string()
             data-kind=kind.as_str()
             title=kind.title()
-            style=style
+            style=move || match peer_colour() {
+                Some(peer) => format!("{};{peer}", style()),
+                None => style(),
+            }
         >
             <Show
                 when=editing

@@ -9,9 +9,10 @@ pub fn Toolbar(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl In
     let status = move || match editor.save.get() {
         SaveState::Saved => ("saved", "All changes saved".to_string()),
         SaveState::Saving => ("saving", "Saving…".to_string()),
-        SaveState::Offline => (
+        SaveState::Offline(0) => ("offline", "Offline · reconnecting…".to_string()),
+        SaveState::Offline(n) => (
             "offline",
-            "Offline: changes are kept and retried".to_string(),
+            format!("Offline · {n} change{} kept, reconnecting…", if n == 1 { "" } else { "s" }),
         ),
         SaveState::Error(message) => ("error", format!("Not saved: {message}")),
     };

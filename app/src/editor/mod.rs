@@ -2,21 +2,26 @@
 //! (so moving a sticky re-renders only that sticky), selection, viewport, undo/redo and the
 //! queue of operations on their way to the server.
 //!
-//! Every edit goes through [`Editor::commit`]: it applies the batch to the local `Board` (the same
+//! Every edit goes through [`Editor::commit`]: it applies the batch to the local replica (the same
 //! `Board::apply` the server runs), records its inverse for undo, updates the touched signals and
-//! queues the batch for the server, which applies it again and stores it.
+//! sends the batch over the live connection (live.rs), which also brings in everybody else's
+//! batches and presence.
 
 /// Undo and redo stacks of applied batches.
 mod history;
+/// The WebSocket to the board's room: hello, batches, presence, reconnects.
+mod live;
 /// Viewport (pan and zoom) and rectangle geometry, pure.
 pub mod viewport;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 
 use crate::model::{Board, Connection, Element, ElementKind, Id, Op};
+use crate::sync::{ClientMsg, Replica};
 use history::History;
+pub use live::{Identity, PeerView};
 pub use viewport::{Rect, Viewport};
 
 /// What the save indicator shows.
@@ -24,16 +29,16 @@ pub use viewport::{Rect, Viewport};
 pub enum SaveState {
     Saved,
     Saving,
-    /// The server could not be reached; the queue is kept and retried.
-    Offline,
-    /// The server refused a batch; the board was reloaded from the server.
+    /// Not connected: edits are kept (this many batches) and sent on reconnect.
+    Offline(usize),
+    /// The server refused a batch; it was taken back.
     Error(String),
 }
 
 #[derive(Clone, Copy)]
 pub struct Editor {
     board_id: StoredValue<String>,
-    model: StoredValue<Board>,
+    replica: StoredValue<Replica>,
     signals: StoredValue<HashMap<Id, RwSignal<Element>>>,
     /// Element ids in drawing order: frames first, then everything else in creation order.
     pub order: RwSignal<Vec<Id>>,
@@ -52,15 +57,18 @@ pub struct Editor {
     pub version: RwSignal<u64>,
     pub save: RwSignal<SaveState>,
     history: StoredValue<History>,
-    outbox: StoredValue<VecDeque<Vec<Op>>>,
-    in_flight: RwSignal<bool>,
+    /// The other people on the board, by peer id.
+    pub peers: RwSignal<Vec<PeerView>>,
+    live: live::Live,
 }
 
 impl Editor {
-    pub fn new(board_id: String, board: Board) -> Self {
+    /// An editor for `board` as the store had it at `seq`. Call [`Editor::go_live`] in the
+    /// browser to connect.
+    pub fn new(board_id: String, board: Board, seq: i64) -> Self {
         let editor = Self {
             board_id: StoredValue::new(board_id),
-            model: StoredValue::new(Board::new("untitled").expect("valid title")),
+            replica: StoredValue::new(Replica::new(board, seq)),
             signals: StoredValue::new(HashMap::new()),
             order: RwSignal::new(Vec::new()),
             connections: RwSignal::new(Vec::new()),
@@ -73,26 +81,61 @@ impl Editor {
             version: RwSignal::new(0),
             save: RwSignal::new(SaveState::Saved),
             history: StoredValue::new(History::default()),
-            outbox: StoredValue::new(VecDeque::new()),
-            in_flight: RwSignal::new(false),
+            peers: RwSignal::new(Vec::new()),
+            live: live::Live::new(),
         };
-        editor.reset(board);
+        editor.rebuild();
         editor.zoom_to_fit();
         editor
     }
 
-    /// Replaces the whole local state with `board` (first load, or after a refused batch).
-    pub fn reset(&self, board: Board) {
-        let mut signals = HashMap::new();
-        for e in board.elements() {
-            signals.insert(e.id, RwSignal::new(e.clone()));
-        }
-        self.order.set(draw_order(&board));
-        self.connections.set(board.connections().cloned().collect());
-        self.title.set(board.title().to_string());
+    /// Connects to the board's room (browser only) as `identity`.
+    pub fn go_live(&self, identity: Identity) {
+        live::connect(*self, identity);
+    }
+
+    /// Leaves the board's room for good.
+    pub fn stop(&self) {
+        self.live.stop();
+    }
+
+    /// Brings every signal in line with the replica's board (first load, or a snapshot), keeping
+    /// the signals of elements that still exist and disposing of the others.
+    fn rebuild(&self) {
+        let mut signals = self.signals.get_value();
+        self.with_board(|board| {
+            signals.retain(|id, signal: &mut RwSignal<Element>| match board.element(*id) {
+                Some(e) => {
+                    if signal.with_untracked(|old| old != e) {
+                        signal.set(e.clone());
+                    }
+                    true
+                }
+                None => {
+                    signal.dispose();
+                    false
+                }
+            });
+            for e in board.elements() {
+                signals
+                    .entry(e.id)
+                    .or_insert_with(|| RwSignal::new(e.clone()));
+            }
+            self.order.set(draw_order(board));
+            self.connections.set(board.connections().cloned().collect());
+            self.title.set(board.title().to_string());
+        });
         self.signals.set_value(signals);
-        self.model.set_value(board);
-        self.selection.set(HashSet::new());
+        self.selection.update(|sel| {
+            sel.retain(|id| self.with_board(|b| b.element(*id).is_some() || b.connections().any(|c| c.id == *id)))
+        });
+        if self
+            .editing
+            .get_untracked()
+            .is_some_and(|id| self.element(id).is_none())
+        {
+            self.editing.set(None);
+        }
         self.version.update(|v| *v += 1);
     }
 
@@ -107,7 +150,7 @@ impl Editor {
 
     /// Reads the local board without subscribing to anything.
     pub fn with_board<T>(&self, f: impl FnOnce(&Board) -> T) -> T {
-        self.model.with_value(f)
+        self.replica.with_value(|r| f(r.board()))
     }
 
     /// Applies a user's batch: locally at once, then on the server. Returns false (and changes
@@ -119,7 +162,6 @@ impl Editor {
         match self.apply_local(&ops) {
             Ok(undo) => {
                 self.history.update_value(|h| h.record(undo));
-                self.send(ops);
                 true
             }
             Err(message) => {
@@ -147,21 +189,65 @@ impl Editor {
         };
         // An action that no longer applies (its element was deleted meanwhile) is dropped.
         if let Ok(inverse) = self.apply_local(&action.ops) {
-            self.send(action.ops.clone());
             self.history
                 .update_value(|h| put(h, history::Action { ops: inverse }));
         }
     }
 
-    /// Applies `ops` to the local board and updates the signals they touch.
+    /// Applies `ops` to the local board, updates the signals they touch and sends them.
     fn apply_local(&self, ops: &[Op]) -> Result<Vec<Op>, String> {
         let result = self
-            .model
-            .try_update_value(|b| b.apply_all_with_inverse(ops.iter().cloned()))
-            .expect("the editor's board lives as long as the editor");
-        let undo = result.map_err(|(_, rejection)| rejection.to_string())?;
+            .replica
+            .try_update_value(|r| r.edit(ops.to_vec()))
+            .expect("the editor's replica lives as long as the editor");
+        let (msg, undo) = result.map_err(|(_, rejection)| rejection.to_string())?;
         self.sync(ops);
+        self.live.send(&msg);
+        self.update_save_state();
         Ok(undo)
+    }
+
+    /// Feeds a message from the server to the replica and shows what it changed.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn receive(&self, msg: crate::sync::ServerMsg) -> crate::sync::Received {
+        let received = self
+            .replica
+            .try_update_value(|r| r.receive(msg))
+            .expect("the editor's replica lives as long as the editor");
+        if received.reset {
+            self.rebuild();
+        } else if !received.touched.is_empty() {
+            self.sync(&received.touched);
+        }
+        if let Some(message) = received.refused.last() {
+            // Undo entries may refer to a batch the server never had.
+            self.history.set_value(History::default());
+            self.save.set(SaveState::Error(message.clone()));
+        } else {
+            self.update_save_state();
+        }
+        received
+    }
+
+    fn update_save_state(&self) {
+        let (saved, pending) = self.replica.with_value(|r| (r.is_saved(), r.pending()));
+        let state = if !self.live.is_ready() {
+            SaveState::Offline(pending)
+        } else if saved {
+            SaveState::Saved
+        } else {
+            SaveState::Saving
+        };
+        if self.save.with_untracked(|s| !matches!(s, SaveState::Error(_))) || saved {
+            self.save.set(state);
+        }
+    }
+
+    /// The hello for a new connection.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn hello(&self, identity: &Identity) -> ClientMsg {
+        self.replica
+            .with_value(|r| r.hello(identity.client, &identity.name, &identity.colour))
     }
 
     /// Brings the signals of everything `ops` touched in line with the local board.
@@ -179,12 +265,14 @@ impl Editor {
                     arrows_changed = true;
                 }
                 Op::Connect { .. } | Op::Disconnect { .. } => arrows_changed = true,
-                Op::RenameBoard { title } => self.title.set(title.clone()),
+                Op::RenameBoard { .. } => {
+                    self.title.set(self.with_board(|b| b.title().to_string()))
+                }
             }
         }
         let mut order_changed = false;
         for id in touched {
-            let current = self.model.with_value(|b| b.element(id).cloned());
+            let current = self.with_board(|b| b.element(id).cloned());
             match (current, self.element(id)) {
                 (Some(e), Some(signal)) => {
                     if signal.with_untracked(|old| old != &e) {
@@ -214,12 +302,11 @@ impl Editor {
             }
         }
         if order_changed {
-            self.order.set(self.model.with_value(draw_order));
+            self.order.set(self.with_board(draw_order));
         }
         if arrows_changed {
-            let connections: Vec<Connection> = self
-                .model
-                .with_value(|b| b.connections().cloned().collect());
+            let connections: Vec<Connection> =
+                self.with_board(|b| b.connections().cloned().collect());
             let ids: HashSet<Id> = connections.iter().map(|c| c.id).collect();
             self.selection.update(|sel| {
                 sel.retain(|id| ids.contains(id) || self.signals.with_value(|s| s.contains_key(id)))
@@ -233,58 +320,12 @@ impl Editor {
     pub fn refresh(&self, ids: impl IntoIterator<Item = Id>) {
         for id in ids {
             if let (Some(e), Some(signal)) = (
-                self.model.with_value(|b| b.element(id).cloned()),
+                self.with_board(|b| b.element(id).cloned()),
                 self.element(id),
             ) {
                 signal.set(e);
             }
         }
-    }
-
-    /// Queues a batch for the server and sends the queue in order, one batch at a time.
-    fn send(&self, ops: Vec<Op>) {
-        self.outbox.update_value(|q| q.push_back(ops));
-        self.pump();
-    }
-
-    fn pump(&self) {
-        if self.in_flight.get_untracked() {
-            return;
-        }
-        let Some(batch) = self.outbox.with_value(|q| q.front().cloned()) else {
-            self.save.set(SaveState::Saved);
-            return;
-        };
-        self.in_flight.set(true);
-        self.save.set(SaveState::Saving);
-        let this = *self;
-        leptos::task::spawn_local(async move {
-            let result = crate::api::apply_ops(this.board_id(), batch).await;
-            this.in_flight.set(false);
-            match result {
-                Ok(_) => {
-                    this.outbox.update_value(|q| {
-                        q.pop_front();
-                    });
-                    this.pump();
-                }
-                Err(ServerFnError::ServerError(message)) => {
-                    // The server refused what this browser accepted: its copy is the truth.
-                    this.outbox.update_value(VecDeque::clear);
-                    // Undo entries were computed against a board that never existed on the server.
-                    this.history.set_value(History::default());
-                    this.save.set(SaveState::Error(message));
-                    if let Ok(Some(board)) = crate::api::load_board(this.board_id()).await {
-                        this.reset(board.0);
-                    }
-                }
-                Err(_) => {
-                    // Unreachable server: keep the queue and try again shortly.
-                    this.save.set(SaveState::Offline);
-                    set_timeout(move || this.pump(), std::time::Duration::from_secs(2));
-                }
-            }
-        });
     }
 
     pub fn select_only(&self, ids: impl IntoIterator<Item = Id>) {
@@ -343,8 +384,7 @@ impl Editor {
 
     pub fn zoom_to_fit(&self) {
         let rects: Vec<Rect> = self
-            .model
-            .with_value(|b| b.elements().map(rect_of).collect());
+            .with_board(|b| b.elements().map(rect_of).collect());
         if let Some(content) = Rect::union(rects) {
             let (w, h) = self.screen.get_untracked();
             // Keep the content clear of the palette on the left when there is room.
@@ -366,7 +406,7 @@ impl Editor {
         if ids.is_empty() {
             return None;
         }
-        let clip = self.model.with_value(|b| Clipboard {
+        let clip = self.with_board(|b| Clipboard {
             elements: b
                 .elements()
                 .filter(|e| ids.contains(&e.id))
@@ -417,7 +457,7 @@ impl Editor {
     /// The elements a move of `ids` drags along: the ids themselves and, for a bounded-context
     /// frame, every element lying wholly inside it.
     pub fn dragged_with(&self, ids: &[Id]) -> Vec<Id> {
-        self.model.with_value(|b| {
+        self.with_board(|b| {
             let mut out: Vec<Id> = ids.to_vec();
             let mut seen: HashSet<Id> = ids.iter().copied().collect();
             for id in ids {
@@ -443,7 +483,7 @@ impl Editor {
 
     /// Ids of the elements whose rectangle meets `area`, without subscribing.
     pub fn elements_in(&self, area: Rect, wholly: bool) -> Vec<Id> {
-        self.model.with_value(|b| {
+        self.with_board(|b| {
             b.elements()
                 .filter(|e| {
                     let r = rect_of(e);

@@ -8,7 +8,7 @@ mod error;
 use std::sync::Arc;
 
 use app::api::BoardService;
-use app::model::{Board, Id, Op};
+use app::model::{Board, Id};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::StatusCode;
@@ -38,7 +38,7 @@ pub fn app(rooms: Arc<Rooms>, leptos_options: LeptosOptions) -> Router {
         rooms: rooms.clone(),
         leptos_options: leptos_options.clone(),
     };
-    let service: Arc<dyn BoardService> = Arc::new(Pages { store, rooms });
+    let service: Arc<dyn BoardService> = Arc::new(Pages { store });
     let routes = generate_route_list(app::App);
     let api = boards::router().fallback(|| async { ApiError::RouteNotFound });
 
@@ -76,10 +76,9 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
-/// The store and the rooms, as the pages see them.
+/// The store, as the pages see it.
 struct Pages {
     store: Arc<dyn BoardStore>,
-    rooms: Arc<Rooms>,
 }
 
 #[async_trait::async_trait]
@@ -99,18 +98,5 @@ impl BoardService for Pages {
                 Err("the board could not be loaded".into())
             }
         }
-    }
-
-    async fn apply_ops(&self, id: Id, ops: Vec<Op>) -> Result<i64, String> {
-        self.rooms
-            .submit(id, ops)
-            .await
-            .map_err(|e| match ApiError::from(e) {
-                ApiError::Internal(e) => {
-                    tracing::error!(error = %e, %id, "applying operations from the editor failed");
-                    "the change could not be saved".to_string()
-                }
-                other => other.to_string(),
-            })
     }
 }

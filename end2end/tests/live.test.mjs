@@ -1,0 +1,99 @@
+// Two people on one board, each in their own browser: names, who is here, live cursors and
+// edits, and the save indicator. The second Chromium page is a separate browser context (its
+// own storage), as on a second laptop.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, launch, newPage, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
+
+let browser;
+before(async () => { await waitForServer(); browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function boardWithOneSticky() {
+  const { body } = await api('POST', '/api/boards', { title: 'Workshop: order flow' });
+  const element = {
+    id: crypto.randomUUID(), kind: 'domain_event', label: 'Order placed',
+    x: 200, y: 150, width: 120, height: 120,
+  };
+  const res = await api('POST', `/api/boards/${body.id}/ops`, { ops: [{ type: 'create_element', element }] });
+  assert.equal(res.status, 200);
+  return { id: body.id, element };
+}
+
+test('a first visit asks for a display name and remembers it', async () => {
+  const { id } = await boardWithOneSticky();
+  const page = await newPage(browser, undefined, { name: null });
+  await page.goto(`${BASE_URL}/b/${id}`);
+  await waitForHydration(page);
+  const prompt = page.getByLabel('Display name');
+  await prompt.waitFor();
+  await prompt.fill('Ada Lovelace');
+  await page.keyboard.press('Enter');
+  await prompt.waitFor({ state: 'detached' });
+  await page.reload();
+  await waitForHydration(page);
+  await page.locator('.save-state.saved').waitFor();
+  assert.equal(await page.getByLabel('Display name').count(), 0, 'not asked again');
+  assert.deepEqual(page.errors, []);
+});
+
+test('an edit and a pointer on one page show up on the other', async () => {
+  const { id, element } = await boardWithOneSticky();
+  const ada = await newPage(browser, undefined, { name: 'Ada' });
+  const bob = await newPage(browser, undefined, { name: 'Bob' });
+  for (const page of [ada, bob]) {
+    await page.goto(`${BASE_URL}/b/${id}`);
+    await waitForHydration(page);
+  }
+  // Each sees the other in the list of people on the board.
+  await bob.locator('.peers [data-peer-name="Ada"]').waitFor();
+  await ada.locator('.peers [data-peer-name="Bob"]').waitFor();
+
+  // Ada's pointer, with her name, on Bob's screen.
+  const canvas = await ada.locator('.canvas').boundingBox();
+  await ada.mouse.move(canvas.x + 600, canvas.y + 400, { steps: 5 });
+  const cursor = bob.locator('.peer-cursor', { hasText: 'Ada' });
+  await cursor.waitFor();
+
+  // Ada adds a sticky; Bob sees it appear with its text.
+  await ada.mouse.dblclick(canvas.x + 700, canvas.y + 300);
+  await ada.keyboard.type('Payment received');
+  await ada.keyboard.press('Enter');
+  await bob.locator('.element .label', { hasText: 'Payment received' }).waitFor();
+
+  // Ada drags the first sticky; it moves on Bob's screen too.
+  const sticky = (page) => page.locator(`.element[data-id="${element.id}"]`);
+  const before = await sticky(bob).boundingBox();
+  const from = await sticky(ada).boundingBox();
+  await ada.mouse.move(from.x + 60, from.y + 60);
+  await ada.mouse.down();
+  await ada.mouse.move(from.x + 260, from.y + 160, { steps: 8 });
+  await ada.mouse.up();
+  await bob.waitForFunction(
+    ([sel, x]) => document.querySelector(sel)?.getBoundingClientRect().x > x + 100,
+    [`.element[data-id="${element.id}"]`, before.x],
+  );
+  // Bob sees that Ada has it selected (her colour around it).
+  await bob.locator(`.element.peer-selected[data-id="${element.id}"]`).waitFor();
+  await ada.mouse.move(from.x + 330, from.y + 250, { steps: 3 });
+  await bob.locator('.peer-cursor', { hasText: 'Ada' }).waitFor();
+  await bob.waitForTimeout(200);
+  await bob.screenshot({ path: new URL('../../docs/live.png', import.meta.url).pathname });
+  await ada.locator('.save-state.saved').waitFor();
+  const stored = (await api('GET', `/api/boards/${id}`)).body;
+  const moved = stored.elements.find((e) => e.id === element.id);
+  assert.ok(moved.x > element.x + 100, `stored at x=${moved.x}`);
+
+  // Bob's undo does not undo Ada's work: he has done nothing.
+  await bob.locator('.canvas').click({ position: { x: 50, y: 600 } });
+  await bob.keyboard.press('Control+z');
+  await bob.waitForTimeout(300);
+  assert.equal(await bob.locator('.element .label', { hasText: 'Payment received' }).count(), 1);
+
+  // When Ada leaves, she disappears from Bob's screen.
+  await ada.close();
+  await cursor.waitFor({ state: 'detached' });
+  await bob.locator('.peers [data-peer-name="Ada"]').waitFor({ state: 'detached' });
+  assert.deepEqual(ada.errors, []);
+  assert.deepEqual(bob.errors, []);
+});
