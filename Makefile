@@ -51,7 +51,11 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 chromium:
 	@command -v chromium >/dev/null || scripts/apt-install.sh chromium
 
-# Canvas benchmark (5,000 stickies, headless Chromium) against the release build; see BENCHMARKS.md.
+# Canvas benchmark (5,000 stickies, headless Chromium) against the release build, then the live-sync
+# load benchmark; see BENCHMARKS.md.
 bench: tools chromium
 	cargo leptos build --release
 	scripts/bench.sh
+	cargo build --release -p server --bin sync-bench
+	for n in 10 50 200; do target/release/sync-bench --clients $$n --rate 20 --duration 10 | tail -n 1; done
+	target/release/sync-bench --sweep --duration 5

@@ -10,4 +10,4 @@ pub mod store;
 /// Live collaboration: rooms, WebSocket connections, the bus between server processes.
 pub mod sync;
 
-pub use http::app;
+pub use http::{app, without_nagle};

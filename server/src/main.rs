@@ -23,7 +23,7 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {addr}"))?;
     tracing::info!("Squall is listening on http://{addr}");
-    axum::serve(listener, app)
+    axum::serve(server::without_nagle(listener), app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

@@ -65,6 +65,19 @@ pub fn app(rooms: Arc<Rooms>, leptos_options: LeptosOptions) -> Router {
         .with_state(state)
 }
 
+/// Accepts connections with Nagle's algorithm off: a live edit is a small frame that must go
+/// out at once, not wait up to 40 ms for more bytes or an ACK.
+pub fn without_nagle(
+    listener: tokio::net::TcpListener,
+) -> impl axum::serve::Listener<Addr = std::net::SocketAddr> {
+    use axum::serve::ListenerExt;
+    listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    })
+}
+
 /// 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     match state.store.ping().await {

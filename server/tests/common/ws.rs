@@ -19,7 +19,7 @@ impl WsClient {
     /// Opens a socket to board `board` on the server at `base` (http://...), without hello.
     pub async fn open(base: &str, board: &str) -> Self {
         let url = format!("{}/api/boards/{board}/ws", base.replace("http://", "ws://"));
-        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("websocket");
+        let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await.expect("websocket");
         Self {
             socket,
             client: uuid::Uuid::now_v7(),

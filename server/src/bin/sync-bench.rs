@@ -1,0 +1,325 @@
+//! Load benchmark for live collaboration: N WebSocket clients on one board, each moving its own
+//! sticky R times a second for D seconds, against a real Squall server (started in this process
+//! on a fresh SQLite file, or `--url` for a running one). Prints, per run, the fan-out latency
+//! (send → arrival at every other client), the acknowledgement latency (send → "saved", i.e. on
+//! disk) and the throughput.
+//!
+//!     cargo run --release -p server --bin sync-bench -- --clients 50 --rate 20 --duration 10
+//!     cargo run --release -p server --bin sync-bench -- --sweep
+//!
+//! `--sweep` raises the rate of 50 clients until the fan-out p99 passes 100 ms and reports the
+//! highest total rate one board sustained below that.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+
+#[derive(Clone, Copy)]
+struct Run {
+    clients: usize,
+    rate: f64,
+    duration: Duration,
+}
+
+#[derive(Default)]
+struct Samples {
+    fan_out: Vec<f64>,
+    ack: Vec<f64>,
+    sent: usize,
+    delivered: usize,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let clients: usize = value("--clients").map_or(Ok(50), |v| v.parse())?;
+    let rate: f64 = value("--rate").map_or(Ok(20.0), |v| v.parse())?;
+    let duration = Duration::from_secs_f64(value("--duration").map_or(Ok(10.0), |v| v.parse())?);
+    let url = value("--url");
+    let sweep = args.iter().any(|a| a == "--sweep");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let (base, _guard) = match url {
+            Some(url) => (url, None),
+            None => {
+                let (base, dir) = start_server().await?;
+                (base, Some(dir))
+            }
+        };
+        println!("clients  rate/client  batches/s  fan-out p50/p99/max (ms)  ack p50/p99/max (ms)  deliveries/s");
+        if sweep {
+            let mut best = None;
+            for rate in [20.0, 40.0, 60.0, 80.0, 100.0, 140.0, 180.0, 240.0, 320.0] {
+                let run = Run { clients, rate, duration };
+                let s = bench(&base, run).await?;
+                report(run, &s);
+                if percentile(&s.fan_out, 99.0) > 100.0 || s.delivered == 0 {
+                    break;
+                }
+                best = Some(rate * clients as f64);
+            }
+            match best {
+                Some(total) => println!("highest sustained rate with fan-out p99 under 100 ms: {total:.0} batches/s on one board"),
+                None => println!("even the lowest rate had a fan-out p99 over 100 ms"),
+            }
+        } else {
+            let run = Run { clients, rate, duration };
+            let s = bench(&base, run).await?;
+            report(run, &s);
+        }
+        anyhow::Ok(())
+    })
+}
+
+/// Squall on a fresh SQLite file in a temporary directory, on a free port.
+async fn start_server() -> anyhow::Result<(String, tempfile_dir::Dir)> {
+    let dir = tempfile_dir::Dir::new()?;
+    let url = format!("sqlite://{}/bench.db", dir.path());
+    let store = server::store::connect(&url).await?;
+    let rooms = server::sync::Rooms::start(store, Default::default()).await?;
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("squall")
+        .site_root("target/site")
+        .build();
+    let app = server::app(rooms, options);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(server::without_nagle(listener), app).await });
+    Ok((format!("http://{addr}"), dir))
+}
+
+async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
+    let http = reqwest_lite(base);
+    // One board with one sticky per client.
+    let board = http.create_board().await?;
+    let ids: Vec<String> = (0..run.clients).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let ops: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| json!({ "type": "create_element", "element": {
+            "id": id, "kind": "domain_event", "label": format!("Client {i}"),
+            "x": (i % 10) as f64 * 150.0, "y": (i / 10) as f64 * 150.0, "width": 120, "height": 120 } }))
+        .collect();
+    http.apply(&board, json!({ "ops": ops })).await?;
+
+    let ws_url = format!("{}/api/boards/{board}/ws", base.replace("http://", "ws://"));
+    let mut sockets = Vec::new();
+    for _ in 0..run.clients {
+        let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
+            &ws_url,
+            Some(WebSocketConfig::default().read_buffer_size(8 * 1024)),
+            true,
+        )
+            .await
+            .context("connecting a client")?;
+        let hello = json!({ "type": "hello", "client": uuid::Uuid::now_v7(), "name": "bench",
+            "colour": "#336699", "resume": null });
+        socket.send(Message::Text(hello.to_string().into())).await?;
+        // Wait for the welcome before counting.
+        while let Some(Ok(msg)) = socket.next().await {
+            if let Message::Text(t) = msg {
+                if t.contains("\"welcome\"") {
+                    break;
+                }
+            }
+        }
+        sockets.push(socket);
+    }
+    let start = Instant::now();
+    let deadline = start + run.duration;
+    let mut tasks = Vec::new();
+    for (i, socket) in sockets.into_iter().enumerate() {
+        let (mut tx, mut rx) = socket.split();
+        let id = ids[i].clone();
+        let own: Arc<Mutex<HashMap<u64, Instant>>> = Arc::default();
+        let own_w = own.clone();
+        let writer = tokio::spawn(async move {
+            // Clients send on evenly spread phases, as people do; all of them in lockstep would
+            // measure the queue behind a 50-batch burst instead.
+            let period = Duration::from_secs_f64(1.0 / run.rate);
+            let phase = period.mul_f64(i as f64 / run.clients as f64);
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::from_std(start + phase), period);
+            let mut n: u64 = 0;
+            while Instant::now() < deadline {
+                tick.tick().await;
+                n += 1;
+                // y carries the send time (µs since the start): receivers need no shared map.
+                let now = Instant::now();
+                let micros = now.duration_since(start).as_micros() as f64;
+                let msg = json!({ "type": "submit", "batch": n,
+                    "ops": [{ "type": "move_element", "id": id, "x": i as f64, "y": micros }] });
+                own_w.lock().unwrap().insert(n, now);
+                if tx.send(Message::Text(msg.to_string().into())).await.is_err() {
+                    break;
+                }
+            }
+            n
+        });
+        let reader = tokio::spawn({
+            async move {
+                let mut fan_out = Vec::new();
+                let mut ack = Vec::new();
+                let mut seq_batch: Vec<(i64, u64)> = Vec::new();
+                // One timer for the whole run: a timeout per message costs more than the message.
+                let stop = tokio::time::sleep_until(tokio::time::Instant::from_std(
+                    deadline + Duration::from_secs(2),
+                ));
+                tokio::pin!(stop);
+                loop {
+                    let next = tokio::select! {
+                        next = rx.next() => next,
+                        () = &mut stop => break,
+                    };
+                    let Some(Ok(Message::Text(text))) = next else {
+                        break;
+                    };
+                    let now = Instant::now();
+                    let text = text.as_str();
+                    if text.starts_with("{\"type\":\"ops\"") {
+                        if let Some(micros) = number_after(text, "\"y\":") {
+                            let sent = start + Duration::from_micros(micros as u64);
+                            fan_out.push(now.duration_since(sent).as_secs_f64() * 1e3);
+                        }
+                    } else if text.starts_with("{\"type\":\"accepted\"") {
+                        if let (Some(b), Some(s)) = (number_after(text, "\"batch\":"), number_after(text, "\"seq\":")) {
+                            seq_batch.push((s as i64, b as u64));
+                        }
+                    } else if text.starts_with("{\"type\":\"saved\"") {
+                        if let Some(d) = number_after(text, "\"seq\":") {
+                            let own = own.lock().unwrap();
+                            seq_batch.retain(|(s, b)| {
+                                if *s <= d as i64 {
+                                    if let Some(t) = own.get(b) {
+                                        ack.push(now.duration_since(*t).as_secs_f64() * 1e3);
+                                    }
+                                    false
+                                } else {
+                                    true
+                                }
+                            });
+                        }
+                    }
+                }
+                (fan_out, ack)
+            }
+        });
+        tasks.push((writer, reader));
+    }
+    let mut total = Samples::default();
+    for (writer, reader) in tasks {
+        total.sent += writer.await? as usize;
+        let (fan_out, ack) = reader.await?;
+        total.delivered += fan_out.len();
+        total.fan_out.extend(fan_out);
+        total.ack.extend(ack);
+    }
+    total.fan_out.sort_by(f64::total_cmp);
+    total.ack.sort_by(f64::total_cmp);
+    Ok(total)
+}
+
+fn number_after(text: &str, key: &str) -> Option<f64> {
+    let rest = &text[text.find(key)? + key.len()..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e' || c == '+'))
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::INFINITY;
+    }
+    let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[i]
+}
+
+fn report(run: Run, s: &Samples) {
+    let secs = run.duration.as_secs_f64();
+    println!(
+        "{:>7}  {:>11.0}  {:>9.0}  {:>7.2} / {:>6.2} / {:>7.2}  {:>7.2} / {:>6.2} / {:>7.2}  {:>12.0}",
+        run.clients,
+        run.rate,
+        s.sent as f64 / secs,
+        percentile(&s.fan_out, 50.0),
+        percentile(&s.fan_out, 99.0),
+        s.fan_out.last().copied().unwrap_or(f64::NAN),
+        percentile(&s.ack, 50.0),
+        percentile(&s.ack, 99.0),
+        s.ack.last().copied().unwrap_or(f64::NAN),
+        s.delivered as f64 / secs,
+    );
+}
+
+/// The two HTTP calls the benchmark needs, over a plain TCP connection (no HTTP client crate).
+fn reqwest_lite(base: &str) -> Http {
+    Http(base.trim_start_matches("http://").to_string())
+}
+
+struct Http(String);
+
+impl Http {
+    async fn post(&self, path: &str, body: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(&self.0).await?;
+        let body = body.to_string();
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.0,
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await?;
+        let (head, body) = response.split_once("\r\n\r\n").context("an HTTP response")?;
+        anyhow::ensure!(head.starts_with("HTTP/1.1 20"), "{head}");
+        Ok(serde_json::from_str(body)?)
+    }
+
+    async fn create_board(&self) -> anyhow::Result<String> {
+        let created = self.post("/api/boards", json!({ "title": "Load test" })).await?;
+        Ok(created["id"].as_str().context("an id")?.to_string())
+    }
+
+    async fn apply(&self, board: &str, ops: serde_json::Value) -> anyhow::Result<()> {
+        self.post(&format!("/api/boards/{board}/ops"), ops).await?;
+        Ok(())
+    }
+}
+
+/// A temporary directory removed on drop (keeps tempfile a dev-only dependency).
+mod tempfile_dir {
+    pub struct Dir(std::path::PathBuf);
+
+    impl Dir {
+        pub fn new() -> std::io::Result<Self> {
+            let path = std::env::temp_dir().join(format!("squall-bench-{}", uuid::Uuid::now_v7()));
+            std::fs::create_dir_all(&path)?;
+            Ok(Self(path))
+        }
+
+        pub fn path(&self) -> String {
+            self.0.display().to_string()
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
