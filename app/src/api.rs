@@ -1,16 +1,30 @@
 use leptos::prelude::*;
 
+use crate::access::{Role, ShareLinks};
 use crate::model::Board;
+
+/// A board as a link opens it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OpenBoard {
+    pub board: Board,
+    pub seq: i64,
+    pub role: Role,
+}
 
 /// What the pages need from the server's storage. The server crate implements it and provides
 /// it as context (`Arc<dyn BoardService>`) to rendering and to server functions.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait BoardService: Send + Sync + 'static {
-    /// Creates a board and returns its id, or a message for the user.
-    async fn create_board(&self, title: &str) -> Result<crate::model::Id, String>;
-    /// The board as stored and its sequence number, or `None` if there is no such board.
-    async fn load_board(&self, id: crate::model::Id) -> Result<Option<(Board, i64)>, String>;
+    /// Creates a board and returns its id and owner token, or a message for the user.
+    async fn create_board(&self, title: &str) -> Result<(crate::model::Id, String), String>;
+    /// The board as stored, its sequence number and the role `key` grants; `None` when there is
+    /// no such board or `key` opens nothing on it.
+    async fn load_board(&self, id: crate::model::Id, key: &str) -> Result<Option<OpenBoard>, String>;
+    /// The current edit and view links (owner key only).
+    async fn share_links(&self, id: crate::model::Id, key: &str) -> Result<ShareLinks, String>;
+    /// Replaces the edit or view link (owner key only) and returns the new token.
+    async fn rotate_link(&self, id: crate::model::Id, key: &str, role: Role) -> Result<String, String>;
 }
 
 #[cfg(feature = "ssr")]
@@ -22,20 +36,37 @@ fn service() -> Result<std::sync::Arc<dyn BoardService>, ServerFnError> {
 /// Creates a board and sends the browser to it.
 #[server(prefix = "/sfn", endpoint = "create_board")]
 pub async fn create_board(title: String) -> Result<(), ServerFnError> {
-    let id = service()?
+    let (id, owner) = service()?
         .create_board(&title)
         .await
         .map_err(ServerFnError::new)?;
-    leptos_axum::redirect(&format!("/b/{id}"));
+    leptos_axum::redirect(&format!("/b/{id}?key={owner}"));
     Ok(())
 }
 
-/// The board with this id and its sequence number, `None` when there is none (or the id is not
-/// an id).
+/// The board with this id as the link `key` opens it; `None` when there is none, the id is not an
+/// id, or the key opens nothing on it.
 #[server(prefix = "/sfn", endpoint = "load_board")]
-pub async fn load_board(id: String) -> Result<Option<(Board, i64)>, ServerFnError> {
+pub async fn load_board(id: String, key: String) -> Result<Option<OpenBoard>, ServerFnError> {
     let Ok(id) = id.parse() else {
         return Ok(None);
     };
-    service()?.load_board(id).await.map_err(ServerFnError::new)
+    service()?.load_board(id, &key).await.map_err(ServerFnError::new)
+}
+
+/// The board's current edit and view links (owner key only).
+#[server(prefix = "/sfn", endpoint = "share_links")]
+pub async fn get_share_links(id: String, key: String) -> Result<ShareLinks, ServerFnError> {
+    let id = id.parse().map_err(|_| ServerFnError::new("no such board"))?;
+    service()?.share_links(id, &key).await.map_err(ServerFnError::new)
+}
+
+/// Replaces the edit or view link (owner key only); returns the new token.
+#[server(prefix = "/sfn", endpoint = "rotate_link")]
+pub async fn rotate_link(id: String, key: String, role: Role) -> Result<String, ServerFnError> {
+    let id = id.parse().map_err(|_| ServerFnError::new("no such board"))?;
+    service()?
+        .rotate_link(id, &key, role)
+        .await
+        .map_err(ServerFnError::new)
 }

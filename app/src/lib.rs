@@ -2,6 +2,8 @@
 //! Squall's user interface (Leptos, rendered on the server and hydrated in the browser) and the
 //! board model both sides share.
 
+/// Roles of capability links (view, edit, owner).
+pub mod access;
 /// Server functions the pages call, and the port the server implements for them.
 pub mod api;
 /// Pieces of the board screen, one component per file.

@@ -1,6 +1,8 @@
 #![recursion_limit = "256"]
 //! Squall's server: configuration, storage, HTTP API and server-side rendering.
 
+/// Capability links: tokens, hashes, roles.
+pub mod access;
 /// Settings read from the environment.
 pub mod config;
 /// Routes, handlers and the API's error type.

@@ -39,12 +39,20 @@ async fn creating_a_board_answers_201_with_its_id_and_location() {
     assert_eq!(location, format!("/api/boards/{id}"));
     assert_eq!(body["title"], "Online shop");
 
-    let (status, board) = app.get(&location).await;
+    let links = &body["links"];
+    for role in ["owner", "edit", "view"] {
+        assert_eq!(links[role].as_str().unwrap().len(), 43, "{role}: 256 bits, base64url");
+    }
+    let (status, board) = app
+        .get(&format!("{location}?key={}", links["view"].as_str().unwrap()))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(
         board,
-        json!({ "id": id, "seq": 0, "title": "Online shop", "elements": [], "connections": [] })
+        json!({ "id": id, "seq": 0, "title": "Online shop", "role": "view", "elements": [], "connections": [] })
     );
+    let (status, _) = app.get(&location).await;
+    assert_eq!(status, 404, "no key, no board");
 }
 
 #[tokio::test]
@@ -103,6 +111,7 @@ async fn malformed_and_misshapen_bodies_get_clear_errors_and_change_nothing() {
     let send = |body: &'static str, content_type: &'static str| {
         app.client
             .post(app.url(&path))
+            .bearer_auth(app.key(&board, "edit"))
             .header("content-type", content_type)
             .body(body)
             .send()
@@ -172,6 +181,7 @@ async fn an_oversized_body_answers_413() {
     let res = app
         .client
         .post(app.url(&format!("/api/boards/{board}/ops")))
+        .bearer_auth(app.key(&board, "edit"))
         .header("content-type", "application/json")
         .body(huge)
         .send()
@@ -228,6 +238,7 @@ async fn a_deleted_board_is_gone() {
     let res = app
         .client
         .delete(app.url(&format!("/api/boards/{board}")))
+        .bearer_auth(app.key(&board, "owner"))
         .send()
         .await
         .unwrap();
@@ -237,10 +248,11 @@ async fn a_deleted_board_is_gone() {
     let res = app
         .client
         .delete(app.url(&format!("/api/boards/{board}")))
+        .bearer_auth(app.key(&board, "owner"))
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 404);
+    assert_eq!(res.status(), 404, "its links went with it");
 }
 
 #[tokio::test]
@@ -254,7 +266,7 @@ async fn the_board_page_is_rendered_on_the_server_with_labels_escaped() {
 
     let res = app
         .client
-        .get(app.url(&format!("/b/{board}")))
+        .get(app.url(&format!("/b/{board}?key={}", app.key(&board, "view"))))
         .send()
         .await
         .unwrap();

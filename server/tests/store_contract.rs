@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use app::model::{Board, Connection, Element, ElementKind, Op, new_id};
 use app::sync::Entry;
-use server::store::{BoardStore, StoreError, StoredBoard};
+use app::access::Role;
+use server::store::{BoardStore, StoreError, StoredBoard, StoredLink};
 
 fn create(kind: ElementKind, label: &str) -> (uuid::Uuid, Op) {
     let element = Element::new(kind, label, 100.0, 200.0);
@@ -21,10 +22,22 @@ fn entry(seq: i64, ops: Vec<Op>) -> Entry {
     }
 }
 
+/// Three link rows with fresh, distinct hashes.
+fn links() -> Vec<StoredLink> {
+    Role::ALL
+        .into_iter()
+        .map(|role| StoredLink {
+            role,
+            generation: 0,
+            token_hash: format!("{}-{}", role.as_str(), new_id()),
+        })
+        .collect()
+}
+
 async fn new_board(store: &dyn BoardStore) -> uuid::Uuid {
     let id = new_id();
     store
-        .create_board(id, &Board::new("Online shop").unwrap())
+        .create_board(id, &Board::new("Online shop").unwrap(), &links())
         .await
         .unwrap();
     id
@@ -132,7 +145,9 @@ async fn deleting_a_board_removes_it_and_its_log(store: Arc<dyn BoardStore>) {
 
 async fn one_id_cannot_be_created_twice(store: Arc<dyn BoardStore>) {
     let id = new_board(store.as_ref()).await;
-    let again = store.create_board(id, &Board::new("Copy").unwrap()).await;
+    let again = store
+        .create_board(id, &Board::new("Copy").unwrap(), &links())
+        .await;
     assert!(matches!(again, Err(StoreError::AlreadyExists)));
     assert_eq!(
         store.load_board(id).await.unwrap().unwrap().board.title(),
@@ -217,6 +232,36 @@ async fn hostile_labels_are_stored_and_read_back_exactly(store: Arc<dyn BoardSto
     assert_eq!(read, expected);
 }
 
+async fn links_are_found_by_hash_and_replaced(store: Arc<dyn BoardStore>) {
+    let id = new_id();
+    let rows = links();
+    store
+        .create_board(id, &Board::new("Online shop").unwrap(), &rows)
+        .await
+        .unwrap();
+    let view = rows.iter().find(|l| l.role == Role::View).unwrap();
+    assert_eq!(store.find_link(&view.token_hash).await.unwrap(), Some((id, Role::View)));
+    assert_eq!(store.find_link("no such hash").await.unwrap(), None);
+    let rotated = StoredLink {
+        role: Role::View,
+        generation: 1,
+        token_hash: format!("view-{}", new_id()),
+    };
+    store.replace_link(id, &rotated).await.unwrap();
+    assert_eq!(store.find_link(&view.token_hash).await.unwrap(), None, "the old link is gone");
+    assert_eq!(store.find_link(&rotated.token_hash).await.unwrap(), Some((id, Role::View)));
+    let mut stored = store.links(id).await.unwrap();
+    stored.sort_by_key(|l| l.role);
+    assert_eq!(stored.len(), 3);
+    assert_eq!(stored[0], rotated);
+    assert!(matches!(
+        store.replace_link(new_id(), &rotated).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store.delete_board(id).await.unwrap());
+    assert_eq!(store.find_link(&rotated.token_hash).await.unwrap(), None);
+}
+
 /// Runs every contract test above against one store constructor.
 macro_rules! contract {
     ($backend:ident, $store:expr, [$($test:ident),* $(,)?]) => {
@@ -248,6 +293,7 @@ macro_rules! every_contract_test {
                 concurrent_writers_each_get_their_own_number,
                 a_snapshot_plus_the_log_after_it_is_the_board,
                 hostile_labels_are_stored_and_read_back_exactly,
+                links_are_found_by_hash_and_replaced,
             ]
         );
     };

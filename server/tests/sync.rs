@@ -42,8 +42,8 @@ async fn labels(app: &TestApp, board: &str) -> Vec<String> {
 
 async fn an_edit_reaches_the_others_and_is_acknowledged_once_stored(app: TestApp) {
     let board = app.create_board("Order flow").await;
-    let (mut ada, _) = WsClient::join(&app.base, &board, "Ada").await;
-    let (mut bob, _) = WsClient::join(&app.base, &board, "Bob").await;
+    let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
+    let (mut bob, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Bob").await;
     let (_, op) = sticky("Order placed", 10.0);
     let batch = ada.submit(vec![op.clone()]).await;
 
@@ -60,7 +60,7 @@ async fn an_edit_reaches_the_others_and_is_acknowledged_once_stored(app: TestApp
 
 async fn a_retried_batch_is_applied_once(app: TestApp) {
     let board = app.create_board("Order flow").await;
-    let (mut ada, welcome) = WsClient::join(&app.base, &board, "Ada").await;
+    let (mut ada, welcome) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     let (epoch, _) = welcome_seq(&welcome);
     let (_, op) = sticky("Order placed", 10.0);
     ada.submit(vec![op.clone()]).await;
@@ -69,7 +69,7 @@ async fn a_retried_batch_is_applied_once(app: TestApp) {
     ada.close().await;
 
     // The same tab reconnects, as if the answer had been lost, and sends batch 1 again.
-    let mut again = WsClient::open(&app.base, &board).await;
+    let mut again = WsClient::open(&app.base, &board, &app.key(&board, "edit")).await;
     again.client = client;
     let welcome = again
         .hello("Ada", Some(Resume { epoch: Some(epoch), seq: 0 }))
@@ -99,8 +99,8 @@ async fn a_retried_batch_is_applied_once(app: TestApp) {
 
 async fn a_reconnecting_client_catches_up_from_its_last_sequence_number(app: TestApp) {
     let board = app.create_board("Order flow").await;
-    let (mut ada, _) = WsClient::join(&app.base, &board, "Ada").await;
-    let (bob, welcome) = WsClient::join(&app.base, &board, "Bob").await;
+    let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
+    let (bob, welcome) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Bob").await;
     let (epoch, seq) = welcome_seq(&welcome);
     bob.close().await;
     for i in 0..3 {
@@ -108,7 +108,7 @@ async fn a_reconnecting_client_catches_up_from_its_last_sequence_number(app: Tes
             .await;
         ada.expect(|m| matches!(m, ServerMsg::Accepted { .. })).await;
     }
-    let mut bob = WsClient::open(&app.base, &board).await;
+    let mut bob = WsClient::open(&app.base, &board, &app.key(&board, "edit")).await;
     let welcome = bob.hello("Bob", Some(Resume { epoch: Some(epoch), seq })).await;
     match welcome {
         ServerMsg::Welcome {
@@ -118,7 +118,7 @@ async fn a_reconnecting_client_catches_up_from_its_last_sequence_number(app: Tes
         other => panic!("{other:?}"),
     }
     // A stranger epoch (the server restarted) gets the whole board instead.
-    let mut carol = WsClient::open(&app.base, &board).await;
+    let mut carol = WsClient::open(&app.base, &board, &app.key(&board, "edit")).await;
     let welcome = carol
         .hello("Carol", Some(Resume { epoch: Some("gone".into()), seq: 1 }))
         .await;
@@ -133,7 +133,7 @@ async fn a_reconnecting_client_catches_up_from_its_last_sequence_number(app: Tes
 
 async fn bad_frames_get_an_error_and_change_nothing(app: TestApp) {
     let board = app.create_board("Order flow").await;
-    let mut early = WsClient::open(&app.base, &board).await;
+    let mut early = WsClient::open(&app.base, &board, &app.key(&board, "edit")).await;
     early
         .send(&ClientMsg::Submit {
             batch: 1,
@@ -143,7 +143,7 @@ async fn bad_frames_get_an_error_and_change_nothing(app: TestApp) {
     let refused = early.next().await.unwrap();
     assert!(matches!(refused, ServerMsg::Error { ref code, .. } if code == "hello_first"), "{refused:?}");
 
-    let (mut ada, _) = WsClient::join(&app.base, &board, "Ada").await;
+    let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     let hostile = [
         "not json",
         "{\"type\":\"submit\"}",
@@ -176,7 +176,9 @@ async fn bad_frames_get_an_error_and_change_nothing(app: TestApp) {
     ada.expect(|m| matches!(m, ServerMsg::Saved { .. })).await;
     assert_eq!(labels(&app, &board).await, ["Order placed"]);
 
-    let (status, _) = app.get("/api/boards/00000000-0000-0000-0000-000000000000/ws").await;
+    let (status, _) = app
+        .get("/api/boards/00000000-0000-0000-0000-000000000000/ws?key=x")
+        .await;
     assert_eq!(status, 404, "an unknown board has no socket");
 }
 
@@ -185,8 +187,8 @@ async fn concurrent_edits_resolve_the_same_way_for_everyone(app: TestApp) {
     let (id, op) = sticky("Order placed", 0.0);
     app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": [op] }))
         .await;
-    let (mut ada, _) = WsClient::join(&app.base, &board, "Ada").await;
-    let (mut bob, _) = WsClient::join(&app.base, &board, "Bob").await;
+    let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
+    let (mut bob, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Bob").await;
     // Different fields of one sticky: both survive. The same field: the later one wins.
     let label = |l: &str| Op::update(id, Patch { label: Some(l.into()), ..Default::default() });
     let description = Op::update(id, Patch { description: Some("Emitted by Order".into()), ..Default::default() });
@@ -213,7 +215,7 @@ async fn concurrent_edits_resolve_the_same_way_for_everyone(app: TestApp) {
     assert_eq!(e["label"], winner, "the label ordered last wins");
 
     // A sticky deleted while someone drags it stays deleted, for everyone.
-    let (mut ada, _) = WsClient::join(&app.base, &board, "Ada").await;
+    let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     ada.submit(vec![Op::DeleteElement { id }]).await;
     ada.expect(|m| matches!(m, ServerMsg::Accepted { .. })).await;
     let drag = bob
@@ -232,8 +234,8 @@ async fn concurrent_edits_resolve_the_same_way_for_everyone(app: TestApp) {
 
 async fn presence_shows_who_is_here_and_where(app: TestApp) {
     let board = app.create_board("Order flow").await;
-    let (mut ada, _) = WsClient::join(&app.base, &board, "Ada\u{0007}  ").await;
-    let (mut bob, welcome) = WsClient::join(&app.base, &board, "Bob").await;
+    let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada\u{0007}  ").await;
+    let (mut bob, welcome) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Bob").await;
     let ServerMsg::Welcome { peers, .. } = welcome else { unreachable!() };
     assert_eq!(peers.len(), 1);
     assert_eq!(peers[0].name, "Ada", "names are cleaned");
@@ -261,7 +263,7 @@ async fn presence_shows_who_is_here_and_where(app: TestApp) {
 
 async fn http_batches_reach_the_sockets_too(app: TestApp) {
     let board = app.create_board("Order flow").await;
-    let (mut ada, _) = WsClient::join(&app.base, &board, "Ada").await;
+    let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     let (_, op) = sticky("Payment received", 0.0);
     let (status, body) = app
         .post(&format!("/api/boards/{board}/ops"), json!({ "ops": [op.clone()] }))
@@ -270,7 +272,13 @@ async fn http_batches_reach_the_sockets_too(app: TestApp) {
     let seen = ada.expect(|m| matches!(m, ServerMsg::Ops { .. })).await;
     assert_eq!(seen, ServerMsg::Ops { seq: 1, ops: vec![op] });
     // Deleting the board drops its sockets.
-    let res = app.client.delete(app.url(&format!("/api/boards/{board}"))).send().await.unwrap();
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/boards/{board}")))
+        .bearer_auth(app.key(&board, "owner"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
     let gone = ada.expect(|m| matches!(m, ServerMsg::Error { .. })).await;
     assert!(matches!(gone, ServerMsg::Error { code, .. } if code == "board_deleted"));
@@ -329,8 +337,9 @@ async fn two_server_processes_share_a_board_through_postgresql() {
         .await
         .unwrap();
     let board = created["id"].as_str().unwrap().to_string();
-    let (mut ada, _) = WsClient::join(&one.base, &board, "Ada").await;
-    let (mut bob, _) = WsClient::join(&two.base, &board, "Bob").await;
+    let key = created["links"]["edit"].as_str().unwrap().to_string();
+    let (mut ada, _) = WsClient::join(&one.base, &board, &key, "Ada").await;
+    let (mut bob, _) = WsClient::join(&two.base, &board, &key, "Bob").await;
 
     let met = ada
         .expect(|m| matches!(m, ServerMsg::Presence { peer } if peer.name == "Bob"))
@@ -369,7 +378,7 @@ async fn two_server_processes_share_a_board_through_postgresql() {
     assert_eq!(bob_seqs, ada_seqs);
     for base in [&one.base, &two.base] {
         let body: serde_json::Value = api
-            .get(format!("{base}/api/boards/{board}"))
+            .get(format!("{base}/api/boards/{board}?key={key}"))
             .send()
             .await
             .unwrap()
@@ -396,7 +405,8 @@ async fn no_acknowledged_batch_is_lost_to_kill_9(database_url: String) {
         .await
         .unwrap();
     let board = created["id"].as_str().unwrap().to_string();
-    let (mut ada, _) = WsClient::join(&server.base, &board, "Ada").await;
+    let key = created["links"]["owner"].as_str().unwrap().to_string();
+    let (mut ada, _) = WsClient::join(&server.base, &board, &key, "Ada").await;
 
     // Pipeline batches; note which sequence number each got and what is reported saved.
     let mut ids = HashMap::new();
@@ -419,7 +429,7 @@ async fn no_acknowledged_batch_is_lost_to_kill_9(database_url: String) {
 
     let server = ServerProcess::start(&database_url).await;
     let body: serde_json::Value = api
-        .get(format!("{}/api/boards/{board}", server.base))
+        .get(format!("{}/api/boards/{board}?key={key}", server.base))
         .send()
         .await
         .unwrap()

@@ -153,7 +153,7 @@ pub fn connect(editor: Editor, identity: Identity) {
     if live.stopped.get_value() {
         return;
     }
-    let Some(url) = socket_url(&editor.board_id()) else {
+    let Some(url) = socket_url(&editor.board_id(), &editor.board_key()) else {
         return;
     };
     let socket = match web_sys::WebSocket::new(&url) {
@@ -254,10 +254,13 @@ fn js_sys_random() -> f64 {
     (uuid::Uuid::now_v7().as_u64_pair().1 % 1_000) as f64 / 1_000.0
 }
 
-/// ws(s)://host/api/boards/{id}/ws for the page's own host.
+/// ws(s)://host/api/boards/{id}/ws?key=… for the page's own host.
 #[cfg(feature = "hydrate")]
-fn socket_url(board: &str) -> Option<String> {
+fn socket_url(board: &str, key: &str) -> Option<String> {
     let location = web_sys::window()?.location();
     let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
-    Some(format!("{scheme}://{}/api/boards/{board}/ws", location.host().ok()?))
+    Some(format!(
+        "{scheme}://{}/api/boards/{board}/ws?key={key}",
+        location.host().ok()?
+    ))
 }

@@ -38,6 +38,8 @@ pub enum SaveState {
 #[derive(Clone, Copy)]
 pub struct Editor {
     board_id: StoredValue<String>,
+    /// The key of the link this page was opened with; the server checks it on the socket.
+    board_key: StoredValue<String>,
     replica: StoredValue<Replica>,
     signals: StoredValue<HashMap<Id, RwSignal<Element>>>,
     /// Element ids in drawing order: frames first, then everything else in creation order.
@@ -65,9 +67,10 @@ pub struct Editor {
 impl Editor {
     /// An editor for `board` as the store had it at `seq`. Call [`Editor::go_live`] in the
     /// browser to connect.
-    pub fn new(board_id: String, board: Board, seq: i64) -> Self {
+    pub fn new(board_id: String, key: String, board: Board, seq: i64) -> Self {
         let editor = Self {
             board_id: StoredValue::new(board_id),
+            board_key: StoredValue::new(key),
             replica: StoredValue::new(Replica::new(board, seq)),
             signals: StoredValue::new(HashMap::new()),
             order: RwSignal::new(Vec::new()),
@@ -141,6 +144,10 @@ impl Editor {
 
     pub fn board_id(&self) -> String {
         self.board_id.get_value()
+    }
+
+    pub fn board_key(&self) -> String {
+        self.board_key.get_value()
     }
 
     /// The element's signal; `None` once it is deleted.

@@ -1,9 +1,12 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_meta::{Meta, Title};
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
 
 use super::recent::{self, RecentBoard};
-use crate::api::load_board;
+use crate::api::{OpenBoard, load_board};
 use crate::components::{Canvas, Minimap, Palette, Properties, Toolbar};
 use crate::editor::Editor;
 use crate::model::Board;
@@ -105,6 +108,150 @@ fn NamePrompt(name: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
+/// The link preview of a board: its title and what is on it.
+struct Preview {
+    title: String,
+    description: String,
+}
+
+impl Preview {
+    fn of(board: &Board) -> Self {
+        use crate::model::ElementKind;
+        let count = |kind: ElementKind| board.elements().filter(|e| e.kind == kind).count();
+        let parts: Vec<String> = [
+            (ElementKind::DomainEvent, "domain event"),
+            (ElementKind::Command, "command"),
+            (ElementKind::Aggregate, "aggregate"),
+            (ElementKind::Policy, "policy"),
+            (ElementKind::ReadModel, "read model"),
+            (ElementKind::BoundedContext, "bounded context"),
+        ]
+        .into_iter()
+        .filter_map(|(kind, name)| {
+            let n = count(kind);
+            (n > 0).then(|| {
+                let plural = match (n, name) {
+                    (1, _) => name.to_string(),
+                    (_, "policy") => "policies".to_string(),
+                    _ => format!("{name}s"),
+                };
+                format!("{n} {plural}")
+            })
+        })
+        .collect();
+        let description = if parts.is_empty() {
+            "An empty event-storming board on Squall".to_string()
+        } else {
+            format!("Event-storming board: {}", parts.join(", "))
+        };
+        Self {
+            title: board.title().to_string(),
+            description,
+        }
+    }
+}
+
+/// The owner's Share dialog: the edit and view links with copy buttons, and rotation.
+#[component]
+fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
+    let links = RwSignal::new(None::<crate::access::ShareLinks>);
+    let error = RwSignal::new(None::<String>);
+    let id = editor.board_id();
+    let key = editor.board_key();
+    let origin = move || {
+        #[cfg(feature = "hydrate")]
+        {
+            return web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default();
+        }
+        #[allow(unreachable_code)]
+        String::new()
+    };
+    let url = {
+        let id = id.clone();
+        move |token: &str| format!("{}/b/{id}?key={token}", origin())
+    };
+    {
+        let (id, key) = (id.clone(), key.clone());
+        leptos::task::spawn_local(async move {
+            match crate::api::get_share_links(id, key).await {
+                Ok(l) => links.set(Some(l)),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    }
+    let rotate = move |role: crate::access::Role| {
+        let (id, key) = (id.clone(), key.clone());
+        leptos::task::spawn_local(async move {
+            match crate::api::rotate_link(id, key, role).await {
+                Ok(token) => links.update(|l| {
+                    if let Some(l) = l {
+                        match role {
+                            crate::access::Role::Edit => l.edit = token,
+                            _ => l.view = token,
+                        }
+                    }
+                }),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let row = move |label: &'static str, role: crate::access::Role, help: &'static str| {
+        let url = url.clone();
+        let rotate = rotate.clone();
+        let link = move || {
+            links.with(|l| {
+                l.as_ref()
+                    .map(|l| url(if role == crate::access::Role::Edit { &l.edit } else { &l.view }))
+                    .unwrap_or_default()
+            })
+        };
+        let copied = RwSignal::new(false);
+        let copy = {
+            let link = link.clone();
+            move |_| {
+                copy_text(&link());
+                copied.set(true);
+            }
+        };
+        view! {
+            <div class="share-row" data-role=role.as_str()>
+                <label>
+                    {label}
+                    <input readonly aria-label=format!("{label} link") prop:value=link.clone() />
+                </label>
+                <p class="muted">{help}</p>
+                <div class="share-actions">
+                    <button on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
+                    <button class="secondary" on:click=move |_| rotate(role)>"Replace link"</button>
+                </div>
+            </div>
+        }
+    };
+    view! {
+        <div class="modal-backdrop" on:click=move |_| sharing.set(false)>
+            <div class="modal share-dialog" role="dialog" aria-label="Share" on:click=|ev| ev.stop_propagation()>
+                <h2>"Share this board"</h2>
+                {row("Edit", crate::access::Role::Edit, "Anyone with this link can change the board.")}
+                {row("View", crate::access::Role::View, "Anyone with this link can watch the board live.")}
+                <p class="muted">"Replacing a link stops the old one at once, also for people who have the board open with it."</p>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button class="primary" on:click=move |_| sharing.set(false)>"Done"</button>
+            </div>
+        </div>
+    }
+}
+
+/// Puts `text` on the clipboard (the page is served over HTTP on localhost or HTTPS).
+fn copy_text(text: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+    let _ = text;
+}
+
 /// Who else is on the board: a coloured badge with each person's initial.
 #[component]
 fn Peers(editor: Editor) -> impl IntoView {
@@ -127,8 +274,10 @@ fn Peers(editor: Editor) -> impl IntoView {
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let board = Resource::new(id, load_board);
+    let key = move || query.read().get("key").unwrap_or_default();
+    let board = Resource::new(move || (id(), key()), |(id, key)| load_board(id, key));
     let hydrated = use_hydrated();
 
     view! {
@@ -136,7 +285,7 @@ pub fn BoardPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading board…"</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
-                        Ok(Some((board, seq))) => view! { <BoardScreen id=id() board seq /> }.into_any(),
+                        Ok(Some(open)) => view! { <BoardScreen id=id() key=key() open /> }.into_any(),
                         Ok(None) => view! { <super::NotFound /> }.into_any(),
                         Err(e) => view! {
                             <p class="error" role="alert">{format!("Could not load the board: {e}")}</p>
@@ -149,14 +298,18 @@ pub fn BoardPage() -> impl IntoView {
 }
 
 #[component]
-fn BoardScreen(id: String, board: Board, seq: i64) -> impl IntoView {
+fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
+    let OpenBoard { board, seq, role } = open;
     let remembered = RecentBoard {
         id: id.clone(),
         title: board.title().to_string(),
+        key: key.clone(),
+        key_role: role,
     };
     Effect::new(move |_| recent::remember(remembered.clone()));
-    let editor = Editor::new(id, board, seq);
-    let read_only = Signal::derive(|| false);
+    let preview = Preview::of(&board);
+    let editor = Editor::new(id, key, board, seq);
+    let read_only = Signal::derive(move || !role.can_edit());
     // Who this tab is: asked once per browser, then remembered.
     let name = RwSignal::new(None::<String>);
     Effect::new(move |_| name.set(identity::stored_name()));
@@ -177,18 +330,37 @@ fn BoardScreen(id: String, board: Board, seq: i64) -> impl IntoView {
         let n = editor.order.with(Vec::len);
         format!("{n} element{}", if n == 1 { "" } else { "s" })
     };
+    let sharing = RwSignal::new(false);
     view! {
         <Title text=move || format!("{} · Squall", editor.title.get()) />
+        // What a chat app shows for a pasted link: never the key.
+        <Meta property="og:title" content=preview.title.clone() />
+        <Meta property="og:description" content=preview.description.clone() />
+        <Meta property="og:type" content="website" />
+        <Meta property="og:site_name" content="Squall" />
+        <Meta name="description" content=preview.description />
+        <Meta name="referrer" content="no-referrer" />
         <header class="board-bar">
             <A href="/" attr:class="logo">"Squall"</A>
             <h1 class="board-title">{move || editor.title.get()}</h1>
             <span class="muted element-count">{count}</span>
+            {(!role.can_edit()).then(|| view! {
+                <span class="badge view-only" title="This link lets you watch the board, not change it">"View only"</span>
+            })}
             <Peers editor />
+            {role.can_share().then(|| view! {
+                <button class="share" on:click=move |_| sharing.set(true)>"Share"</button>
+            })}
             <Toolbar editor read_only />
         </header>
         <NamePrompt name />
+        <Show when=move || sharing.get()>
+            <ShareDialog editor sharing />
+        </Show>
         <div class="board-body">
-            <Palette editor />
+            <Show when=move || !read_only.get()>
+                <Palette editor />
+            </Show>
             <Canvas editor read_only />
             <Properties editor read_only />
             <Minimap editor />

@@ -59,7 +59,7 @@ pub fn HomePage() -> impl IntoView {
                         <For
                             each=move || recent_boards.get()
                             key=|b| b.id.clone()
-                            children=|b| view! { <li><A href=format!("/b/{}", b.id)>{b.title}</A></li> }
+                            children=|b| view! { <li><A href=b.href()>{b.title}</A></li> }
                         />
                     </ul>
                 </Show>

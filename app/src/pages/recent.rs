@@ -5,6 +5,23 @@ use serde::{Deserialize, Serialize};
 pub struct RecentBoard {
     pub id: String,
     pub title: String,
+    /// The link's key this browser opened it with (the owner key for boards it created).
+    #[serde(default)]
+    pub key: String,
+    /// The role of `key`.
+    #[serde(default = "view")]
+    pub key_role: crate::access::Role,
+}
+
+fn view() -> crate::access::Role {
+    crate::access::Role::View
+}
+
+impl RecentBoard {
+    /// Where the board opens with the remembered link.
+    pub fn href(&self) -> String {
+        format!("/b/{}?key={}", self.id, self.key)
+    }
 }
 
 #[cfg(feature = "hydrate")]
@@ -29,6 +46,14 @@ pub fn remember(board: RecentBoard) {
     #[cfg(feature = "hydrate")]
     {
         let mut boards = load();
+        // Opening a board with a lesser link never forgets a better one (the owner's key).
+        let mut board = board;
+        if let Some(old) = boards.iter().find(|b| b.id == board.id) {
+            if board.key.is_empty() || (old.key_role >= board.key_role && !old.key.is_empty()) {
+                board.key = old.key.clone();
+                board.key_role = old.key_role;
+            }
+        }
         boards.retain(|b| b.id != board.id);
         boards.insert(0, board);
         boards.truncate(MAX);

@@ -105,7 +105,7 @@ async fn start_server() -> anyhow::Result<(String, tempfile_dir::Dir)> {
 async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
     let http = reqwest_lite(base);
     // One board with one sticky per client.
-    let board = http.create_board().await?;
+    let (board, key) = http.create_board().await?;
     let ids: Vec<String> = (0..run.clients).map(|_| uuid::Uuid::now_v7().to_string()).collect();
     let ops: Vec<_> = ids
         .iter()
@@ -114,9 +114,9 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
             "id": id, "kind": "domain_event", "label": format!("Client {i}"),
             "x": (i % 10) as f64 * 150.0, "y": (i / 10) as f64 * 150.0, "width": 120, "height": 120 } }))
         .collect();
-    http.apply(&board, json!({ "ops": ops })).await?;
+    http.apply(&board, &key, json!({ "ops": ops })).await?;
 
-    let ws_url = format!("{}/api/boards/{board}/ws", base.replace("http://", "ws://"));
+    let ws_url = format!("{}/api/boards/{board}/ws?key={key}", base.replace("http://", "ws://"));
     let mut sockets = Vec::new();
     for _ in 0..run.clients {
         let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
@@ -290,13 +290,17 @@ impl Http {
         Ok(serde_json::from_str(body)?)
     }
 
-    async fn create_board(&self) -> anyhow::Result<String> {
+    /// A new board's id and its edit token.
+    async fn create_board(&self) -> anyhow::Result<(String, String)> {
         let created = self.post("/api/boards", json!({ "title": "Load test" })).await?;
-        Ok(created["id"].as_str().context("an id")?.to_string())
+        Ok((
+            created["id"].as_str().context("an id")?.to_string(),
+            created["links"]["edit"].as_str().context("an edit link")?.to_string(),
+        ))
     }
 
-    async fn apply(&self, board: &str, ops: serde_json::Value) -> anyhow::Result<()> {
-        self.post(&format!("/api/boards/{board}/ops"), ops).await?;
+    async fn apply(&self, board: &str, key: &str, ops: serde_json::Value) -> anyhow::Result<()> {
+        self.post(&format!("/api/boards/{board}/ops?key={key}"), ops).await?;
         Ok(())
     }
 }

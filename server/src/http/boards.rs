@@ -1,14 +1,16 @@
+use app::access::{Role, ShareLinks};
 use app::model::{Board, Connection, Element, Id, Op};
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, AppState};
+use crate::access;
 use crate::store::BoardStore;
 
 pub fn router() -> Router<AppState> {
@@ -16,7 +18,42 @@ pub fn router() -> Router<AppState> {
         .route("/boards", post(create))
         .route("/boards/{id}", get(show).delete(remove))
         .route("/boards/{id}/ops", post(apply_ops))
+        .route("/boards/{id}/links", get(links))
+        .route("/boards/{id}/links/{role}/rotate", post(rotate))
         .route("/boards/{id}/ws", get(crate::sync::ws::upgrade))
+}
+
+/// The role the request's token grants on board `id`: an unknown board, a missing token and a
+/// token of another board all answer 404, so boards cannot be probed.
+pub async fn authorize(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<(Id, Role, String), ApiError> {
+    let id = parse_id(id)?;
+    let token = access::request_token(headers, query).ok_or(ApiError::BoardNotFound)?;
+    let role = access::role_of(state.store.as_ref(), id, Some(&token))
+        .await?
+        .ok_or(ApiError::BoardNotFound)?;
+    Ok((id, role, token))
+}
+
+/// Refuses a role below `needed` with 403.
+fn require(role: Role, needed: Role) -> Result<(), ApiError> {
+    if role >= needed {
+        Ok(())
+    } else if needed == Role::Edit {
+        Err(ApiError::Forbidden {
+            code: "read_only",
+            message: "this link may only view the board",
+        })
+    } else {
+        Err(ApiError::Forbidden {
+            code: "owner_only",
+            message: "only the board's owner link may do this",
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -30,8 +67,18 @@ struct BoardBody<'a> {
     id: Id,
     seq: i64,
     title: &'a str,
+    /// The caller's role.
+    role: Role,
     elements: Vec<&'a Element>,
     connections: Vec<&'a Connection>,
+}
+
+/// The three tokens of a new board; `?key=<token>` on `/b/{id}` opens it with that role.
+#[derive(Serialize)]
+struct NewLinks {
+    owner: String,
+    edit: String,
+    view: String,
 }
 
 #[derive(Deserialize)]
@@ -46,41 +93,52 @@ struct Applied {
     applied: usize,
 }
 
-/// Creates an empty board and answers 201 with its id.
+/// Creates an empty board and answers 201 with its id and its three links' tokens.
 async fn create(
     State(state): State<AppState>,
     body: Result<Json<NewBoard>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Json(NewBoard { title }) = body?;
-    let (id, board) = create_board(state.store.as_ref(), &title).await?;
+    let (id, board, owner) = create_board(state.store.as_ref(), &title).await?;
+    let shared = access::share_links(state.store.as_ref(), id, &owner).await?;
     let location = format!("/api/boards/{id}");
     let body = BoardBody {
         id,
         seq: 0,
         title: board.title(),
+        role: Role::Owner,
         elements: Vec::new(),
         connections: Vec::new(),
     };
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(serde_json::json!(body)),
-    ))
+    let mut body = serde_json::json!(body);
+    body["links"] = serde_json::json!(NewLinks {
+        owner,
+        edit: shared.edit,
+        view: shared.view,
+    });
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(body)))
 }
 
-/// Validates the title and stores a new empty board: what both the API and the home page do.
-pub async fn create_board(store: &dyn BoardStore, title: &str) -> Result<(Id, Board), ApiError> {
+/// Validates the title and stores a new empty board with its links: what both the API and the
+/// home page do. Returns the owner token.
+pub async fn create_board(
+    store: &dyn BoardStore,
+    title: &str,
+) -> Result<(Id, Board, String), ApiError> {
     let board = Board::new(title)?;
     let id = app::model::new_id();
-    store.create_board(id, &board).await?;
-    Ok((id, board))
+    let (owner, links) = access::new_links(id);
+    store.create_board(id, &board, &links).await?;
+    Ok((id, board, owner))
 }
 
 async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
-    let id = parse_id(&id)?;
+    let (id, role, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
     let stored = state
         .store
         .load_board(id)
@@ -90,36 +148,86 @@ async fn show(
         id,
         seq: stored.seq,
         title: stored.board.title(),
+        role,
         elements: stored.board.elements().collect(),
         connections: stored.board.connections().collect(),
     };
     Ok(Json(serde_json::json!(body)))
 }
 
-/// Applies a batch of operations, all or nothing.
+/// Applies a batch of operations, all or nothing (edit or owner link).
 async fn apply_ops(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
     body: Result<Json<OpsBatch>, JsonRejection>,
 ) -> Result<Json<Applied>, ApiError> {
-    let id = parse_id(&id)?;
+    let (id, role, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
+    require(role, Role::Edit)?;
     let Json(OpsBatch { ops }) = body?;
     let applied = ops.len();
     let seq = state.rooms.submit(id, ops).await?;
     Ok(Json(Applied { seq, applied }))
 }
 
+/// Deletes the board (owner link).
 async fn remove(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let id = parse_id(&id)?;
+    let (id, role, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
+    require(role, Role::Owner)?;
     if state.store.delete_board(id).await? {
         state.rooms.close(id).await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::BoardNotFound)
     }
+}
+
+/// The current edit and view tokens (owner link).
+async fn links(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Json<ShareLinks>, ApiError> {
+    let (id, role, owner) = authorize(&state, &id, &headers, query.as_deref()).await?;
+    require(role, Role::Owner)?;
+    Ok(Json(access::share_links(state.store.as_ref(), id, &owner).await?))
+}
+
+/// Replaces the edit or view link (owner link): the old one stops working at once, and sockets
+/// opened with it lose access.
+async fn rotate(
+    State(state): State<AppState>,
+    Path((id, role)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (id, caller, owner) = authorize(&state, &id, &headers, query.as_deref()).await?;
+    require(caller, Role::Owner)?;
+    let role = match Role::parse(&role) {
+        Some(role @ (Role::Edit | Role::View)) => role,
+        _ => return Err(ApiError::RouteNotFound),
+    };
+    let token = rotate_link(&state, id, &owner, role).await?;
+    Ok(Json(serde_json::json!({ "role": role, "token": token })))
+}
+
+/// Rotates a link and takes access away from the sockets that used it, in every process.
+pub async fn rotate_link(
+    state: &AppState,
+    id: Id,
+    owner: &str,
+    role: Role,
+) -> Result<String, ApiError> {
+    let token = access::rotate(state.store.as_ref(), id, owner, role).await?;
+    state.rooms.revoke(id, role).await;
+    Ok(token)
 }
 
 /// A path segment that is not a UUID cannot name a board: that is a 404, like an unknown id.

@@ -28,7 +28,7 @@ pub enum ApiError {
     #[error("the request body does not have the expected shape: {0}")]
     InvalidBody(String),
     /// 404: no board with this id.
-    #[error("no such board")]
+    #[error("no such board, or the link is not valid (any more)")]
     BoardNotFound,
     /// 404: no such API route.
     #[error("no such API route")]
@@ -40,6 +40,11 @@ pub enum ApiError {
         rejection: Rejection,
     },
     /// 500: logged in full, answered without details.
+    #[error("{message}")]
+    Forbidden {
+        code: &'static str,
+        message: &'static str,
+    },
     #[error("internal error")]
     Internal(#[source] StoreError),
 }
@@ -63,6 +68,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InvalidBody(_) | Self::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BoardNotFound | Self::RouteNotFound => StatusCode::NOT_FOUND,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,6 +82,7 @@ impl ApiError {
             Self::BoardNotFound => "board_not_found",
             Self::RouteNotFound => "route_not_found",
             Self::Rejected { rejection, .. } => rejection.code(),
+            Self::Forbidden { code, .. } => code,
             Self::Internal(_) => "internal",
         }
     }

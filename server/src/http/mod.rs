@@ -1,14 +1,15 @@
 //! The HTTP surface: JSON API under /api, health, and the Leptos pages.
 
-/// Boards: create, read, apply operations, delete.
+/// Boards: create, read, apply operations, delete, links.
 pub mod boards;
 /// The one error type of the API and its JSON body.
 mod error;
 
 use std::sync::Arc;
 
-use app::api::BoardService;
-use app::model::{Board, Id};
+use app::access::{Role, ShareLinks};
+use app::api::{BoardService, OpenBoard};
+use app::model::Id;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::StatusCode;
@@ -38,7 +39,7 @@ pub fn app(rooms: Arc<Rooms>, leptos_options: LeptosOptions) -> Router {
         rooms: rooms.clone(),
         leptos_options: leptos_options.clone(),
     };
-    let service: Arc<dyn BoardService> = Arc::new(Pages { store });
+    let service: Arc<dyn BoardService> = Arc::new(Pages(state.clone()));
     let routes = generate_route_list(app::App);
     let api = boards::router().fallback(|| async { ApiError::RouteNotFound });
 
@@ -89,27 +90,63 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
-/// The store, as the pages see it.
-struct Pages {
-    store: Arc<dyn BoardStore>,
+/// The store and the rooms, as the pages see them. Every call checks the key like the API does.
+struct Pages(AppState);
+
+impl Pages {
+    async fn owner(&self, id: Id, key: &str) -> Result<(), String> {
+        match crate::access::role_of(self.0.store.as_ref(), id, Some(key)).await {
+            Ok(Some(Role::Owner)) => Ok(()),
+            Ok(_) => Err("only the board's owner link may manage its links".into()),
+            Err(e) => {
+                tracing::error!(error = %e, %id, "checking a link failed");
+                Err("the link could not be checked".into())
+            }
+        }
+    }
 }
 
 #[async_trait::async_trait]
 impl BoardService for Pages {
-    async fn create_board(&self, title: &str) -> Result<Id, String> {
-        boards::create_board(self.store.as_ref(), title)
+    async fn create_board(&self, title: &str) -> Result<(Id, String), String> {
+        boards::create_board(self.0.store.as_ref(), title)
             .await
-            .map(|(id, _)| id)
+            .map(|(id, _, owner)| (id, owner))
             .map_err(|e| e.to_string())
     }
 
-    async fn load_board(&self, id: Id) -> Result<Option<(Board, i64)>, String> {
-        match self.store.load_board(id).await {
-            Ok(stored) => Ok(stored.map(|s| (s.board, s.seq))),
-            Err(e) => {
-                tracing::error!(error = %e, %id, "loading a board for a page failed");
-                Err("the board could not be loaded".into())
-            }
+    async fn load_board(&self, id: Id, key: &str) -> Result<Option<OpenBoard>, String> {
+        let store = self.0.store.as_ref();
+        let loaded = async {
+            let Some(role) = crate::access::role_of(store, id, Some(key)).await? else {
+                return Ok(None);
+            };
+            Ok(store.load_board(id).await?.map(|s| OpenBoard {
+                board: s.board,
+                seq: s.seq,
+                role,
+            }))
+        };
+        loaded.await.map_err(|e: crate::store::StoreError| {
+            tracing::error!(error = %e, %id, "loading a board for a page failed");
+            "the board could not be loaded".to_string()
+        })
+    }
+
+    async fn share_links(&self, id: Id, key: &str) -> Result<ShareLinks, String> {
+        self.owner(id, key).await?;
+        crate::access::share_links(self.0.store.as_ref(), id, key)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn rotate_link(&self, id: Id, key: &str, role: Role) -> Result<String, String> {
+        self.owner(id, key).await?;
+        if role == Role::Owner {
+            return Err("the owner link cannot be rotated".into());
         }
+        boards::rotate_link(&self.0, id, key, role)
+            .await
+            .map_err(|e| e.to_string())
     }
 }

@@ -13,6 +13,7 @@ mod sqlite;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use app::access::Role;
 use app::model::{Board, Id, Op};
 use app::sync::{ClientId, Entry, Peer, PeerId};
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,14 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// A capability link as stored: never the token, only its hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredLink {
+    pub role: Role,
+    pub generation: i64,
+    pub token_hash: String,
+}
+
 /// What server processes sharing one database tell each other (PostgreSQL LISTEN/NOTIFY).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -54,6 +63,8 @@ pub enum BusEvent {
     Stored { board: Id, seq: i64 },
     Presence { board: Id, peer: Peer },
     Left { board: Id, peer: PeerId },
+    /// A link was rotated: sockets opened with it lose access.
+    Revoked { board: Id, role: Role },
     /// The listener lost its connection and may have missed events: re-read everything.
     Lagged,
 }
@@ -62,8 +73,19 @@ pub enum BusEvent {
 /// every implementation.
 #[async_trait::async_trait]
 pub trait BoardStore: Send + Sync + 'static {
-    /// Stores a new board under `id` with sequence number 0.
-    async fn create_board(&self, id: Id, board: &Board) -> Result<(), StoreError>;
+    /// Stores a new board under `id` with sequence number 0, and its links.
+    async fn create_board(
+        &self,
+        id: Id,
+        board: &Board,
+        links: &[StoredLink],
+    ) -> Result<(), StoreError>;
+    /// The board and role whose link has this token hash.
+    async fn find_link(&self, token_hash: &str) -> Result<Option<(Id, Role)>, StoreError>;
+    /// The links of a board.
+    async fn links(&self, board: Id) -> Result<Vec<StoredLink>, StoreError>;
+    /// Replaces the board's link for `link.role`.
+    async fn replace_link(&self, board: Id, link: &StoredLink) -> Result<(), StoreError>;
     /// The snapshot with every logged batch after it applied.
     async fn load_board(&self, id: Id) -> Result<Option<StoredBoard>, StoreError>;
     /// Appends batches numbered from the log's next sequence number on, atomically, and
@@ -152,6 +174,10 @@ fn first_seq(entries: &[Entry]) -> Option<i64> {
         "entries are appended in order"
     );
     entries.first().map(|e| e.seq)
+}
+
+fn parse_role(role: &str) -> Result<Role, StoreError> {
+    Role::parse(role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))
 }
 
 fn parse_doc(doc: &str) -> Result<Board, StoreError> {

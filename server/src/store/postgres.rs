@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 
+use app::access::Role;
 use app::model::{Board, Id};
 use app::sync::{ClientId, Entry};
 use serde::{Deserialize, Serialize};
@@ -7,7 +8,10 @@ use sqlx::Row;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use tokio::sync::mpsc;
 
-use super::{BoardStore, BusEvent, StoreError, StoredBoard, encode, entry, first_seq, replay, split_client};
+use super::{
+    BoardStore, BusEvent, StoreError, StoredBoard, StoredLink, encode, entry, first_seq, parse_role,
+    replay, split_client,
+};
 
 /// Boards in PostgreSQL; a batch locks its board's row, so writers to one board queue.
 #[derive(Clone)]
@@ -33,19 +37,81 @@ impl PgStore {
 
 #[async_trait::async_trait]
 impl BoardStore for PgStore {
-    async fn create_board(&self, id: Id, board: &Board) -> Result<(), StoreError> {
+    async fn create_board(
+        &self,
+        id: Id,
+        board: &Board,
+        links: &[StoredLink],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query("INSERT INTO boards (id, title, doc) VALUES ($1, $2, $3::jsonb)")
             .bind(id)
             .bind(board.title())
             .bind(encode(board))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await;
         match result {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(StoreError::AlreadyExists)
+                return Err(StoreError::AlreadyExists);
             }
-            other => other.map(drop).map_err(Into::into),
+            other => other?,
+        };
+        for link in links {
+            sqlx::query(
+                "INSERT INTO board_links (board_id, role, generation, token_hash) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(link.role.as_str())
+            .bind(link.generation)
+            .bind(&link.token_hash)
+            .execute(&mut *tx)
+            .await?;
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_link(&self, token_hash: &str) -> Result<Option<(Id, Role)>, StoreError> {
+        let row = sqlx::query("SELECT board_id, role FROM board_links WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| Ok((row.get("board_id"), parse_role(row.get("role"))?)))
+            .transpose()
+    }
+
+    async fn links(&self, board: Id) -> Result<Vec<StoredLink>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT role, generation, token_hash FROM board_links WHERE board_id = $1",
+        )
+        .bind(board)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredLink {
+                    role: parse_role(row.get("role"))?,
+                    generation: row.get("generation"),
+                    token_hash: row.get("token_hash"),
+                })
+            })
+            .collect()
+    }
+
+    async fn replace_link(&self, board: Id, link: &StoredLink) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE board_links SET generation = $1, token_hash = $2 WHERE board_id = $3 AND role = $4",
+        )
+        .bind(link.generation)
+        .bind(&link.token_hash)
+        .bind(board)
+        .bind(link.role.as_str())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     async fn load_board(&self, id: Id) -> Result<Option<StoredBoard>, StoreError> {

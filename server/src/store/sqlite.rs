@@ -3,12 +3,16 @@ use std::time::Duration;
 
 use std::collections::HashMap;
 
+use app::access::Role;
 use app::model::{Board, Id};
 use app::sync::{ClientId, Entry};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use super::{BoardStore, StoreError, StoredBoard, encode, entry, first_seq, replay, split_client};
+use super::{
+    BoardStore, StoreError, StoredBoard, StoredLink, encode, entry, first_seq, parse_role, replay,
+    split_client,
+};
 
 /// Boards in one SQLite file, in WAL mode with full sync: a committed batch survives a crash.
 #[derive(Clone)]
@@ -40,19 +44,87 @@ impl SqliteStore {
 
 #[async_trait::async_trait]
 impl BoardStore for SqliteStore {
-    async fn create_board(&self, id: Id, board: &Board) -> Result<(), StoreError> {
+    async fn create_board(
+        &self,
+        id: Id,
+        board: &Board,
+        links: &[StoredLink],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query("INSERT INTO boards (id, title, doc) VALUES (?, ?, ?)")
             .bind(id.to_string())
             .bind(board.title())
             .bind(encode(board))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await;
         match result {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(StoreError::AlreadyExists)
+                return Err(StoreError::AlreadyExists);
             }
-            other => other.map(drop).map_err(Into::into),
+            other => other?,
+        };
+        for link in links {
+            sqlx::query(
+                "INSERT INTO board_links (board_id, role, generation, token_hash) VALUES (?, ?, ?, ?)",
+            )
+            .bind(id.to_string())
+            .bind(link.role.as_str())
+            .bind(link.generation)
+            .bind(&link.token_hash)
+            .execute(&mut *tx)
+            .await?;
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_link(&self, token_hash: &str) -> Result<Option<(Id, Role)>, StoreError> {
+        let row = sqlx::query("SELECT board_id, role FROM board_links WHERE token_hash = ?")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            let board: String = row.get("board_id");
+            let board = board
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("board id {board}")))?;
+            Ok((board, parse_role(row.get("role"))?))
+        })
+        .transpose()
+    }
+
+    async fn links(&self, board: Id) -> Result<Vec<StoredLink>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT role, generation, token_hash FROM board_links WHERE board_id = ?",
+        )
+        .bind(board.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredLink {
+                    role: parse_role(row.get("role"))?,
+                    generation: row.get("generation"),
+                    token_hash: row.get("token_hash"),
+                })
+            })
+            .collect()
+    }
+
+    async fn replace_link(&self, board: Id, link: &StoredLink) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE board_links SET generation = ?, token_hash = ? WHERE board_id = ? AND role = ?",
+        )
+        .bind(link.generation)
+        .bind(&link.token_hash)
+        .bind(board.to_string())
+        .bind(link.role.as_str())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     async fn load_board(&self, id: Id) -> Result<Option<StoredBoard>, StoreError> {
@@ -177,7 +249,7 @@ impl BoardStore for SqliteStore {
 
     async fn delete_board(&self, id: Id) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        for table in ["board_log", "board_clients"] {
+        for table in ["board_log", "board_clients", "board_links"] {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DELETE FROM {table} WHERE board_id = ?"
             )))

@@ -85,7 +85,10 @@ impl Rooms {
             match &event {
                 BusEvent::Stored { board, .. }
                 | BusEvent::Presence { board, .. }
-                | BusEvent::Left { board, .. } => open.get(board).cloned().into_iter().collect(),
+                | BusEvent::Left { board, .. }
+                | BusEvent::Revoked { board, .. } => {
+                    open.get(board).cloned().into_iter().collect()
+                }
                 BusEvent::Lagged => open.values().cloned().collect(),
             }
         };
@@ -138,6 +141,18 @@ impl Rooms {
             return answer.await.map_err(|_| SubmitFailed::Closed)?;
         }
         Err(SubmitFailed::Closed)
+    }
+
+    /// A link of board `id` was rotated: drop the sockets opened with it, here and in the other
+    /// server processes.
+    pub async fn revoke(&self, id: Id, role: app::access::Role) {
+        let room = self.open.lock().await.get(&id).cloned();
+        if let Some(room) = room {
+            let _ = room.send(RoomMsg::Revoke { role }).await;
+        }
+        if let Err(e) = self.store.publish(&BusEvent::Revoked { board: id, role }).await {
+            tracing::error!(error = %e, board = %id, "telling the other servers about a rotated link failed");
+        }
     }
 
     /// The board was deleted: close its room and drop its connections.

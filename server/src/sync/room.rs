@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
+use app::access::Role;
 use app::model::{Id, Op};
 use app::sync::{Accepted, ClientId, Hub, Out, PeerId, Point, Resume, ServerMsg};
 use axum::extract::ws::Utf8Bytes;
@@ -31,6 +32,8 @@ pub enum RoomMsg {
         name: String,
         colour: String,
         resume: Option<Resume>,
+        /// What the connection's link allows; checked on every message.
+        role: Role,
         tx: ConnTx,
     },
     Submit {
@@ -58,6 +61,10 @@ pub enum RoomMsg {
     /// From the writer: storing failed; what is not stored is lost with this room.
     StoreFailed(String),
     Deleted,
+    /// A link was rotated: connections opened with it lose access.
+    Revoke {
+        role: Role,
+    },
 }
 
 /// Loads board `id` and starts its room.
@@ -78,6 +85,7 @@ pub async fn open(
         id,
         hub,
         conns: HashMap::new(),
+        roles: HashMap::new(),
         store,
         settings,
         writer,
@@ -94,6 +102,7 @@ struct Room {
     id: Id,
     hub: Hub,
     conns: HashMap<PeerId, ConnTx>,
+    roles: HashMap<PeerId, Role>,
     store: Arc<dyn BoardStore>,
     settings: RoomSettings,
     /// `None` in shared mode, where the room stores batches itself.
@@ -146,15 +155,25 @@ impl Room {
                 name,
                 colour,
                 resume,
+                role,
                 tx,
             } => {
                 self.conns.insert(peer, tx);
+                self.roles.insert(peer, role);
                 let out = self.hub.join(peer, client, &name, &colour, resume);
                 self.route(out);
                 self.publish_presence(peer);
             }
             RoomMsg::Submit { peer, batch, ops } => {
-                if self.writer.is_some() {
+                if !self.roles.get(&peer).is_some_and(|r| r.can_edit()) {
+                    let refusal = ServerMsg::Rejected {
+                        batch,
+                        op_index: 0,
+                        code: "read_only".into(),
+                        message: "this link may only view the board".into(),
+                    };
+                    self.route(vec![Out::To(peer, refusal)]);
+                } else if self.writer.is_some() {
                     let (accepted, out) = self.hub.submit(peer, batch, ops);
                     self.route(out);
                     self.write(accepted);
@@ -239,6 +258,7 @@ impl Room {
                 self.drop_everyone("board_deleted", "this board was deleted");
                 return false;
             }
+            RoomMsg::Revoke { role } => self.revoke(role),
         }
         true
     }
@@ -335,6 +355,7 @@ impl Room {
                     self.route(out);
                 }
             }
+            BusEvent::Revoked { role, .. } => self.revoke(role),
             BusEvent::Left { peer, .. } => {
                 if !self.conns.contains_key(&peer) {
                     let out = self.hub.leave(peer);
@@ -342,6 +363,25 @@ impl Room {
                 }
             }
         }
+    }
+
+    /// Drops the connections opened with a link of `role` that was just rotated.
+    fn revoke(&mut self, role: Role) {
+        let gone: Vec<PeerId> = self
+            .roles
+            .iter()
+            .filter(|(_, r)| **r == role)
+            .map(|(peer, _)| *peer)
+            .collect();
+        let mut out = Vec::new();
+        for peer in gone {
+            out.push(Out::To(
+                peer,
+                ServerMsg::error("access_revoked", "this link was replaced by the board's owner"),
+            ));
+            out.push(Out::Close(peer));
+        }
+        self.route(out);
     }
 
     fn publish_presence(&self, peer: PeerId) {
@@ -369,6 +409,7 @@ impl Room {
     }
 
     fn leave(&mut self, peer: PeerId) {
+        self.roles.remove(&peer);
         if self.conns.remove(&peer).is_some() {
             let out = self.hub.leave(peer);
             self.route(out);

@@ -9,7 +9,9 @@ use app::sync::{ClientMsg, PeerId, ServerMsg};
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::IntoResponse;
-use axum::extract::{Path, State};
+use app::access::Role;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
@@ -27,10 +29,13 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn upgrade(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
-    let id = crate::http::parse_id(&id)?;
-    // Unknown boards are refused before anything else, with the API's 404.
+    // Unknown boards and invalid links are refused before anything else, with the API's 404.
+    let (id, role, _) =
+        crate::http::boards::authorize(&state, &id, &headers, query.as_deref()).await?;
     state.rooms.room(id).await?;
     let ws = match ws {
         Ok(ws) => ws,
@@ -42,10 +47,10 @@ pub async fn upgrade(
         // tungstenite zeroes its whole read buffer before each read: the 128 KiB default costs
         // more CPU than everything else a live edit does (found with perf).
         .read_buffer_size(READ_BUFFER_BYTES)
-        .on_upgrade(move |socket| connection(socket, id, rooms)))
+        .on_upgrade(move |socket| connection(socket, id, role, rooms)))
 }
 
-async fn connection(socket: WebSocket, id: app::model::Id, rooms: Arc<Rooms>) {
+async fn connection(socket: WebSocket, id: app::model::Id, role: Role, rooms: Arc<Rooms>) {
     let (mut sink, mut stream) = socket.split();
     // The room's messages, and this reader's answers to bad frames. When the room drops its
     // sender (board deleted, connection too slow), the socket closes.
@@ -91,6 +96,7 @@ async fn connection(socket: WebSocket, id: app::model::Id, rooms: Arc<Rooms>) {
             name,
             colour,
             resume,
+            role,
             tx: room_tx,
         }),
         Ok(Some(Ok(_))) => {

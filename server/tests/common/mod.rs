@@ -63,6 +63,8 @@ pub fn leptos_options() -> LeptosOptions {
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    /// The links of the boards this helper created: board id → role → token.
+    links: std::sync::Mutex<std::collections::HashMap<String, serde_json::Value>>,
     _db: Option<tempfile::TempDir>,
 }
 
@@ -71,29 +73,62 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The owner token of a board created by `create_board` whose id appears in `path`; `get`
+    /// and `post` send it, as a bearer token, unless the path carries its own `key=`.
+    fn owner_key_for(&self, path: &str) -> Option<String> {
+        if path.contains("key=") {
+            return None;
+        }
+        let links = self.links.lock().unwrap();
+        links
+            .iter()
+            .find(|(id, _)| path.contains(id.as_str()))
+            .map(|(_, l)| l["owner"].as_str().unwrap().to_string())
+    }
+
+    /// The SQLite file of an app started by `spawn_app`.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self._db.as_ref().map(|d| d.path().join("squall.db"))
+    }
+
+    /// A board's token for `role` ("owner", "edit", "view").
+    pub fn key(&self, board: &str, role: &str) -> String {
+        self.links.lock().unwrap()[board][role]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn authorized(&self, request: reqwest::RequestBuilder, path: &str) -> reqwest::RequestBuilder {
+        match self.owner_key_for(path) {
+            Some(key) => request.bearer_auth(key),
+            None => request,
+        }
+    }
+
     /// POSTs JSON and returns the status and the JSON answer (Null when empty).
     pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-        let res = self
-            .client
-            .post(self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        split(res).await
+        let request = self.authorized(self.client.post(self.url(path)), path);
+        split(request.json(&body).send().await.unwrap()).await
     }
 
     pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
-        split(self.client.get(self.url(path)).send().await.unwrap()).await
+        let request = self.authorized(self.client.get(self.url(path)), path);
+        split(request.send().await.unwrap()).await
     }
 
-    /// Creates a board through the API and returns its id.
+    /// Creates a board through the API and returns its id (its links are kept for `key`).
     pub async fn create_board(&self, title: &str) -> String {
         let (status, body) = self
             .post("/api/boards", serde_json::json!({ "title": title }))
             .await;
         assert_eq!(status, 201, "{body}");
-        body["id"].as_str().unwrap().to_string()
+        let id = body["id"].as_str().unwrap().to_string();
+        self.links
+            .lock()
+            .unwrap()
+            .insert(id.clone(), body["links"].clone());
+        id
     }
 }
 
@@ -128,6 +163,7 @@ pub async fn spawn_with(store: Arc<dyn BoardStore>, db: Option<tempfile::TempDir
     TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::new(),
+        links: Default::default(),
         _db: db,
     }
 }

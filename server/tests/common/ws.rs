@@ -16,9 +16,13 @@ pub struct WsClient {
 }
 
 impl WsClient {
-    /// Opens a socket to board `board` on the server at `base` (http://...), without hello.
-    pub async fn open(base: &str, board: &str) -> Self {
-        let url = format!("{}/api/boards/{board}/ws", base.replace("http://", "ws://"));
+    /// Opens a socket to board `board` with the link token `key` on the server at `base`
+    /// (http://...), without hello.
+    pub async fn open(base: &str, board: &str, key: &str) -> Self {
+        let url = format!(
+            "{}/api/boards/{board}/ws?key={key}",
+            base.replace("http://", "ws://")
+        );
         let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await.expect("websocket");
         Self {
             socket,
@@ -28,8 +32,8 @@ impl WsClient {
     }
 
     /// Opens a socket and says hello; returns the client and the welcome.
-    pub async fn join(base: &str, board: &str, name: &str) -> (Self, ServerMsg) {
-        let mut c = Self::open(base, board).await;
+    pub async fn join(base: &str, board: &str, key: &str, name: &str) -> (Self, ServerMsg) {
+        let mut c = Self::open(base, board, key).await;
         let welcome = c.hello(name, None).await;
         (c, welcome)
     }
