@@ -55,14 +55,34 @@ export async function waitForHydration(page) {
   await page.waitForSelector('main[data-hydrated="true"]', { timeout: 30_000 });
 }
 
-export async function api(method, path, body) {
+/** The links of the boards created through `api`: board id → { owner, edit, view } tokens. */
+export const links = new Map();
+
+/**
+ * Calls the JSON API. A board created here is remembered, and later calls on it carry its owner
+ * token (as a bearer token) unless `key` names another one.
+ */
+export async function api(method, path, body, key) {
+  const board = [...links.keys()].find((id) => path.includes(id));
+  const token = key ?? (board ? links.get(board).owner : undefined);
+  const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(`${BASE_URL}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+  const answer = { status: res.status, body: text ? JSON.parse(text) : null };
+  if (method === 'POST' && path === '/api/boards' && res.status === 201) {
+    links.set(answer.body.id, answer.body.links);
+  }
+  return answer;
+}
+
+/** The address of a board opened with its `role` link (owner by default). */
+export function boardUrl(id, role = 'owner') {
+  return `${BASE_URL}/b/${id}?key=${links.get(id)[role]}`;
 }
 
 const STICKY = 120;

@@ -2,7 +2,7 @@
 // frames per second while panning, zoomed in and zoomed out to show everything.
 //   make bench    (builds the release server, starts it, runs this)
 import { randomUUID } from 'node:crypto';
-import { api, launch, newPage, waitForServer, BASE_URL } from '../lib.mjs';
+import { api, boardUrl, launch, newPage, waitForServer, BASE_URL } from '../lib.mjs';
 
 const COUNT = Number(process.env.STICKIES ?? 5000);
 const KINDS = ['domain_event', 'command', 'aggregate', 'policy', 'read_model', 'actor', 'external_system', 'hotspot'];
@@ -45,7 +45,7 @@ const results = [];
 for (let run = 0; run < 3; run++) {
   const page = await newPage(browser, { width: 1440, height: 900 });
   const t0 = Date.now();
-  await page.goto(`${BASE_URL}/b/${id}`);
+  await page.goto(boardUrl(id));
   await page.waitForSelector('main[data-hydrated="true"]', { timeout: 120_000 });
   const tti = Date.now() - t0;
   // Zoomed out so all stickies are visible (the board opens fitted).

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { api, launch, newPage, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
+import { api, boardUrl, launch, newPage, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
 
 let browser;
 before(async () => { await waitForServer(); browser = await launch(); });
@@ -19,7 +19,7 @@ async function boardWith(elements, connections = []) {
     ...connections.map((connection) => ({ type: 'connect', connection }))];
   assert.equal((await api('POST', `/api/boards/${body.id}/ops`, { ops })).status, 200);
   const page = await newPage(browser);
-  await page.goto(`${BASE_URL}/b/${body.id}`);
+  await page.goto(boardUrl(body.id));
   await waitForHydration(page);
   return { page, id: body.id };
 }
@@ -120,7 +120,7 @@ test('moving a bounded context moves the stickies inside it, and stickies paste 
   await page.locator(`[data-id="${inside.id}"]`).click();
   await page.keyboard.press('Control+c');
   const second = await api('POST', '/api/boards', { title: 'Second' });
-  await page.goto(`${BASE_URL}/b/${second.body.id}`);
+  await page.goto(boardUrl(second.body.id));
   await waitForHydration(page);
   await page.locator('.canvas').click({ position: { x: 600, y: 400 } });
   await page.keyboard.press('Control+v');

@@ -2,7 +2,7 @@
 // selection, undo/redo, pan and zoom, and a reload that shows everything where it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, launch, newPage, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
+import { api, boardUrl, launch, newPage, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
 
 let browser;
 before(async () => { await waitForServer(); browser = await launch(); });
@@ -14,7 +14,7 @@ const KINDS = ['domain_event', 'command', 'aggregate', 'policy', 'read_model', '
 async function openNewBoard(title) {
   const { body } = await api('POST', '/api/boards', { title });
   const page = await newPage(browser);
-  await page.goto(`${BASE_URL}/b/${body.id}`);
+  await page.goto(boardUrl(body.id));
   await waitForHydration(page);
   return { page, id: body.id };
 }

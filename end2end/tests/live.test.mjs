@@ -3,7 +3,7 @@
 // own storage), as on a second laptop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, launch, newPage, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
+import { api, boardUrl, launch, newPage, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
 
 let browser;
 before(async () => { await waitForServer(); browser = await launch(); });
@@ -23,7 +23,7 @@ async function boardWithOneSticky() {
 test('a first visit asks for a display name and remembers it', async () => {
   const { id } = await boardWithOneSticky();
   const page = await newPage(browser, undefined, { name: null });
-  await page.goto(`${BASE_URL}/b/${id}`);
+  await page.goto(boardUrl(id, 'edit'));
   await waitForHydration(page);
   const prompt = page.getByLabel('Display name');
   await prompt.waitFor();
@@ -42,7 +42,7 @@ test('an edit and a pointer on one page show up on the other', async () => {
   const ada = await newPage(browser, undefined, { name: 'Ada' });
   const bob = await newPage(browser, undefined, { name: 'Bob' });
   for (const page of [ada, bob]) {
-    await page.goto(`${BASE_URL}/b/${id}`);
+    await page.goto(boardUrl(id, 'edit'));
     await waitForHydration(page);
   }
   // Each sees the other in the list of people on the board.

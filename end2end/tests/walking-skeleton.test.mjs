@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { api, launch, newPage, sampleBoardOps, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
+import { api, boardUrl, launch, newPage, sampleBoardOps, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
 
 let browser;
 before(async () => { await waitForServer(); browser = await launch(); });
@@ -14,7 +14,7 @@ test('a visitor creates a board from the home page and lands on it', async () =>
   await waitForHydration(page);
   await page.getByLabel('Title').fill('Team offsite: returns process');
   await page.getByRole('button', { name: 'Create board' }).click();
-  await page.waitForURL(/\/b\/[0-9a-f-]{36}$/);
+  await page.waitForURL(/\/b\/[0-9a-f-]{36}\?key=[A-Za-z0-9_-]{43}$/);
   await waitForHydration(page);
   assert.equal(await page.locator('h1.board-title').textContent(), 'Team offsite: returns process');
   assert.match(await page.title(), /Team offsite: returns process/);
@@ -49,7 +49,7 @@ test('elements posted through the API are drawn at their places in their colours
   assert.equal(applied.status, 200, JSON.stringify(applied.body));
 
   const page = await newPage(browser);
-  await page.goto(`${BASE_URL}/b/${id}`);
+  await page.goto(boardUrl(id));
   await waitForHydration(page);
   const elements = ops.filter((op) => op.type === 'create_element').map((op) => op.element);
   assert.equal(await page.locator('.element').count(), elements.length);

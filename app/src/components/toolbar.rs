@@ -15,6 +15,7 @@ pub fn Toolbar(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl In
             format!("Offline · {n} change{} kept, reconnecting…", if n == 1 { "" } else { "s" }),
         ),
         SaveState::Error(message) => ("error", format!("Not saved: {message}")),
+        SaveState::Closed(message) => ("error closed", message),
     };
     view! {
         <div class="toolbar" role="toolbar">

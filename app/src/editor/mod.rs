@@ -33,6 +33,8 @@ pub enum SaveState {
     Offline(usize),
     /// The server refused a batch; it was taken back.
     Error(String),
+    /// The board is gone for this page (link replaced, board deleted); no more reconnects.
+    Closed(String),
 }
 
 #[derive(Clone, Copy)]
@@ -245,6 +247,9 @@ impl Editor {
         } else {
             SaveState::Saving
         };
+        if self.save.with_untracked(|s| matches!(s, SaveState::Closed(_))) {
+            return;
+        }
         if self.save.with_untracked(|s| !matches!(s, SaveState::Error(_))) || saved {
             self.save.set(state);
         }
