@@ -27,6 +27,11 @@ cargo leptos build
 rm -rf target/e2e && mkdir -p target/e2e
 port=${SQUALL_E2E_PORT:-3999}
 export BASE_URL="http://127.0.0.1:$port"
+# Another server on the port would be tested instead of this build: refuse to start.
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use (an old server?); stop it or set SQUALL_E2E_PORT" >&2
+    exit 1
+fi
 DATABASE_URL="sqlite://target/e2e/squall.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
     scripts/serve.sh target/debug/server >target/e2e/server.log 2>&1 &
 server_pid=$!
