@@ -99,6 +99,36 @@ async fn each_role_may_do_what_it_may_and_nothing_more(app: TestApp) {
     assert_eq!(element_count(&app, &board).await, 3, "only the editor's sticky landed");
 }
 
+/// The pages' server functions check keys like the API.
+async fn server_functions_check_the_key_too(app: TestApp) {
+    let board = app.create_board("Order flow").await;
+    let form = |key: &str, role: &str| format!("id={board}&key={key}&role={role}");
+    let post = async |path: &str, body: String| {
+        let res = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    };
+    for role in ["view", "edit"] {
+        let key = app.key(&board, role);
+        let (status, body) = post("/sfn/rotate_link", form(&key, "view")).await;
+        assert!(status >= 400 && body.contains("owner"), "{role}: {status} {body}");
+        let (status, body) = post("/sfn/share_links", form(&key, "view")).await;
+        assert!(status >= 400 && body.contains("owner"), "{role}: {status} {body}");
+    }
+    let view = app.key(&board, "view");
+    let (status, _) = post("/sfn/rotate_link", form(&app.key(&board, "owner"), "view")).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.get(&format!("/api/boards/{board}?key={view}")).await.0, 404, "rotated");
+    let (status, body) = post("/sfn/load_board", format!("id={board}&key=not-a-key")).await;
+    assert_eq!((status, body.as_str()), (200, "null"), "a wrong key opens nothing");
+}
+
 async fn a_rotated_link_is_refused_and_its_open_sockets_lose_access(app: TestApp) {
     use reqwest::Method;
     let board = app.create_board("Order flow").await;
@@ -199,6 +229,11 @@ macro_rules! access_tests {
             #[tokio::test]
             async fn each_role_may_do_what_it_may_and_nothing_more() {
                 super::each_role_may_do_what_it_may_and_nothing_more($app).await;
+            }
+
+            #[tokio::test]
+            async fn server_functions_check_the_key_too() {
+                super::server_functions_check_the_key_too($app).await;
             }
 
             #[tokio::test]

@@ -283,6 +283,23 @@ async fn the_board_page_is_rendered_on_the_server_with_labels_escaped() {
         "the label is never markup"
     );
     assert!(html.contains("Online &lt;shop&gt;"));
+
+    // A link pasted in a chat: title and contents, never the key.
+    let meta = |property: &str| {
+        let start = html.find(&format!("property=\"{property}\"")).expect(property);
+        let tag_start = html[..start].rfind('<').unwrap();
+        let tag_end = start + html[start..].find('>').unwrap();
+        html[tag_start..=tag_end].to_string()
+    };
+    assert!(meta("og:title").contains("Online &lt;shop&gt;"), "{}", meta("og:title"));
+    assert!(meta("og:description").contains("1 domain event"), "{}", meta("og:description"));
+    for role in ["owner", "edit", "view"] {
+        let key = app.key(&board, role);
+        assert!(!meta("og:title").contains(&key) && !meta("og:description").contains(&key));
+    }
+    // Without a key the page is the same 404 as for a board that does not exist.
+    let res = app.client.get(app.url(&format!("/b/{board}"))).send().await.unwrap();
+    assert_eq!(res.status(), 404);
 }
 
 #[tokio::test]
