@@ -97,3 +97,42 @@ test('an edit and a pointer on one page show up on the other', async () => {
   assert.deepEqual(ada.errors, []);
   assert.deepEqual(bob.errors, []);
 });
+
+test('a dropped connection keeps the edits and sends them when it comes back', async () => {
+  const { id } = await boardWithOneSticky();
+  const ada = await newPage(browser, undefined, { name: 'Ada' });
+  const bob = await newPage(browser, undefined, { name: 'Bob' });
+  // Ada's Wi-Fi: her sockets pass through this switch.
+  let online = true;
+  const open = [];
+  await ada.routeWebSocket(/\/ws\?key=/, (ws) => {
+    if (!online) { ws.close(); return; }
+    open.push([ws, ws.connectToServer()]);
+  });
+  for (const page of [ada, bob]) {
+    await page.goto(boardUrl(id, 'edit'));
+    await waitForHydration(page);
+  }
+  await bob.locator('.peers [data-peer-name="Ada"]').waitFor();
+
+  // The connection drops; Ada keeps working.
+  online = false;
+  for (const [page, server] of open.splice(0)) { await page.close(); await server.close(); }
+  await ada.locator('.save-state.offline').waitFor();
+  const canvas = await ada.locator('.canvas').boundingBox();
+  await ada.mouse.dblclick(canvas.x + 700, canvas.y + 450);
+  await ada.keyboard.type('Written offline');
+  await ada.keyboard.press('Enter');
+  await ada.locator('.save-state', { hasText: /\d+ changes? kept/ }).waitFor();
+  await bob.locator('.peers [data-peer-name="Ada"]').waitFor({ state: 'detached' });
+  assert.equal(await bob.locator('.element .label', { hasText: 'Written offline' }).count(), 0);
+
+  // It comes back: Ada's page reconnects, catches up and sends what she did.
+  online = true;
+  await ada.locator('.save-state.saved').waitFor({ timeout: 20_000 });
+  await bob.locator('.element .label', { hasText: 'Written offline' }).waitFor();
+  const stored = (await api('GET', `/api/boards/${id}`)).body;
+  assert.ok(stored.elements.some((e) => e.label === 'Written offline'));
+  assert.deepEqual(ada.errors.filter((e) => !/WebSocket/.test(e)), []);
+  assert.deepEqual(bob.errors, []);
+});

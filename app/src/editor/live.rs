@@ -27,10 +27,18 @@ const PRESENCE_INTERVAL_MS: f64 = 40.0;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const MAX_BACKOFF_MS: f64 = 10_000.0;
 
+/// The socket: browser-only (a `web_sys::WebSocket` must stay on its thread). On the server no
+/// socket ever exists, and thread-local storage would panic when the page is rendered and
+/// dropped on different worker threads.
+#[cfg(feature = "hydrate")]
+type SocketSlot = StoredValue<Option<web_sys::WebSocket>, LocalStorage>;
+#[cfg(not(feature = "hydrate"))]
+type SocketSlot = StoredValue<Option<std::convert::Infallible>>;
+
 #[derive(Clone, Copy)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub struct Live {
-    socket: StoredValue<Option<web_sys::WebSocket>, LocalStorage>,
+    socket: SocketSlot,
     /// Welcomed on the current socket: batches and presence may go out.
     ready: RwSignal<bool>,
     attempts: StoredValue<u32>,
@@ -43,7 +51,10 @@ pub struct Live {
 impl Live {
     pub fn new() -> Self {
         Self {
+            #[cfg(feature = "hydrate")]
             socket: StoredValue::new_local(None),
+            #[cfg(not(feature = "hydrate"))]
+            socket: StoredValue::new(None),
             ready: RwSignal::new(false),
             attempts: StoredValue::new(0),
             stopped: StoredValue::new(false),
@@ -66,17 +77,22 @@ impl Live {
     }
 
     fn send_now(&self, msg: &ClientMsg) {
-        let text = serde_json::to_string(msg).expect("protocol messages serialize");
-        self.socket.with_value(|s| {
-            if let Some(socket) = s {
-                let _ = socket.send_with_str(&text);
-            }
-        });
+        #[cfg(feature = "hydrate")]
+        {
+            let text = serde_json::to_string(msg).expect("protocol messages serialize");
+            self.socket.with_value(|s| {
+                if let Some(socket) = s {
+                    let _ = socket.send_with_str(&text);
+                }
+            });
+        }
+        let _ = msg;
     }
 
     /// Closes the connection for good (the page goes away).
     pub fn stop(&self) {
         self.stopped.set_value(true);
+        #[cfg(feature = "hydrate")]
         self.socket.update_value(|s| {
             if let Some(socket) = s.take() {
                 let _ = socket.close();

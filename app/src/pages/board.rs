@@ -332,7 +332,12 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     };
     let sharing = RwSignal::new(false);
     view! {
-        <Title text=move || format!("{} · Squall", editor.title.get()) />
+        // leptos_meta may read the title after the server dropped this page's signals: never
+        // panic for it, fall back to the title the page was rendered with.
+        <Title text={
+            let rendered = preview.title.clone();
+            move || format!("{} · Squall", editor.title.try_get().unwrap_or_else(|| rendered.clone()))
+        } />
         // What a chat app shows for a pasted link: never the key.
         <Meta property="og:title" content=preview.title.clone() />
         <Meta property="og:description" content=preview.description.clone() />
