@@ -79,10 +79,12 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
             v.y = h / 2.0 - target.1 * v.zoom;
         });
     };
+    // Two layers: the blocks are painted once per edit; only the small outline layer above them
+    // repaints while panning (one SVG with both repainted 5,000 rects on every pan frame).
     view! {
-        <svg class="minimap" width=WIDTH height=HEIGHT on:click=jump aria-label="Minimap">
-            {blocks}
-            {outline}
-        </svg>
+        <div class="minimap" style=format!("width:{WIDTH}px;height:{HEIGHT}px") on:click=jump aria-label="Minimap">
+            <svg class="minimap-blocks" width=WIDTH height=HEIGHT>{blocks}</svg>
+            <svg class="minimap-view" width=WIDTH height=HEIGHT>{outline}</svg>
+        </div>
     }
 }
