@@ -356,3 +356,53 @@ async fn board_pages_render_on_any_worker_thread() {
         assert_eq!(page.await.unwrap().expect("an answer, not a dropped connection"), 200);
     }
 }
+
+#[tokio::test]
+async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
+    let app = spawn_app().await;
+    let board = app.create_board("Order flow: returns").await;
+    let hostile = common::hostile_labels();
+    let ops: Vec<_> = hostile.iter().map(|l| event(l, 10.0, 20.0).1).collect();
+    assert_eq!(app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": ops })).await.0, 200);
+
+    let view = app.key(&board, "view");
+    let res = app
+        .client
+        .get(app.url(&format!("/api/boards/{board}/export?target=json&key={view}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "a view link may export");
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"order-flow-returns.squall.json\""
+    );
+    let document: serde_json::Value = res.json().await.unwrap();
+    assert_eq!((document["format"].as_str(), document["version"].as_i64()), (Some("squall-board"), Some(1)));
+
+    let (status, imported) = app.post("/api/boards/import", document.clone()).await;
+    assert_eq!(status, 201, "{imported}");
+    let copy = imported["id"].as_str().unwrap();
+    assert_ne!(copy, board);
+    assert_eq!(imported["elements"].as_array().unwrap().len(), hostile.len());
+    let key = imported["links"]["view"].as_str().unwrap();
+    let (_, shown) = app.get(&format!("/api/boards/{copy}?key={key}")).await;
+    let (_, original) = app.get(&format!("/api/boards/{board}")).await;
+    assert_eq!(shown["elements"], original["elements"], "every label comes back exactly");
+
+    // Unknown targets and bad documents: clear errors, nothing created.
+    let (status, body) = app.get(&format!("/api/boards/{board}/export?target=cobol")).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("invalid_body")));
+    let mut future = document.clone();
+    future["version"] = json!(2);
+    let mut broken = document.clone();
+    broken["board"]["elements"][0]["label"] = json!("x".repeat(2_001));
+    let mut dangling = document;
+    dangling["board"]["connections"] = json!([{ "id": Uuid::now_v7(), "from": Uuid::now_v7(), "to": Uuid::now_v7() }]);
+    for (bad, says) in [(future, "version 2"), (broken, "2000"), (dangling, "no element")] {
+        let (status, body) = app.post("/api/boards/import", bad).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body["message"].as_str().unwrap().contains(says), "{body}");
+        assert!(body.get("id").is_none());
+    }
+}

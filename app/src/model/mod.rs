@@ -5,6 +5,8 @@
 
 /// The board document and `Board::apply`.
 mod board;
+/// The versioned board file format (export, import).
+mod document;
 /// Element kinds, elements, connections and their kind-specific properties.
 mod element;
 /// Field types an aggregate, event, command or read model field can have.
@@ -13,6 +15,7 @@ mod field_type;
 mod op;
 
 pub use board::{Board, Limits};
+pub use document::{BoardDocument, DocumentError};
 pub use element::{Connection, Element, ElementKind, Field, HttpMethod, Props};
 pub use field_type::FieldType;
 pub use op::{Op, Patch, Rejection};

@@ -1,5 +1,5 @@
 use app::access::{Role, ShareLinks};
-use app::model::{Board, Connection, Element, Id, Op};
+use app::model::{Board, BoardDocument, Connection, Element, Id, Op};
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
@@ -16,6 +16,8 @@ use crate::store::BoardStore;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/boards", post(create))
+        .route("/boards/import", post(import))
+        .route("/boards/{id}/export", get(export))
         .route("/boards/{id}", get(show).delete(remove))
         .route("/boards/{id}/ops", post(apply_ops))
         .route("/boards/{id}/links", get(links))
@@ -117,6 +119,91 @@ async fn create(
         view: shared.view,
     });
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(body)))
+}
+
+/// Creates a board from a board document (docs/board-format.md): the same validation and limits
+/// as live edits; on any error nothing is stored. Answers like `POST /api/boards`.
+async fn import(
+    State(state): State<AppState>,
+    body: Result<Json<BoardDocument>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let Json(document) = body?;
+    let board = document
+        .into_board()
+        .map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let id = app::model::new_id();
+    let (owner, links) = access::new_links(id);
+    state.store.create_board(id, &board, &links).await?;
+    let shared = access::share_links(state.store.as_ref(), id, &owner).await?;
+    let body = BoardBody {
+        id,
+        seq: 0,
+        title: board.title(),
+        role: Role::Owner,
+        elements: board.elements().collect(),
+        connections: board.connections().collect(),
+    };
+    let mut body = serde_json::json!(body);
+    body["links"] = serde_json::json!(NewLinks {
+        owner,
+        edit: shared.edit,
+        view: shared.view,
+    });
+    let location = format!("/api/boards/{id}");
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(body)))
+}
+
+/// `?target=json`: the whole board as a board document, as a download (view link or better).
+async fn export(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    let (id, _, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
+    let target = query
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|p| p.strip_prefix("target="))
+        .unwrap_or("");
+    if target != "json" {
+        return Err(ApiError::InvalidBody(format!(
+            "unknown export target {target:?}; available: json"
+        )));
+    }
+    let stored = state
+        .store
+        .load_board(id)
+        .await?
+        .ok_or(ApiError::BoardNotFound)?;
+    let file = format!("{}.squall.json", file_stem(stored.board.title()));
+    let body = serde_json::to_string_pretty(&BoardDocument::new(stored.board))
+        .expect("boards serialize");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    ))
+}
+
+/// A file name from a board title: ASCII letters, digits and dashes only.
+fn file_stem(title: &str) -> String {
+    let mut stem = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            stem.push(c.to_ascii_lowercase());
+        } else if !stem.ends_with('-') && !stem.is_empty() {
+            stem.push('-');
+        }
+    }
+    let stem = stem.trim_end_matches('-').chars().take(60).collect::<String>();
+    if stem.is_empty() { "board".into() } else { stem }
 }
 
 /// Validates the title and stores a new empty board with its links: what both the API and the
