@@ -3,6 +3,8 @@
 
 /// Capability links: tokens, hashes, roles.
 pub mod access;
+/// Code generation from boards: names and the service model.
+pub mod codegen;
 /// Settings read from the environment.
 pub mod config;
 /// Routes, handlers and the API's error type.

@@ -1,0 +1,223 @@
+//! Names for generated code from sticky labels in any script. Every function here is pure and
+//! stable: the same label gives the same name in every export. Code identifiers and
+//! infrastructure names (crates, Kubernetes objects, topics, paths, files) are always ASCII;
+//! non-Latin labels are transliterated (deunicode), and a label with nothing left gets a kind
+//! prefix and a short hash of the label.
+
+use std::collections::HashSet;
+
+use sha2::{Digest, Sha256};
+
+/// Words strict Rust reserves, plus prelude names generated code relies on.
+const RUST_RESERVED: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
+    "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
+    "try", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
+    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "union",
+];
+const RUST_RESERVED_TYPES: &[&str] = &[
+    "Self", "Option", "Result", "String", "Vec", "Box", "Ok", "Err", "Some", "None", "Uuid",
+    "Json", "State", "Router", "Event", "Command", "Error",
+];
+
+/// The ASCII words of a label: transliterated, split at anything that is not a letter or digit
+/// and at lower-to-upper case changes (`OrderPlaced` → order, placed), lower-cased.
+pub fn words(label: &str) -> Vec<String> {
+    let ascii = deunicode::deunicode(label);
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            current.push(c.to_ascii_lowercase());
+        } else {
+            previous_lower = false;
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Six hex digits of the label's SHA-256: the stable fallback when no word is left.
+fn short_hash(label: &str) -> String {
+    Sha256::digest(label.as_bytes())
+        .iter()
+        .take(3)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The words of `label`, or `[prefix, hash]` when it has none; a leading digit gets `prefix`
+/// in front (identifiers and DNS labels start with a letter).
+fn name_words(label: &str, prefix: &str) -> Vec<String> {
+    let mut w = words(label);
+    if w.is_empty() {
+        return vec![prefix.to_ascii_lowercase(), short_hash(label)];
+    }
+    if w[0].starts_with(|c: char| c.is_ascii_digit()) {
+        w.insert(0, prefix.to_ascii_lowercase());
+    }
+    w
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// `Order placed` → `OrderPlaced`: a Rust type name (never a keyword or a prelude name).
+pub fn type_name(label: &str, kind: &str) -> String {
+    let name: String = name_words(label, kind).iter().map(|w| capitalized(w)).collect();
+    if RUST_RESERVED_TYPES.contains(&name.as_str()) {
+        format!("{name}{}", capitalized(kind))
+    } else {
+        name
+    }
+}
+
+/// `Order placed` → `order_placed`: a Rust field, function or module name.
+pub fn snake_name(label: &str, kind: &str) -> String {
+    let name = name_words(label, kind).join("_");
+    if RUST_RESERVED.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// `Order placed` → `order-placed`: a DNS-1123 label (Kubernetes names, crate names, topics,
+/// URL paths, file names): lower-case ASCII letters, digits and dashes, starts with a letter,
+/// ends with a letter or digit, at most 63 characters.
+pub fn dns_name(label: &str, kind: &str) -> String {
+    let mut name = name_words(label, kind).join("-");
+    if name.len() > 63 {
+        // Keep it unique after cutting: the hash of the whole label replaces the tail.
+        name.truncate(56);
+        let name = name.trim_end_matches('-');
+        return format!("{name}-{}", short_hash(label));
+    }
+    name
+}
+
+/// Hands out names unique within one scope: a second `order` becomes `order2`, and so on.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: HashSet<String>,
+}
+
+impl Scope {
+    /// An identifier: `base`, or `base` with the smallest number that makes it unique.
+    pub fn unique(&mut self, base: String) -> String {
+        self.first_free(base, |base, n| format!("{base}{n}"))
+    }
+
+    /// A DNS name: `base`, or `base-2`, `base-3`, … (kept within 63 characters).
+    pub fn unique_dns(&mut self, base: String) -> String {
+        self.first_free(base, |base, n| {
+            let suffix = format!("-{n}");
+            let keep = base.len().min(63 - suffix.len());
+            format!("{}{suffix}", base[..keep].trim_end_matches('-'))
+        })
+    }
+
+    fn first_free(&mut self, base: String, numbered: impl Fn(&str, u32) -> String) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        (2..)
+            .map(|n| numbered(&base, n))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("some number is free")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_rust_ident(s: &str) -> bool {
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !RUST_RESERVED.contains(&s)
+    }
+
+    fn is_dns_label(s: &str) -> bool {
+        !s.is_empty()
+            && s.len() <= 63
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !s.contains("--")
+    }
+
+    #[test]
+    fn labels_become_names_in_each_convention() {
+        assert_eq!(type_name("Order placed", "event"), "OrderPlaced");
+        assert_eq!(snake_name("Order placed", "event"), "order_placed");
+        assert_eq!(dns_name("Order placed", "event"), "order-placed");
+        assert_eq!(type_name("orderPlaced", "event"), "OrderPlaced");
+        assert_eq!(snake_name("HTTPServer ready", "event"), "httpserver_ready");
+        assert_eq!(type_name("3rd party payment", "command"), "Command3rdPartyPayment");
+        assert_eq!(snake_name("type", "field"), "type_");
+        assert_eq!(type_name("Result", "aggregate"), "ResultAggregate");
+        assert_eq!(dns_name("  Billing & Invoicing!! ", "context"), "billing-invoicing");
+    }
+
+    #[test]
+    fn any_script_becomes_ascii_and_stays_stable() {
+        let korean = dns_name("주문됨", "event");
+        assert!(is_dns_label(&korean), "{korean}");
+        assert_eq!(korean, dns_name("주문됨", "event"), "stable across exports");
+        assert_ne!(dns_name("결제이력", "read"), korean);
+        // Nothing transliterable: kind prefix and a hash of the label.
+        let symbols = dns_name("→→→", "event");
+        assert!(symbols.starts_with("event-") && is_dns_label(&symbols), "{symbols}");
+        assert_ne!(symbols, dns_name("←←←", "event"));
+    }
+
+    #[test]
+    fn every_hostile_label_gives_valid_names() {
+        let labels = include_str!("../../../fixtures/hostile-labels.txt");
+        for label in labels.lines().filter(|l| !l.starts_with('#')) {
+            let t = type_name(label, "aggregate");
+            let s = snake_name(label, "field");
+            let d = dns_name(label, "service");
+            assert!(is_rust_ident(&t), "{label:?} → {t:?}");
+            assert!(is_rust_ident(&s), "{label:?} → {s:?}");
+            assert!(is_dns_label(&d), "{label:?} → {d:?}");
+        }
+        let long = "word ".repeat(40);
+        assert!(is_dns_label(&dns_name(&long, "service")));
+    }
+
+    #[test]
+    fn a_scope_makes_duplicates_unique() {
+        let mut scope = Scope::default();
+        assert_eq!(scope.unique("OrderPlaced".into()), "OrderPlaced");
+        assert_eq!(scope.unique("OrderPlaced".into()), "OrderPlaced2");
+        let mut dns = Scope::default();
+        assert_eq!(dns.unique_dns("order-placed".into()), "order-placed");
+        assert_eq!(dns.unique_dns("order-placed".into()), "order-placed-2");
+        let mut snake = Scope::default();
+        assert_eq!(snake.unique("order".into()), "order");
+        assert_eq!(snake.unique("order".into()), "order2");
+        let long = "a".repeat(63);
+        let mut dns = Scope::default();
+        dns.unique_dns(long.clone());
+        assert_eq!(dns.unique_dns(long).len(), 63);
+    }
+}
