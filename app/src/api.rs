@@ -20,11 +20,20 @@ pub trait BoardService: Send + Sync + 'static {
     async fn create_board(&self, title: &str) -> Result<(crate::model::Id, String), String>;
     /// The board as stored, its sequence number and the role `key` grants; `None` when there is
     /// no such board or `key` opens nothing on it.
-    async fn load_board(&self, id: crate::model::Id, key: &str) -> Result<Option<OpenBoard>, String>;
+    async fn load_board(
+        &self,
+        id: crate::model::Id,
+        key: &str,
+    ) -> Result<Option<OpenBoard>, String>;
     /// The current edit and view links (owner key only).
     async fn share_links(&self, id: crate::model::Id, key: &str) -> Result<ShareLinks, String>;
     /// Replaces the edit or view link (owner key only) and returns the new token.
-    async fn rotate_link(&self, id: crate::model::Id, key: &str, role: Role) -> Result<String, String>;
+    async fn rotate_link(
+        &self,
+        id: crate::model::Id,
+        key: &str,
+        role: Role,
+    ) -> Result<String, String>;
 }
 
 #[cfg(feature = "ssr")]
@@ -51,20 +60,30 @@ pub async fn load_board(id: String, key: String) -> Result<Option<OpenBoard>, Se
     let Ok(id) = id.parse() else {
         return Ok(None);
     };
-    service()?.load_board(id, &key).await.map_err(ServerFnError::new)
+    service()?
+        .load_board(id, &key)
+        .await
+        .map_err(ServerFnError::new)
 }
 
 /// The board's current edit and view links (owner key only).
 #[server(prefix = "/sfn", endpoint = "share_links")]
 pub async fn get_share_links(id: String, key: String) -> Result<ShareLinks, ServerFnError> {
-    let id = id.parse().map_err(|_| ServerFnError::new("no such board"))?;
-    service()?.share_links(id, &key).await.map_err(ServerFnError::new)
+    let id = id
+        .parse()
+        .map_err(|_| ServerFnError::new("no such board"))?;
+    service()?
+        .share_links(id, &key)
+        .await
+        .map_err(ServerFnError::new)
 }
 
 /// Replaces the edit or view link (owner key only); returns the new token.
 #[server(prefix = "/sfn", endpoint = "rotate_link")]
 pub async fn rotate_link(id: String, key: String, role: Role) -> Result<String, ServerFnError> {
-    let id = id.parse().map_err(|_| ServerFnError::new("no such board"))?;
+    let id = id
+        .parse()
+        .map_err(|_| ServerFnError::new("no such board"))?;
     service()?
         .rotate_link(id, &key, role)
         .await

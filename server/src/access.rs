@@ -143,13 +143,28 @@ mod tests {
         let b = new_owner_token();
         assert_ne!(a, b);
         assert_eq!(a.len(), 43, "32 bytes of base64url");
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
         let board = app::model::new_id();
         let edit = derive_token(&a, board, Role::Edit, 0);
         assert_eq!(edit.len(), 43);
-        assert_ne!(edit, derive_token(&a, board, Role::View, 0), "one token per role");
-        assert_ne!(edit, derive_token(&a, board, Role::Edit, 1), "rotation changes it");
-        assert_ne!(edit, derive_token(&b, board, Role::Edit, 0), "another owner, another token");
+        assert_ne!(
+            edit,
+            derive_token(&a, board, Role::View, 0),
+            "one token per role"
+        );
+        assert_ne!(
+            edit,
+            derive_token(&a, board, Role::Edit, 1),
+            "rotation changes it"
+        );
+        assert_ne!(
+            edit,
+            derive_token(&b, board, Role::Edit, 0),
+            "another owner, another token"
+        );
         assert_eq!(edit, derive_token(&a, board, Role::Edit, 0), "stable");
     }
 
@@ -164,7 +179,10 @@ mod tests {
     #[test]
     fn the_token_comes_from_the_header_or_the_query() {
         let mut headers = axum::http::HeaderMap::new();
-        assert_eq!(request_token(&headers, Some("x=1&key=abc")), Some("abc".into()));
+        assert_eq!(
+            request_token(&headers, Some("x=1&key=abc")),
+            Some("abc".into())
+        );
         headers.insert("authorization", "Bearer xyz".parse().unwrap());
         assert_eq!(request_token(&headers, Some("key=abc")), Some("xyz".into()));
         assert_eq!(request_token(&axum::http::HeaderMap::new(), None), None);

@@ -41,10 +41,17 @@ async fn creating_a_board_answers_201_with_its_id_and_location() {
 
     let links = &body["links"];
     for role in ["owner", "edit", "view"] {
-        assert_eq!(links[role].as_str().unwrap().len(), 43, "{role}: 256 bits, base64url");
+        assert_eq!(
+            links[role].as_str().unwrap().len(),
+            43,
+            "{role}: 256 bits, base64url"
+        );
     }
     let (status, board) = app
-        .get(&format!("{location}?key={}", links["view"].as_str().unwrap()))
+        .get(&format!(
+            "{location}?key={}",
+            links["view"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -286,19 +293,34 @@ async fn the_board_page_is_rendered_on_the_server_with_labels_escaped() {
 
     // A link pasted in a chat: title and contents, never the key.
     let meta = |property: &str| {
-        let start = html.find(&format!("property=\"{property}\"")).expect(property);
+        let start = html
+            .find(&format!("property=\"{property}\""))
+            .expect(property);
         let tag_start = html[..start].rfind('<').unwrap();
         let tag_end = start + html[start..].find('>').unwrap();
         html[tag_start..=tag_end].to_string()
     };
-    assert!(meta("og:title").contains("Online &lt;shop&gt;"), "{}", meta("og:title"));
-    assert!(meta("og:description").contains("1 domain event"), "{}", meta("og:description"));
+    assert!(
+        meta("og:title").contains("Online &lt;shop&gt;"),
+        "{}",
+        meta("og:title")
+    );
+    assert!(
+        meta("og:description").contains("1 domain event"),
+        "{}",
+        meta("og:description")
+    );
     for role in ["owner", "edit", "view"] {
         let key = app.key(&board, role);
         assert!(!meta("og:title").contains(&key) && !meta("og:description").contains(&key));
     }
     // Without a key the page is the same 404 as for a board that does not exist.
-    let res = app.client.get(app.url(&format!("/b/{board}"))).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/b/{board}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
 }
 
@@ -353,7 +375,12 @@ async fn board_pages_render_on_any_worker_thread() {
         })
         .collect();
     for page in pages {
-        assert_eq!(page.await.unwrap().expect("an answer, not a dropped connection"), 200);
+        assert_eq!(
+            page.await
+                .unwrap()
+                .expect("an answer, not a dropped connection"),
+            200
+        );
     }
 }
 
@@ -363,12 +390,19 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
     let board = app.create_board("Order flow: returns").await;
     let hostile = common::hostile_labels();
     let ops: Vec<_> = hostile.iter().map(|l| event(l, 10.0, 20.0).1).collect();
-    assert_eq!(app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": ops })).await.0, 200);
+    assert_eq!(
+        app.post(&format!("/api/boards/{board}/ops"), json!({ "ops": ops }))
+            .await
+            .0,
+        200
+    );
 
     let view = app.key(&board, "view");
     let res = app
         .client
-        .get(app.url(&format!("/api/boards/{board}/export?target=json&key={view}")))
+        .get(app.url(&format!(
+            "/api/boards/{board}/export?target=json&key={view}"
+        )))
         .send()
         .await
         .unwrap();
@@ -378,28 +412,44 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
         "attachment; filename=\"order-flow-returns.squall.json\""
     );
     let document: serde_json::Value = res.json().await.unwrap();
-    assert_eq!((document["format"].as_str(), document["version"].as_i64()), (Some("squall-board"), Some(1)));
+    assert_eq!(
+        (document["format"].as_str(), document["version"].as_i64()),
+        (Some("squall-board"), Some(1))
+    );
 
     let (status, imported) = app.post("/api/boards/import", document.clone()).await;
     assert_eq!(status, 201, "{imported}");
     let copy = imported["id"].as_str().unwrap();
     assert_ne!(copy, board);
-    assert_eq!(imported["elements"].as_array().unwrap().len(), hostile.len());
+    assert_eq!(
+        imported["elements"].as_array().unwrap().len(),
+        hostile.len()
+    );
     let key = imported["links"]["view"].as_str().unwrap();
     let (_, shown) = app.get(&format!("/api/boards/{copy}?key={key}")).await;
     let (_, original) = app.get(&format!("/api/boards/{board}")).await;
-    assert_eq!(shown["elements"], original["elements"], "every label comes back exactly");
+    assert_eq!(
+        shown["elements"], original["elements"],
+        "every label comes back exactly"
+    );
 
     // Unknown targets and bad documents: clear errors, nothing created.
-    let (status, body) = app.get(&format!("/api/boards/{board}/export?target=cobol")).await;
+    let (status, body) = app
+        .get(&format!("/api/boards/{board}/export?target=cobol"))
+        .await;
     assert_eq!((status, body["code"].as_str()), (422, Some("invalid_body")));
     let mut future = document.clone();
     future["version"] = json!(2);
     let mut broken = document.clone();
     broken["board"]["elements"][0]["label"] = json!("x".repeat(2_001));
     let mut dangling = document;
-    dangling["board"]["connections"] = json!([{ "id": Uuid::now_v7(), "from": Uuid::now_v7(), "to": Uuid::now_v7() }]);
-    for (bad, says) in [(future, "version 2"), (broken, "2000"), (dangling, "no element")] {
+    dangling["board"]["connections"] =
+        json!([{ "id": Uuid::now_v7(), "from": Uuid::now_v7(), "to": Uuid::now_v7() }]);
+    for (bad, says) in [
+        (future, "version 2"),
+        (broken, "2000"),
+        (dangling, "no element"),
+    ] {
         let (status, body) = app.post("/api/boards/import", bad).await;
         assert_eq!(status, 422, "{body}");
         assert!(body["message"].as_str().unwrap().contains(says), "{body}");

@@ -4,9 +4,9 @@ mod common;
 
 use std::sync::Arc;
 
+use app::access::Role;
 use app::model::{Board, Connection, Element, ElementKind, Op, new_id};
 use app::sync::Entry;
-use app::access::Role;
 use server::store::{BoardStore, StoreError, StoredBoard, StoredLink};
 
 fn create(kind: ElementKind, label: &str) -> (uuid::Uuid, Op) {
@@ -107,7 +107,10 @@ async fn a_taken_or_skipped_sequence_number_stores_nothing(store: Arc<dyn BoardS
         .await;
     assert!(matches!(result, Err(StoreError::SeqTaken(1))), "{result:?}");
     let result = store.append(id, &[entry(3, vec![b])], None).await;
-    assert!(matches!(result, Err(StoreError::Corrupt(_))), "a gap: {result:?}");
+    assert!(
+        matches!(result, Err(StoreError::Corrupt(_))),
+        "a gap: {result:?}"
+    );
     let stored = store.load_board(id).await.unwrap().unwrap();
     assert_eq!((stored.seq, stored.board.elements().len()), (1, 1));
 }
@@ -166,7 +169,10 @@ async fn concurrent_writers_each_get_their_own_number(store: Arc<dyn BoardStore>
                 let (_, op) = create(ElementKind::DomainEvent, &format!("Event {i}"));
                 loop {
                     let seq = store.load_board(id).await.unwrap().unwrap().seq + 1;
-                    match store.append(id, &[entry(seq, vec![op.clone()])], None).await {
+                    match store
+                        .append(id, &[entry(seq, vec![op.clone()])], None)
+                        .await
+                    {
                         Ok(()) => return seq,
                         Err(StoreError::SeqTaken(_)) => continue,
                         Err(e) => panic!("{e}"),
@@ -240,7 +246,10 @@ async fn links_are_found_by_hash_and_replaced(store: Arc<dyn BoardStore>) {
         .await
         .unwrap();
     let view = rows.iter().find(|l| l.role == Role::View).unwrap();
-    assert_eq!(store.find_link(&view.token_hash).await.unwrap(), Some((id, Role::View)));
+    assert_eq!(
+        store.find_link(&view.token_hash).await.unwrap(),
+        Some((id, Role::View))
+    );
     assert_eq!(store.find_link("no such hash").await.unwrap(), None);
     let rotated = StoredLink {
         role: Role::View,
@@ -248,8 +257,15 @@ async fn links_are_found_by_hash_and_replaced(store: Arc<dyn BoardStore>) {
         token_hash: format!("view-{}", new_id()),
     };
     store.replace_link(id, &rotated).await.unwrap();
-    assert_eq!(store.find_link(&view.token_hash).await.unwrap(), None, "the old link is gone");
-    assert_eq!(store.find_link(&rotated.token_hash).await.unwrap(), Some((id, Role::View)));
+    assert_eq!(
+        store.find_link(&view.token_hash).await.unwrap(),
+        None,
+        "the old link is gone"
+    );
+    assert_eq!(
+        store.find_link(&rotated.token_hash).await.unwrap(),
+        Some((id, Role::View))
+    );
     let mut stored = store.links(id).await.unwrap();
     stored.sort_by_key(|l| l.role);
     assert_eq!(stored.len(), 3);

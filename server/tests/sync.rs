@@ -47,7 +47,9 @@ async fn an_edit_reaches_the_others_and_is_acknowledged_once_stored(app: TestApp
     let (_, op) = sticky("Order placed", 10.0);
     let batch = ada.submit(vec![op.clone()]).await;
 
-    let accepted = ada.expect(|m| matches!(m, ServerMsg::Accepted { .. })).await;
+    let accepted = ada
+        .expect(|m| matches!(m, ServerMsg::Accepted { .. }))
+        .await;
     assert_eq!(accepted, ServerMsg::Accepted { batch, seq: 1 });
     let saved = ada.expect(|m| matches!(m, ServerMsg::Saved { .. })).await;
     assert!(matches!(saved, ServerMsg::Saved { seq } if seq >= 1));
@@ -55,12 +57,19 @@ async fn an_edit_reaches_the_others_and_is_acknowledged_once_stored(app: TestApp
     assert_eq!(labels(&app, &board).await, ["Order placed"]);
 
     let seen = bob.expect(|m| matches!(m, ServerMsg::Ops { .. })).await;
-    assert_eq!(seen, ServerMsg::Ops { seq: 1, ops: vec![op] });
+    assert_eq!(
+        seen,
+        ServerMsg::Ops {
+            seq: 1,
+            ops: vec![op]
+        }
+    );
 }
 
 async fn a_retried_batch_is_applied_once(app: TestApp) {
     let board = app.create_board("Order flow").await;
-    let (mut ada, welcome) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
+    let (mut ada, welcome) =
+        WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     let (epoch, _) = welcome_seq(&welcome);
     let (_, op) = sticky("Order placed", 10.0);
     ada.submit(vec![op.clone()]).await;
@@ -72,7 +81,13 @@ async fn a_retried_batch_is_applied_once(app: TestApp) {
     let mut again = WsClient::open(&app.base, &board, &app.key(&board, "edit")).await;
     again.client = client;
     let welcome = again
-        .hello("Ada", Some(Resume { epoch: Some(epoch), seq: 0 }))
+        .hello(
+            "Ada",
+            Some(Resume {
+                epoch: Some(epoch),
+                seq: 0,
+            }),
+        )
         .await;
     match welcome {
         ServerMsg::Welcome {
@@ -106,10 +121,19 @@ async fn a_reconnecting_client_catches_up_from_its_last_sequence_number(app: Tes
     for i in 0..3 {
         ada.submit(vec![sticky(&format!("Event {i}"), i as f64).1])
             .await;
-        ada.expect(|m| matches!(m, ServerMsg::Accepted { .. })).await;
+        ada.expect(|m| matches!(m, ServerMsg::Accepted { .. }))
+            .await;
     }
     let mut bob = WsClient::open(&app.base, &board, &app.key(&board, "edit")).await;
-    let welcome = bob.hello("Bob", Some(Resume { epoch: Some(epoch), seq })).await;
+    let welcome = bob
+        .hello(
+            "Bob",
+            Some(Resume {
+                epoch: Some(epoch),
+                seq,
+            }),
+        )
+        .await;
     match welcome {
         ServerMsg::Welcome {
             catch_up: CatchUp::Ops { entries },
@@ -120,7 +144,13 @@ async fn a_reconnecting_client_catches_up_from_its_last_sequence_number(app: Tes
     // A stranger epoch (the server restarted) gets the whole board instead.
     let mut carol = WsClient::open(&app.base, &board, &app.key(&board, "edit")).await;
     let welcome = carol
-        .hello("Carol", Some(Resume { epoch: Some("gone".into()), seq: 1 }))
+        .hello(
+            "Carol",
+            Some(Resume {
+                epoch: Some("gone".into()),
+                seq: 1,
+            }),
+        )
         .await;
     match welcome {
         ServerMsg::Welcome {
@@ -141,7 +171,10 @@ async fn bad_frames_get_an_error_and_change_nothing(app: TestApp) {
         })
         .await;
     let refused = early.next().await.unwrap();
-    assert!(matches!(refused, ServerMsg::Error { ref code, .. } if code == "hello_first"), "{refused:?}");
+    assert!(
+        matches!(refused, ServerMsg::Error { ref code, .. } if code == "hello_first"),
+        "{refused:?}"
+    );
 
     let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     let hostile = [
@@ -156,7 +189,10 @@ async fn bad_frames_get_an_error_and_change_nothing(app: TestApp) {
     for text in hostile {
         ada.send_raw(text).await;
         let reply = ada.next().await.expect("the connection stays open");
-        assert!(matches!(reply, ServerMsg::Error { .. }), "{text}: {reply:?}");
+        assert!(
+            matches!(reply, ServerMsg::Error { .. }),
+            "{text}: {reply:?}"
+        );
     }
     ada.send_binary(vec![0, 159, 146, 150]).await;
     assert!(matches!(ada.next().await, Some(ServerMsg::Error { .. })));
@@ -190,8 +226,22 @@ async fn concurrent_edits_resolve_the_same_way_for_everyone(app: TestApp) {
     let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     let (mut bob, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Bob").await;
     // Different fields of one sticky: both survive. The same field: the later one wins.
-    let label = |l: &str| Op::update(id, Patch { label: Some(l.into()), ..Default::default() });
-    let description = Op::update(id, Patch { description: Some("Emitted by Order".into()), ..Default::default() });
+    let label = |l: &str| {
+        Op::update(
+            id,
+            Patch {
+                label: Some(l.into()),
+                ..Default::default()
+            },
+        )
+    };
+    let description = Op::update(
+        id,
+        Patch {
+            description: Some("Emitted by Order".into()),
+            ..Default::default()
+        },
+    );
     let ada_label = ada.submit(vec![label("Order Placed")]).await;
     bob.submit(vec![description]).await;
     let bob_label = bob.submit(vec![label("Order was placed")]).await;
@@ -211,15 +261,24 @@ async fn concurrent_edits_resolve_the_same_way_for_everyone(app: TestApp) {
     let (_, body) = app.get(&format!("/api/boards/{board}")).await;
     let e = &body["elements"][0];
     assert_eq!(e["props"]["description"], "Emitted by Order");
-    let winner = if ada_seq > bob_seq { "Order Placed" } else { "Order was placed" };
+    let winner = if ada_seq > bob_seq {
+        "Order Placed"
+    } else {
+        "Order was placed"
+    };
     assert_eq!(e["label"], winner, "the label ordered last wins");
 
     // A sticky deleted while someone drags it stays deleted, for everyone.
     let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     ada.submit(vec![Op::DeleteElement { id }]).await;
-    ada.expect(|m| matches!(m, ServerMsg::Accepted { .. })).await;
+    ada.expect(|m| matches!(m, ServerMsg::Accepted { .. }))
+        .await;
     let drag = bob
-        .submit(vec![Op::MoveElement { id, x: 50.0, y: 60.0 }])
+        .submit(vec![Op::MoveElement {
+            id,
+            x: 50.0,
+            y: 60.0,
+        }])
         .await;
     let answer = bob
         .expect(|m| match m {
@@ -227,20 +286,31 @@ async fn concurrent_edits_resolve_the_same_way_for_everyone(app: TestApp) {
             _ => false,
         })
         .await;
-    assert!(matches!(answer, ServerMsg::Rejected { batch, .. } if batch == drag), "{answer:?}");
+    assert!(
+        matches!(answer, ServerMsg::Rejected { batch, .. } if batch == drag),
+        "{answer:?}"
+    );
     ada.expect(|m| matches!(m, ServerMsg::Saved { .. })).await;
     assert!(labels(&app, &board).await.is_empty(), "no ghost");
 }
 
 async fn presence_shows_who_is_here_and_where(app: TestApp) {
     let board = app.create_board("Order flow").await;
-    let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada\u{0007}  ").await;
-    let (mut bob, welcome) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Bob").await;
-    let ServerMsg::Welcome { peers, .. } = welcome else { unreachable!() };
+    let (mut ada, _) =
+        WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada\u{0007}  ").await;
+    let (mut bob, welcome) =
+        WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Bob").await;
+    let ServerMsg::Welcome { peers, .. } = welcome else {
+        unreachable!()
+    };
     assert_eq!(peers.len(), 1);
     assert_eq!(peers[0].name, "Ada", "names are cleaned");
-    let joined = ada.expect(|m| matches!(m, ServerMsg::Presence { .. })).await;
-    let ServerMsg::Presence { peer: bob_peer } = joined else { unreachable!() };
+    let joined = ada
+        .expect(|m| matches!(m, ServerMsg::Presence { .. }))
+        .await;
+    let ServerMsg::Presence { peer: bob_peer } = joined else {
+        unreachable!()
+    };
     assert_eq!(bob_peer.name, "Bob");
 
     let (target, op) = sticky("Order placed", 0.0);
@@ -253,8 +323,13 @@ async fn presence_shows_who_is_here_and_where(app: TestApp) {
     let moved = bob
         .expect(|m| matches!(m, ServerMsg::Presence { peer } if peer.cursor.is_some()))
         .await;
-    let ServerMsg::Presence { peer } = moved else { unreachable!() };
-    assert_eq!((peer.name.as_str(), peer.cursor, peer.selection), ("Ada", Some(Point { x: 120.5, y: -3.0 }), vec![target]));
+    let ServerMsg::Presence { peer } = moved else {
+        unreachable!()
+    };
+    assert_eq!(
+        (peer.name.as_str(), peer.cursor, peer.selection),
+        ("Ada", Some(Point { x: 120.5, y: -3.0 }), vec![target])
+    );
 
     ada.close().await;
     let left = bob.expect(|m| matches!(m, ServerMsg::Left { .. })).await;
@@ -266,11 +341,20 @@ async fn http_batches_reach_the_sockets_too(app: TestApp) {
     let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     let (_, op) = sticky("Payment received", 0.0);
     let (status, body) = app
-        .post(&format!("/api/boards/{board}/ops"), json!({ "ops": [op.clone()] }))
+        .post(
+            &format!("/api/boards/{board}/ops"),
+            json!({ "ops": [op.clone()] }),
+        )
         .await;
     assert_eq!((status, body["seq"].as_i64()), (200, Some(1)));
     let seen = ada.expect(|m| matches!(m, ServerMsg::Ops { .. })).await;
-    assert_eq!(seen, ServerMsg::Ops { seq: 1, ops: vec![op] });
+    assert_eq!(
+        seen,
+        ServerMsg::Ops {
+            seq: 1,
+            ops: vec![op]
+        }
+    );
     // Deleting the board drops its sockets.
     let res = app
         .client
@@ -317,7 +401,10 @@ macro_rules! every_sync_test {
 }
 
 every_sync_test!(sqlite, crate::common::spawn_app().await);
-every_sync_test!(postgres, crate::common::spawn_with(crate::common::pg_store().await, None).await);
+every_sync_test!(
+    postgres,
+    crate::common::spawn_with(crate::common::pg_store().await, None).await
+);
 
 /// Two server processes on one PostgreSQL database: people on different processes see each
 /// other's edits and cursors live, and batches from both get one order.
@@ -448,7 +535,10 @@ async fn no_acknowledged_batch_is_lost_to_kill_9(database_url: String) {
         .map(|(_, batch)| ids[batch].to_string())
         .collect();
     assert!(acknowledged.len() >= 300);
-    let lost: Vec<_> = acknowledged.iter().filter(|id| !stored.contains(*id)).collect();
+    let lost: Vec<_> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(*id))
+        .collect();
     assert!(lost.is_empty(), "{} acknowledged batches lost", lost.len());
     assert!(body["seq"].as_i64().unwrap() >= saved);
 }

@@ -12,7 +12,10 @@ pub fn Toolbar(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl In
         SaveState::Offline(0) => ("offline", "Offline · reconnecting…".to_string()),
         SaveState::Offline(n) => (
             "offline",
-            format!("Offline · {n} change{} kept, reconnecting…", if n == 1 { "" } else { "s" }),
+            format!(
+                "Offline · {n} change{} kept, reconnecting…",
+                if n == 1 { "" } else { "s" }
+            ),
         ),
         SaveState::Error(message) => ("error", format!("Not saved: {message}")),
         SaveState::Closed(message) => ("error closed", message),

@@ -104,9 +104,7 @@ impl Live {
 impl Editor {
     /// The pointer moved over the board (board coordinates), or left it (`None`).
     pub fn pointer_moved(&self, at: Option<(f64, f64)>) {
-        self.live
-            .cursor
-            .set_value(at.map(|(x, y)| Point { x, y }));
+        self.live.cursor.set_value(at.map(|(x, y)| Point { x, y }));
         self.send_presence();
     }
 
@@ -131,9 +129,12 @@ impl Editor {
             return;
         }
         live.last_presence.set_value(now);
-        let selection: Vec<Id> = self
-            .selection
-            .with_untracked(|s| s.iter().copied().take(crate::sync::protocol::MAX_SELECTION).collect());
+        let selection: Vec<Id> = self.selection.with_untracked(|s| {
+            s.iter()
+                .copied()
+                .take(crate::sync::protocol::MAX_SELECTION)
+                .collect()
+        });
         live.send_now(&ClientMsg::Presence {
             cursor: live.cursor.get_value(),
             selection,
@@ -142,10 +143,11 @@ impl Editor {
 
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn peer_changed(&self, peer: Peer) {
-        self.peers.update(|peers| match peers.iter_mut().find(|p| p.id == peer.id) {
-            Some(p) => *p = peer,
-            None => peers.push(peer),
-        });
+        self.peers
+            .update(|peers| match peers.iter_mut().find(|p| p.id == peer.id) {
+                Some(p) => *p = peer,
+                None => peers.push(peer),
+            });
     }
 }
 
@@ -186,44 +188,46 @@ pub fn connect(editor: Editor, identity: Identity) {
             live.send_now(&editor.hello(&identity));
         })
     };
-    let message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-        let Some(text) = ev.data().as_string() else {
-            return;
-        };
-        let Ok(msg) = serde_json::from_str::<ServerMsg>(&text) else {
-            leptos::logging::warn!("unreadable message from the server");
-            return;
-        };
-        match msg {
-            ServerMsg::Presence { peer } => editor.peer_changed(peer),
-            ServerMsg::Left { peer } => editor.peers.update(|p| p.retain(|x| x.id != peer)),
-            ServerMsg::Error { ref code, ref message }
-                if code == "access_revoked" || code == "board_deleted" =>
-            {
-                // Reconnecting cannot help: this page's link or board is gone.
-                live.stopped.set_value(true);
-                editor.save.set(super::SaveState::Closed(message.clone()));
-            }
-            ServerMsg::Welcome { ref peers, .. } => {
-                editor.peers.set(peers.clone());
-                live.ready.set(true);
-                live.attempts.set_value(0);
-                let received = editor.receive(msg);
-                for msg in &received.send {
-                    live.send_now(msg);
+    let message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let Some(text) = ev.data().as_string() else {
+                return;
+            };
+            let Ok(msg) = serde_json::from_str::<ServerMsg>(&text) else {
+                leptos::logging::warn!("unreadable message from the server");
+                return;
+            };
+            match msg {
+                ServerMsg::Presence { peer } => editor.peer_changed(peer),
+                ServerMsg::Left { peer } => editor.peers.update(|p| p.retain(|x| x.id != peer)),
+                ServerMsg::Error {
+                    ref code,
+                    ref message,
+                } if code == "access_revoked" || code == "board_deleted" => {
+                    // Reconnecting cannot help: this page's link or board is gone.
+                    live.stopped.set_value(true);
+                    editor.save.set(super::SaveState::Closed(message.clone()));
                 }
-                editor.update_save_state();
-                editor.send_presence();
-            }
-            other => {
-                let received = editor.receive(other);
-                if received.resync {
-                    // Closing makes the reconnect ask for a snapshot.
-                    live.socket.with_value(|s| s.as_ref().map(|s| s.close()));
+                ServerMsg::Welcome { ref peers, .. } => {
+                    editor.peers.set(peers.clone());
+                    live.ready.set(true);
+                    live.attempts.set_value(0);
+                    let received = editor.receive(msg);
+                    for msg in &received.send {
+                        live.send_now(msg);
+                    }
+                    editor.update_save_state();
+                    editor.send_presence();
+                }
+                other => {
+                    let received = editor.receive(other);
+                    if received.resync {
+                        // Closing makes the reconnect ask for a snapshot.
+                        live.socket.with_value(|s| s.as_ref().map(|s| s.close()));
+                    }
                 }
             }
-        }
-    });
+        });
     let closed = {
         let socket = socket.clone();
         Closure::<dyn FnMut()>::new(move || {
@@ -281,7 +285,11 @@ fn js_sys_random() -> f64 {
 #[cfg(feature = "hydrate")]
 fn socket_url(board: &str, key: &str) -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     Some(format!(
         "{scheme}://{}/api/boards/{board}/ws?key={key}",
         location.host().ok()?

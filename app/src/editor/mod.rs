@@ -109,18 +109,20 @@ impl Editor {
     fn rebuild(&self) {
         let mut signals = self.signals.get_value();
         self.with_board(|board| {
-            signals.retain(|id, signal: &mut RwSignal<Element>| match board.element(*id) {
-                Some(e) => {
-                    if signal.with_untracked(|old| old != e) {
-                        signal.set(e.clone());
+            signals.retain(
+                |id, signal: &mut RwSignal<Element>| match board.element(*id) {
+                    Some(e) => {
+                        if signal.with_untracked(|old| old != e) {
+                            signal.set(e.clone());
+                        }
+                        true
                     }
-                    true
-                }
-                None => {
-                    signal.dispose();
-                    false
-                }
-            });
+                    None => {
+                        signal.dispose();
+                        false
+                    }
+                },
+            );
             for e in board.elements() {
                 signals
                     .entry(e.id)
@@ -132,7 +134,11 @@ impl Editor {
         });
         self.signals.set_value(signals);
         self.selection.update(|sel| {
-            sel.retain(|id| self.with_board(|b| b.element(*id).is_some() || b.connections().any(|c| c.id == *id)))
+            sel.retain(|id| {
+                self.with_board(|b| {
+                    b.element(*id).is_some() || b.connections().any(|c| c.id == *id)
+                })
+            })
         });
         if self
             .editing
@@ -247,10 +253,17 @@ impl Editor {
         } else {
             SaveState::Saving
         };
-        if self.save.with_untracked(|s| matches!(s, SaveState::Closed(_))) {
+        if self
+            .save
+            .with_untracked(|s| matches!(s, SaveState::Closed(_)))
+        {
             return;
         }
-        if self.save.with_untracked(|s| !matches!(s, SaveState::Error(_))) || saved {
+        if self
+            .save
+            .with_untracked(|s| !matches!(s, SaveState::Error(_)))
+            || saved
+        {
             self.save.set(state);
         }
     }
@@ -395,8 +408,7 @@ impl Editor {
     }
 
     pub fn zoom_to_fit(&self) {
-        let rects: Vec<Rect> = self
-            .with_board(|b| b.elements().map(rect_of).collect());
+        let rects: Vec<Rect> = self.with_board(|b| b.elements().map(rect_of).collect());
         if let Some(content) = Rect::union(rects) {
             let (w, h) = self.screen.get_untracked();
             // Keep the content clear of the palette on the left when there is room.

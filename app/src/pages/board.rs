@@ -53,7 +53,8 @@ mod identity {
     pub fn new(name: String) -> Identity {
         let client = crate::model::new_id();
         #[allow(unused_mut)]
-        let mut colour = COLOURS[(client.as_u64_pair().1 % COLOURS.len() as u64) as usize].to_string();
+        let mut colour =
+            COLOURS[(client.as_u64_pair().1 % COLOURS.len() as u64) as usize].to_string();
         #[cfg(feature = "hydrate")]
         if let Some(s) = storage() {
             match s.get_item(COLOUR_KEY).ok().flatten() {
@@ -78,10 +79,7 @@ fn NamePrompt(name: RwSignal<Option<String>>) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let value = input
-            .get_untracked()
-            .map(|i| i.value())
-            .unwrap_or_default();
+        let value = input.get_untracked().map(|i| i.value()).unwrap_or_default();
         let value = crate::sync::protocol::clean_name(&value);
         identity::remember(&value);
         name.set(Some(value));
@@ -203,7 +201,13 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
         let link = move || {
             links.with(|l| {
                 l.as_ref()
-                    .map(|l| url(if role == crate::access::Role::Edit { &l.edit } else { &l.view }))
+                    .map(|l| {
+                        url(if role == crate::access::Role::Edit {
+                            &l.edit
+                        } else {
+                            &l.view
+                        })
+                    })
                     .unwrap_or_default()
             })
         };

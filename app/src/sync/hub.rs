@@ -211,12 +211,7 @@ impl Hub {
 
     /// A batch from connection `id`. On success the caller stores the returned entry; the
     /// messages tell the sender and the others.
-    pub fn submit(
-        &mut self,
-        id: PeerId,
-        batch: u64,
-        ops: Vec<Op>,
-    ) -> (Option<Accepted>, Vec<Out>) {
+    pub fn submit(&mut self, id: PeerId, batch: u64, ops: Vec<Op>) -> (Option<Accepted>, Vec<Out>) {
         let Some(client) = self.conns.get(&id).map(|c| c.client) else {
             let err = SubmitError::NotJoined;
             return (

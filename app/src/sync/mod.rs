@@ -11,7 +11,9 @@ pub mod protocol;
 mod replica;
 
 pub use hub::{Accepted, Entry, Hub, Out, SubmitError};
-pub use protocol::{CatchUp, ClientId, ClientMsg, LogEntry, Peer, PeerId, Point, Resume, ServerMsg};
+pub use protocol::{
+    CatchUp, ClientId, ClientMsg, LogEntry, Peer, PeerId, Point, Resume, ServerMsg,
+};
 pub use replica::{Received, Replica};
 
 #[cfg(test)]

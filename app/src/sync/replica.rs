@@ -283,7 +283,10 @@ impl Replica {
     /// for the server's verdict without showing.
     fn replay(&mut self, r: &mut Received) {
         for p in self.pending.iter_mut() {
-            p.undo = self.board.apply_all_with_inverse(p.ops.iter().cloned()).ok();
+            p.undo = self
+                .board
+                .apply_all_with_inverse(p.ops.iter().cloned())
+                .ok();
             if p.undo.is_some() {
                 r.touched.extend(p.ops.iter().cloned());
             }

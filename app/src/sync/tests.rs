@@ -221,7 +221,11 @@ impl Sim {
     }
 
     fn rng_below_ops(&mut self) -> usize {
-        if self.rng.chance(80) { 0 } else { self.rng.below(3) }
+        if self.rng.chance(80) {
+            0
+        } else {
+            self.rng.below(3)
+        }
     }
 
     fn deliver_up(&mut self, c: usize) {
@@ -243,9 +247,7 @@ impl Sim {
                 self.unstored.extend(accepted.map(|a| a.entry));
                 out
             }
-            ClientMsg::Presence { cursor, selection } => {
-                self.hub.presence(peer, cursor, selection)
-            }
+            ClientMsg::Presence { cursor, selection } => self.hub.presence(peer, cursor, selection),
         };
         self.route(out);
     }
@@ -296,7 +298,10 @@ impl Sim {
             return;
         }
         for entry in self.unstored.drain(..n) {
-            self.disk.board.apply_all(entry.ops.iter().cloned()).unwrap();
+            self.disk
+                .board
+                .apply_all(entry.ops.iter().cloned())
+                .unwrap();
             if let Some((client, batch)) = entry.client {
                 self.disk.clients.insert(client, batch);
             }
@@ -384,12 +389,22 @@ fn run_case(seed: u64) {
     }
     sim.settle();
     let truth = sim.hub.board().clone();
-    assert_eq!(sim.disk.board, truth, "seed {seed}: the disk differs from the hub");
+    assert_eq!(
+        sim.disk.board, truth,
+        "seed {seed}: the disk differs from the hub"
+    );
     assert_eq!(sim.disk.seq, sim.hub.seq(), "seed {seed}: disk seq");
     for (i, c) in sim.clients.iter().enumerate() {
         assert_eq!(c.replica.board(), &truth, "seed {seed}: client {i} differs");
-        assert_eq!(c.replica.seq(), sim.hub.seq(), "seed {seed}: client {i} seq");
-        assert!(c.replica.is_saved(), "seed {seed}: client {i} has unsaved batches");
+        assert_eq!(
+            c.replica.seq(),
+            sim.hub.seq(),
+            "seed {seed}: client {i} seq"
+        );
+        assert!(
+            c.replica.is_saved(),
+            "seed {seed}: client {i} has unsaved batches"
+        );
     }
 }
 
@@ -421,10 +436,19 @@ fn the_simulation_does_real_work() {
             *seen.entry(kind).or_default() += n;
         }
     }
-    for kind in ["accepted", "rejected", "ops", "saved", "catch_up", "snapshot"] {
-        assert!(seen.get(kind).copied().unwrap_or(0) > 20, "{kind}: {seen:?}");
+    for kind in [
+        "accepted", "rejected", "ops", "saved", "catch_up", "snapshot",
+    ] {
+        assert!(
+            seen.get(kind).copied().unwrap_or(0) > 20,
+            "{kind}: {seen:?}"
+        );
     }
     assert!(crashes > 3, "only {crashes} crashes");
     assert_eq!(seen.get("resync"), None, "a client lost track: {seen:?}");
-    assert_eq!(seen.get("error"), None, "a client sent a bad message: {seen:?}");
+    assert_eq!(
+        seen.get("error"),
+        None,
+        "a client sent a bad message: {seen:?}"
+    );
 }

@@ -106,7 +106,9 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
     let http = reqwest_lite(base);
     // One board with one sticky per client.
     let (board, key) = http.create_board().await?;
-    let ids: Vec<String> = (0..run.clients).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let ids: Vec<String> = (0..run.clients)
+        .map(|_| uuid::Uuid::now_v7().to_string())
+        .collect();
     let ops: Vec<_> = ids
         .iter()
         .enumerate()
@@ -116,7 +118,10 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
         .collect();
     http.apply(&board, &key, json!({ "ops": ops })).await?;
 
-    let ws_url = format!("{}/api/boards/{board}/ws?key={key}", base.replace("http://", "ws://"));
+    let ws_url = format!(
+        "{}/api/boards/{board}/ws?key={key}",
+        base.replace("http://", "ws://")
+    );
     let mut sockets = Vec::new();
     for _ in 0..run.clients {
         let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
@@ -124,8 +129,8 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
             Some(WebSocketConfig::default().read_buffer_size(8 * 1024)),
             true,
         )
-            .await
-            .context("connecting a client")?;
+        .await
+        .context("connecting a client")?;
         let hello = json!({ "type": "hello", "client": uuid::Uuid::now_v7(), "name": "bench",
             "colour": "#336699", "resume": null });
         socket.send(Message::Text(hello.to_string().into())).await?;
@@ -152,7 +157,8 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
             // measure the queue behind a 50-batch burst instead.
             let period = Duration::from_secs_f64(1.0 / run.rate);
             let phase = period.mul_f64(i as f64 / run.clients as f64);
-            let mut tick = tokio::time::interval_at(tokio::time::Instant::from_std(start + phase), period);
+            let mut tick =
+                tokio::time::interval_at(tokio::time::Instant::from_std(start + phase), period);
             let mut n: u64 = 0;
             while Instant::now() < deadline {
                 tick.tick().await;
@@ -163,7 +169,11 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
                 let msg = json!({ "type": "submit", "batch": n,
                     "ops": [{ "type": "move_element", "id": id, "x": i as f64, "y": micros }] });
                 own_w.lock().unwrap().insert(n, now);
-                if tx.send(Message::Text(msg.to_string().into())).await.is_err() {
+                if tx
+                    .send(Message::Text(msg.to_string().into()))
+                    .await
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -195,7 +205,10 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
                             fan_out.push(now.duration_since(sent).as_secs_f64() * 1e3);
                         }
                     } else if text.starts_with("{\"type\":\"accepted\"") {
-                        if let (Some(b), Some(s)) = (number_after(text, "\"batch\":"), number_after(text, "\"seq\":")) {
+                        if let (Some(b), Some(s)) = (
+                            number_after(text, "\"batch\":"),
+                            number_after(text, "\"seq\":"),
+                        ) {
                             seq_batch.push((s as i64, b as u64));
                         }
                     } else if text.starts_with("{\"type\":\"saved\"") {
@@ -285,22 +298,30 @@ impl Http {
         stream.write_all(request.as_bytes()).await?;
         let mut response = String::new();
         stream.read_to_string(&mut response).await?;
-        let (head, body) = response.split_once("\r\n\r\n").context("an HTTP response")?;
+        let (head, body) = response
+            .split_once("\r\n\r\n")
+            .context("an HTTP response")?;
         anyhow::ensure!(head.starts_with("HTTP/1.1 20"), "{head}");
         Ok(serde_json::from_str(body)?)
     }
 
     /// A new board's id and its edit token.
     async fn create_board(&self) -> anyhow::Result<(String, String)> {
-        let created = self.post("/api/boards", json!({ "title": "Load test" })).await?;
+        let created = self
+            .post("/api/boards", json!({ "title": "Load test" }))
+            .await?;
         Ok((
             created["id"].as_str().context("an id")?.to_string(),
-            created["links"]["edit"].as_str().context("an edit link")?.to_string(),
+            created["links"]["edit"]
+                .as_str()
+                .context("an edit link")?
+                .to_string(),
         ))
     }
 
     async fn apply(&self, board: &str, key: &str, ops: serde_json::Value) -> anyhow::Result<()> {
-        self.post(&format!("/api/boards/{board}/ops?key={key}"), ops).await?;
+        self.post(&format!("/api/boards/{board}/ops?key={key}"), ops)
+            .await?;
         Ok(())
     }
 }

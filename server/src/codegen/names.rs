@@ -10,11 +10,11 @@ use sha2::{Digest, Sha256};
 
 /// Words strict Rust reserves, plus prelude names generated code relies on.
 const RUST_RESERVED: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
-    "try", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "union",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "union",
 ];
 const RUST_RESERVED_TYPES: &[&str] = &[
     "Self", "Option", "Result", "String", "Vec", "Box", "Ok", "Err", "Some", "None", "Uuid",
@@ -80,7 +80,10 @@ fn capitalized(word: &str) -> String {
 
 /// `Order placed` → `OrderPlaced`: a Rust type name (never a keyword or a prelude name).
 pub fn type_name(label: &str, kind: &str) -> String {
-    let name: String = name_words(label, kind).iter().map(|w| capitalized(w)).collect();
+    let name: String = name_words(label, kind)
+        .iter()
+        .map(|w| capitalized(w))
+        .collect();
     if RUST_RESERVED_TYPES.contains(&name.as_str()) {
         format!("{name}{}", capitalized(kind))
     } else {
@@ -110,6 +113,16 @@ pub fn dns_name(label: &str, kind: &str) -> String {
         return format!("{name}-{}", short_hash(label));
     }
     name
+}
+
+/// `a-b` as a DNS label: if it is too long, cut and made unique by a hash of the whole.
+pub fn dns_join(a: &str, b: &str) -> String {
+    let full = format!("{a}-{b}");
+    if full.len() <= 63 {
+        return full;
+    }
+    let cut = full[..56].trim_end_matches('-');
+    format!("{cut}-{}", short_hash(&full))
 }
 
 /// Hands out names unique within one scope: a second `order` becomes `order2`, and so on.
@@ -150,7 +163,9 @@ mod tests {
 
     fn is_rust_ident(s: &str) -> bool {
         let mut chars = s.chars();
-        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
             && !RUST_RESERVED.contains(&s)
     }
@@ -160,7 +175,8 @@ mod tests {
             && s.len() <= 63
             && s.starts_with(|c: char| c.is_ascii_lowercase())
             && s.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !s.contains("--")
     }
 
@@ -171,10 +187,16 @@ mod tests {
         assert_eq!(dns_name("Order placed", "event"), "order-placed");
         assert_eq!(type_name("orderPlaced", "event"), "OrderPlaced");
         assert_eq!(snake_name("HTTPServer ready", "event"), "httpserver_ready");
-        assert_eq!(type_name("3rd party payment", "command"), "Command3rdPartyPayment");
+        assert_eq!(
+            type_name("3rd party payment", "command"),
+            "Command3rdPartyPayment"
+        );
         assert_eq!(snake_name("type", "field"), "type_");
         assert_eq!(type_name("Result", "aggregate"), "ResultAggregate");
-        assert_eq!(dns_name("  Billing & Invoicing!! ", "context"), "billing-invoicing");
+        assert_eq!(
+            dns_name("  Billing & Invoicing!! ", "context"),
+            "billing-invoicing"
+        );
     }
 
     #[test]
@@ -185,7 +207,10 @@ mod tests {
         assert_ne!(dns_name("결제이력", "read"), korean);
         // Nothing transliterable: kind prefix and a hash of the label.
         let symbols = dns_name("→→→", "event");
-        assert!(symbols.starts_with("event-") && is_dns_label(&symbols), "{symbols}");
+        assert!(
+            symbols.starts_with("event-") && is_dns_label(&symbols),
+            "{symbols}"
+        );
         assert_ne!(symbols, dns_name("←←←", "event"));
     }
 
@@ -202,6 +227,9 @@ mod tests {
         }
         let long = "word ".repeat(40);
         assert!(is_dns_label(&dns_name(&long, "service")));
+        let joined = dns_join(&dns_name(&long, "service"), &dns_name(&long, "event"));
+        assert!(is_dns_label(&joined), "{joined}");
+        assert_ne!(joined, dns_join(&dns_name(&long, "service"), "other"));
     }
 
     #[test]

@@ -118,7 +118,11 @@ async fn create(
         edit: shared.edit,
         view: shared.view,
     });
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(body)))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(body),
+    ))
 }
 
 /// Creates a board from a board document (docs/board-format.md): the same validation and limits
@@ -150,7 +154,11 @@ async fn import(
         view: shared.view,
     });
     let location = format!("/api/boards/{id}");
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(body)))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(body),
+    ))
 }
 
 /// `?target=json`: the whole board as a board document, as a download (view link or better).
@@ -178,8 +186,8 @@ async fn export(
         .await?
         .ok_or(ApiError::BoardNotFound)?;
     let file = format!("{}.squall.json", file_stem(stored.board.title()));
-    let body = serde_json::to_string_pretty(&BoardDocument::new(stored.board))
-        .expect("boards serialize");
+    let body =
+        serde_json::to_string_pretty(&BoardDocument::new(stored.board)).expect("boards serialize");
     Ok((
         [
             (header::CONTENT_TYPE, "application/json".to_string()),
@@ -202,8 +210,16 @@ fn file_stem(title: &str) -> String {
             stem.push('-');
         }
     }
-    let stem = stem.trim_end_matches('-').chars().take(60).collect::<String>();
-    if stem.is_empty() { "board".into() } else { stem }
+    let stem = stem
+        .trim_end_matches('-')
+        .chars()
+        .take(60)
+        .collect::<String>();
+    if stem.is_empty() {
+        "board".into()
+    } else {
+        stem
+    }
 }
 
 /// Validates the title and stores a new empty board with its links: what both the API and the
@@ -284,7 +300,9 @@ async fn links(
 ) -> Result<Json<ShareLinks>, ApiError> {
     let (id, role, owner) = authorize(&state, &id, &headers, query.as_deref()).await?;
     require(role, Role::Owner)?;
-    Ok(Json(access::share_links(state.store.as_ref(), id, &owner).await?))
+    Ok(Json(
+        access::share_links(state.store.as_ref(), id, &owner).await?,
+    ))
 }
 
 /// Replaces the edit or view link (owner link): the old one stops working at once, and sockets

@@ -60,11 +60,23 @@ pub struct StoredLink {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BusEvent {
     /// Batches up to `seq` of `board` are stored: read them from the log.
-    Stored { board: Id, seq: i64 },
-    Presence { board: Id, peer: Peer },
-    Left { board: Id, peer: PeerId },
+    Stored {
+        board: Id,
+        seq: i64,
+    },
+    Presence {
+        board: Id,
+        peer: Peer,
+    },
+    Left {
+        board: Id,
+        peer: PeerId,
+    },
     /// A link was rotated: sockets opened with it lose access.
-    Revoked { board: Id, role: Role },
+    Revoked {
+        board: Id,
+        role: Role,
+    },
     /// The listener lost its connection and may have missed events: re-read everything.
     Lagged,
 }
@@ -149,9 +161,13 @@ fn replay(doc: &str, seq: i64, log: Vec<Entry>) -> Result<StoredBoard, StoreErro
 }
 
 /// A row of the log: batch number stored as a signed integer (the hub refuses larger ones).
-fn entry(seq: i64, client: Option<ClientId>, batch: Option<i64>, ops: &str) -> Result<Entry, StoreError> {
-    let ops: Vec<Op> =
-        serde_json::from_str(ops).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+fn entry(
+    seq: i64,
+    client: Option<ClientId>,
+    batch: Option<i64>,
+    ops: &str,
+) -> Result<Entry, StoreError> {
+    let ops: Vec<Op> = serde_json::from_str(ops).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(Entry {
         seq,
         client: client.zip(batch.map(|b| b as u64)),

@@ -9,8 +9,8 @@ use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use tokio::sync::mpsc;
 
 use super::{
-    BoardStore, BusEvent, StoreError, StoredBoard, StoredLink, encode, entry, first_seq, parse_role,
-    replay, split_client,
+    BoardStore, BusEvent, StoreError, StoredBoard, StoredLink, encode, entry, first_seq,
+    parse_role, replay, split_client,
 };
 
 /// Boards in PostgreSQL; a batch locks its board's row, so writers to one board queue.
@@ -81,12 +81,11 @@ impl BoardStore for PgStore {
     }
 
     async fn links(&self, board: Id) -> Result<Vec<StoredLink>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT role, generation, token_hash FROM board_links WHERE board_id = $1",
-        )
-        .bind(board)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query("SELECT role, generation, token_hash FROM board_links WHERE board_id = $1")
+                .bind(board)
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|row| {
                 Ok(StoredLink {
@@ -154,7 +153,9 @@ impl BoardStore for PgStore {
                 return Err(StoreError::SeqTaken(first));
             }
             if first != last + 1 {
-                return Err(StoreError::Corrupt(format!("batch {first} would follow {last}")));
+                return Err(StoreError::Corrupt(format!(
+                    "batch {first} would follow {last}"
+                )));
             }
         }
         for e in entries {
@@ -224,7 +225,14 @@ impl BoardStore for PgStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|row| entry(row.get("seq"), row.get("client_id"), row.get("batch"), row.get("ops")))
+            .map(|row| {
+                entry(
+                    row.get("seq"),
+                    row.get("client_id"),
+                    row.get("batch"),
+                    row.get("ops"),
+                )
+            })
             .collect()
     }
 

@@ -94,12 +94,11 @@ impl BoardStore for SqliteStore {
     }
 
     async fn links(&self, board: Id) -> Result<Vec<StoredLink>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT role, generation, token_hash FROM board_links WHERE board_id = ?",
-        )
-        .bind(board.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query("SELECT role, generation, token_hash FROM board_links WHERE board_id = ?")
+                .bind(board.to_string())
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|row| {
                 Ok(StoredLink {
@@ -162,7 +161,9 @@ impl BoardStore for SqliteStore {
                 return Err(StoreError::SeqTaken(first));
             }
             if first != last + 1 {
-                return Err(StoreError::Corrupt(format!("batch {first} would follow {last}")));
+                return Err(StoreError::Corrupt(format!(
+                    "batch {first} would follow {last}"
+                )));
             }
         }
         for e in entries {
@@ -223,7 +224,10 @@ impl BoardStore for SqliteStore {
             .map(|row| {
                 let client: Option<String> = row.get("client_id");
                 let client = client
-                    .map(|c| c.parse().map_err(|_| StoreError::Corrupt(format!("client id {c}"))))
+                    .map(|c| {
+                        c.parse()
+                            .map_err(|_| StoreError::Corrupt(format!("client id {c}")))
+                    })
                     .transpose()?;
                 entry(row.get("seq"), client, row.get("batch"), row.get("ops"))
             })

@@ -86,9 +86,7 @@ impl Rooms {
                 BusEvent::Stored { board, .. }
                 | BusEvent::Presence { board, .. }
                 | BusEvent::Left { board, .. }
-                | BusEvent::Revoked { board, .. } => {
-                    open.get(board).cloned().into_iter().collect()
-                }
+                | BusEvent::Revoked { board, .. } => open.get(board).cloned().into_iter().collect(),
                 BusEvent::Lagged => open.values().cloned().collect(),
             }
         };
@@ -98,7 +96,10 @@ impl Rooms {
     }
 
     /// The room of board `id`, opened (loaded from the store) if needed.
-    pub(crate) async fn room(self: &Arc<Self>, id: Id) -> Result<mpsc::Sender<RoomMsg>, StoreError> {
+    pub(crate) async fn room(
+        self: &Arc<Self>,
+        id: Id,
+    ) -> Result<mpsc::Sender<RoomMsg>, StoreError> {
         let mut open = self.open.lock().await;
         if let Some(room) = open.get(&id).filter(|r| !r.is_closed()) {
             return Ok(room.clone());
@@ -150,7 +151,11 @@ impl Rooms {
         if let Some(room) = room {
             let _ = room.send(RoomMsg::Revoke { role }).await;
         }
-        if let Err(e) = self.store.publish(&BusEvent::Revoked { board: id, role }).await {
+        if let Err(e) = self
+            .store
+            .publish(&BusEvent::Revoked { board: id, role })
+            .await
+        {
             tracing::error!(error = %e, board = %id, "telling the other servers about a rotated link failed");
         }
     }

@@ -189,7 +189,10 @@ impl Room {
                         self.route(vec![
                             Out::To(
                                 peer,
-                                ServerMsg::error("storage_failed", "the change could not be stored"),
+                                ServerMsg::error(
+                                    "storage_failed",
+                                    "the change could not be stored",
+                                ),
                             ),
                             Out::Close(peer),
                         ]);
@@ -251,7 +254,10 @@ impl Room {
             }
             RoomMsg::StoreFailed(error) => {
                 tracing::error!(board = %self.id, %error, "storing batches failed; closing the board's room");
-                self.drop_everyone("storage_failed", "the server could not store the last changes");
+                self.drop_everyone(
+                    "storage_failed",
+                    "the server could not store the last changes",
+                );
                 return false;
             }
             RoomMsg::Deleted => {
@@ -294,15 +300,18 @@ impl Room {
                 return Ok(None);
             };
             let seq = accepted.entry.seq;
-            let snapshot = (seq - self.snapshot_seq >= self.settings.snapshot_every).then(|| {
-                StoredBoard {
+            let snapshot =
+                (seq - self.snapshot_seq >= self.settings.snapshot_every).then(|| StoredBoard {
                     board: self.hub.board().clone(),
                     seq,
-                }
-            });
+                });
             match self
                 .store
-                .append(self.id, std::slice::from_ref(&accepted.entry), snapshot.as_ref())
+                .append(
+                    self.id,
+                    std::slice::from_ref(&accepted.entry),
+                    snapshot.as_ref(),
+                )
                 .await
             {
                 Ok(()) => {
@@ -326,7 +335,9 @@ impl Room {
             }
         }
         tracing::warn!(board = %self.id, "gave up ordering a batch after 200 lost races");
-        Err(StoreError::Corrupt("too many concurrent writers on one board".into()))
+        Err(StoreError::Corrupt(
+            "too many concurrent writers on one board".into(),
+        ))
     }
 
     /// Reads batches other processes stored and shows them.
@@ -335,7 +346,9 @@ impl Room {
             Ok(entries) if entries.is_empty() => {}
             Ok(entries) => match self.hub.apply_stored(entries) {
                 Ok(out) => self.route(out),
-                Err(e) => tracing::error!(board = %self.id, error = %e, "stored batches do not apply"),
+                Err(e) => {
+                    tracing::error!(board = %self.id, error = %e, "stored batches do not apply")
+                }
             },
             Err(e) => tracing::warn!(board = %self.id, error = %e, "reading the log failed"),
         }
@@ -377,7 +390,10 @@ impl Room {
         for peer in gone {
             out.push(Out::To(
                 peer,
-                ServerMsg::error("access_revoked", "this link was replaced by the board's owner"),
+                ServerMsg::error(
+                    "access_revoked",
+                    "this link was replaced by the board's owner",
+                ),
             ));
             out.push(Out::Close(peer));
         }

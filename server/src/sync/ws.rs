@@ -5,13 +5,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::access::Role;
 use app::sync::{ClientMsg, PeerId, ServerMsg};
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::response::IntoResponse;
-use app::access::Role;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
@@ -100,7 +100,10 @@ async fn connection(socket: WebSocket, id: app::model::Id, role: Role, rooms: Ar
             tx: room_tx,
         }),
         Ok(Some(Ok(_))) => {
-            reply(ServerMsg::error("hello_first", "the first message must be a hello"));
+            reply(ServerMsg::error(
+                "hello_first",
+                "the first message must be a hello",
+            ));
             None
         }
         Ok(Some(Err(error))) => {
@@ -109,7 +112,10 @@ async fn connection(socket: WebSocket, id: app::model::Id, role: Role, rooms: Ar
         }
         Ok(None) => None,
         Err(_) => {
-            reply(ServerMsg::error("hello_timeout", "no hello within 10 seconds"));
+            reply(ServerMsg::error(
+                "hello_timeout",
+                "no hello within 10 seconds",
+            ));
             None
         }
     };
@@ -181,8 +187,9 @@ async fn next_message(
             Err(_) => return None,
         };
         return Some(match frame {
-            Message::Text(text) => serde_json::from_str(text.as_str())
-                .map_err(|e| ServerMsg::error("bad_message", format!("not a protocol message: {e}"))),
+            Message::Text(text) => serde_json::from_str(text.as_str()).map_err(|e| {
+                ServerMsg::error("bad_message", format!("not a protocol message: {e}"))
+            }),
             Message::Binary(_) => Err(ServerMsg::error("bad_message", "frames are JSON text")),
             Message::Close(_) => return None,
             Message::Ping(_) | Message::Pong(_) => continue,

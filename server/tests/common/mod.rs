@@ -159,7 +159,11 @@ pub async fn spawn_with(store: Arc<dyn BoardStore>, db: Option<tempfile::TempDir
         .await
         .expect("start the rooms");
     let app = server::app(rooms, leptos_options());
-    tokio::spawn(async move { axum::serve(server::without_nagle(listener), app).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(server::without_nagle(listener), app)
+            .await
+            .unwrap()
+    });
     TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::new(),

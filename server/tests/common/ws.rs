@@ -7,7 +7,8 @@ use app::sync::{ClientId, ClientMsg, Resume, ServerMsg};
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub struct WsClient {
     socket: Socket,
@@ -23,7 +24,9 @@ impl WsClient {
             "{}/api/boards/{board}/ws?key={key}",
             base.replace("http://", "ws://")
         );
-        let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await.expect("websocket");
+        let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
+            .await
+            .expect("websocket");
         Self {
             socket,
             client: uuid::Uuid::now_v7(),
@@ -46,7 +49,8 @@ impl WsClient {
             resume,
         })
         .await;
-        self.expect(|m| matches!(m, ServerMsg::Welcome { .. })).await
+        self.expect(|m| matches!(m, ServerMsg::Welcome { .. }))
+            .await
     }
 
     pub async fn send(&mut self, msg: &ClientMsg) {
