@@ -5,3 +5,5 @@
 pub mod model;
 /// Identifiers and infrastructure names from labels in any script.
 pub mod names;
+/// The rust-axum target: a workspace of service crates from the service model.
+pub mod rust;
