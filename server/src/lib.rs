@@ -3,7 +3,9 @@
 
 /// Capability links: tokens, hashes, roles.
 pub mod access;
-/// Code generation from boards: names and the service model.
+/// `server export …`: code generation from the command line.
+pub mod cli;
+/// Code generation from boards: names, the service model, targets.
 pub mod codegen;
 /// Settings read from the environment.
 pub mod config;

@@ -456,3 +456,58 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
         assert!(body.get("id").is_none());
     }
 }
+
+#[tokio::test]
+async fn the_rust_export_is_a_zip_of_the_generated_workspace_the_same_every_time() {
+    let app = spawn_app().await;
+    let board = app.create_board("Order flow").await;
+    let frame = json!({ "type": "create_element", "element": { "id": Uuid::now_v7(),
+        "kind": "bounded_context", "label": "Ordering", "x": 0, "y": 0, "width": 800, "height": 600 } });
+    let (_, op) = event("Order placed", 100.0, 100.0);
+    app.post(
+        &format!("/api/boards/{board}/ops"),
+        json!({ "ops": [frame, op] }),
+    )
+    .await;
+
+    let view = app.key(&board, "view");
+    let download = async || {
+        let res = app
+            .client
+            .get(app.url(&format!(
+                "/api/boards/{board}/export?target=rust-axum&key={view}"
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/zip");
+        res.bytes().await.unwrap()
+    };
+    let first = download().await;
+    assert_eq!(first, download().await, "deterministic bytes");
+    assert!(first.starts_with(b"PK"), "a ZIP archive");
+    let text = String::from_utf8_lossy(&first);
+    assert!(text.contains("order-flow/services/ordering/src/domain.rs"));
+
+    let (status, preview) = app
+        .get(&format!(
+            "/api/boards/{board}/export/preview?target=rust-axum"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        preview["files"]["services/ordering/src/domain.rs"]
+            .as_str()
+            .unwrap()
+            .contains("pub struct OrderPlaced")
+    );
+    let problems = preview["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["message"]
+            .as_str()
+            .unwrap()
+            .contains("emitted by nothing")),
+        "{problems:?}"
+    );
+}

@@ -244,3 +244,40 @@ fn templates_can_be_overridden_from_a_directory() {
         "the others stay"
     );
 }
+
+#[test]
+fn the_server_binary_exports_a_board_document_to_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("board.squall.json");
+    let document = app::model::BoardDocument::new(order_flow());
+    std::fs::write(&file, serde_json::to_string(&document).unwrap()).unwrap();
+    let out = dir.path().join("out");
+    let run = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["export", "--target", "rust-axum", "--file"])
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stdout).contains("wrote 8 files"));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("has no key field"),
+        "problems are reported"
+    );
+    let domain = std::fs::read_to_string(out.join("services/payment/src/domain.rs")).unwrap();
+    assert!(domain.contains("pub struct ChargeCard"));
+    let bad = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["export", "--target", "cobol", "--file"])
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown target"));
+}

@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/boards", post(create))
         .route("/boards/import", post(import))
         .route("/boards/{id}/export", get(export))
+        .route("/boards/{id}/export/preview", get(preview))
         .route("/boards/{id}", get(show).delete(remove))
         .route("/boards/{id}/ops", post(apply_ops))
         .route("/boards/{id}/links", get(links))
@@ -161,43 +162,103 @@ async fn import(
     ))
 }
 
-/// `?target=json`: the whole board as a board document, as a download (view link or better).
+/// `?target=json`: the whole board as a board document; `?target=rust-axum`: the generated
+/// workspace as a ZIP. A view link or better.
 async fn export(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let (id, _, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    let target = query
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .find_map(|p| p.strip_prefix("target="))
-        .unwrap_or("");
-    if target != "json" {
-        return Err(ApiError::InvalidBody(format!(
-            "unknown export target {target:?}; available: json"
-        )));
+    let target = query_param(query.as_deref(), "target");
+    let stored = state
+        .store
+        .load_board(id)
+        .await?
+        .ok_or(ApiError::BoardNotFound)?;
+    let stem = file_stem(stored.board.title());
+    let download = |file: String, content_type: &'static str, body: Vec<u8>| {
+        (
+            [
+                (header::CONTENT_TYPE, content_type.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response()
+    };
+    match target.as_deref() {
+        Some("json") => {
+            let body = serde_json::to_string_pretty(&BoardDocument::new(stored.board))
+                .expect("boards serialize");
+            Ok(download(
+                format!("{stem}.squall.json"),
+                "application/json",
+                body.into_bytes(),
+            ))
+        }
+        Some("rust-axum") => {
+            let files = generate_rust(&stored.board)?;
+            let zip = crate::codegen::zip(&stem, &files);
+            Ok(download(
+                format!("{stem}-rust-axum.zip"),
+                "application/zip",
+                zip,
+            ))
+        }
+        other => Err(ApiError::InvalidBody(format!(
+            "unknown export target {:?}; available: json, rust-axum",
+            other.unwrap_or("")
+        ))),
+    }
+}
+
+/// `?target=rust-axum`: what the export would contain, as JSON (`files`: path → content,
+/// `problems`: what cannot be generated yet), for the export panel's preview.
+async fn preview(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (id, _, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
+    if query_param(query.as_deref(), "target").as_deref() != Some("rust-axum") {
+        return Err(ApiError::InvalidBody(
+            "unknown preview target; available: rust-axum".into(),
+        ));
     }
     let stored = state
         .store
         .load_board(id)
         .await?
         .ok_or(ApiError::BoardNotFound)?;
-    let file = format!("{}.squall.json", file_stem(stored.board.title()));
-    let body =
-        serde_json::to_string_pretty(&BoardDocument::new(stored.board)).expect("boards serialize");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        body,
+    let model = crate::codegen::model::ServiceModel::from_board(&stored.board);
+    let files = generate_rust(&stored.board)?;
+    let problems: Vec<_> = model
+        .problems
+        .iter()
+        .map(|p| serde_json::json!({ "element": p.element, "message": p.message }))
+        .collect();
+    Ok(Json(
+        serde_json::json!({ "target": "rust-axum", "files": files, "problems": problems }),
     ))
+}
+
+fn generate_rust(board: &Board) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    let model = crate::codegen::model::ServiceModel::from_board(board);
+    crate::codegen::rust::generate(board.title(), &model, None)
+        .map_err(|e| ApiError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
+}
+
+fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    query?
+        .split('&')
+        .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+        .map(str::to_string)
 }
 
 /// A file name from a board title: ASCII letters, digits and dashes only.
