@@ -1,8 +1,10 @@
 //! `server export`: writes what a board generates into a directory, from the database or from a
 //! board document (docs/codegen.md).
 //!
-//!     server export --target rust-axum (--board <id> | --file <board.json>) --out <dir> [--templates <dir>]
-//!     server export --target json --board <id> --out <dir>
+//! ```text
+//! server export --target rust-axum (--board <id> | --file <board.json>) --out <dir> [--templates <dir>]
+//! server export --target json --board <id> --out <dir>
+//! ```
 
 use std::path::PathBuf;
 
