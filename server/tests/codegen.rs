@@ -218,6 +218,34 @@ fn the_order_flow_generates_a_workspace_that_builds_and_passes_its_tests() {
     build_and_test("order-flow", &board);
 }
 
+/// The sample board (fixtures/order-flow.yaml, as fixtures/order-flow.board.json).
+fn sample() -> Board {
+    let text = include_str!("../../fixtures/order-flow.board.json");
+    serde_json::from_str::<app::model::BoardDocument>(text)
+        .unwrap()
+        .into_board()
+        .unwrap()
+}
+
+#[test]
+fn the_sample_board_generates_these_files() {
+    let board = sample();
+    let model = ServiceModel::from_board(&board);
+    assert_eq!(model.services.len(), 4, "one service per bounded context");
+    let files = generate(board.title(), &model, None).unwrap();
+    // One snapshot per file (server/tests/snapshots); review changes with `cargo insta review`.
+    for (path, content) in &files {
+        insta::assert_snapshot!(path.replace('/', "__"), content);
+    }
+    let problems: Vec<&str> = model.problems.iter().map(|p| p.message.as_str()).collect();
+    insta::assert_debug_snapshot!("sample_board_problems", problems);
+}
+
+#[test]
+fn the_sample_board_generates_a_workspace_that_builds() {
+    build_and_test("sample", &sample());
+}
+
 #[test]
 fn a_board_of_hostile_labels_generates_code_that_builds() {
     build_and_test("hostile", &hostile());
