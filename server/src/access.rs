@@ -34,24 +34,35 @@ pub fn hash_token(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The three tokens of a new board, as handed to its creator.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewTokens {
+    pub owner: String,
+    pub edit: String,
+    pub view: String,
+}
+
 /// The three links of a new board: the tokens to hand to the creator and the rows to store.
-pub fn new_links(board: Id) -> (String, Vec<StoredLink>) {
+pub fn new_links(board: Id) -> (NewTokens, Vec<StoredLink>) {
     let owner = new_owner_token();
-    let rows = Role::ALL
-        .into_iter()
-        .map(|role| {
-            let token = match role {
-                Role::Owner => owner.clone(),
-                _ => derive_token(&owner, board, role, 0),
-            };
-            StoredLink {
-                role,
-                generation: 0,
-                token_hash: hash_token(&token),
-            }
-        })
-        .collect();
-    (owner, rows)
+    let tokens = NewTokens {
+        edit: derive_token(&owner, board, Role::Edit, 0),
+        view: derive_token(&owner, board, Role::View, 0),
+        owner,
+    };
+    let rows = [
+        (Role::Owner, &tokens.owner),
+        (Role::Edit, &tokens.edit),
+        (Role::View, &tokens.view),
+    ]
+    .into_iter()
+    .map(|(role, token)| StoredLink {
+        role,
+        generation: 0,
+        token_hash: hash_token(token),
+    })
+    .collect();
+    (tokens, rows)
 }
 
 /// The role `token` grants on `board`; `None` for no token, an unknown one, or another board's
@@ -125,12 +136,15 @@ pub fn request_token(headers: &axum::http::HeaderMap, query: Option<&str>) -> Op
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_string);
-    bearer.or_else(|| {
-        query?
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("key="))
-            .map(str::to_string)
-    })
+    bearer.or_else(|| query_param(query, "key"))
+}
+
+/// The value of `name` in a query string (tokens, ids and targets need no percent-decoding).
+pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    query?
+        .split('&')
+        .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+        .map(str::to_string)
 }
 
 #[cfg(test)]

@@ -406,6 +406,21 @@ every_sync_test!(
     crate::common::spawn_with(crate::common::pg_store().await, None).await
 );
 
+/// Creates a board on the server at `base` and returns its id and its `role` token.
+async fn create_board_on(api: &reqwest::Client, base: &str, role: &str) -> (String, String) {
+    let created: serde_json::Value = api
+        .post(format!("{base}/api/boards"))
+        .json(&json!({ "title": "Order flow" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = created["links"][role].as_str().unwrap().to_string();
+    (created["id"].as_str().unwrap().to_string(), token)
+}
+
 /// Two server processes on one PostgreSQL database: people on different processes see each
 /// other's edits and cursors live, and batches from both get one order.
 #[tokio::test]
@@ -414,17 +429,7 @@ async fn two_server_processes_share_a_board_through_postgresql() {
     let one = ServerProcess::start(&url).await;
     let two = ServerProcess::start(&url).await;
     let api = reqwest::Client::new();
-    let created: serde_json::Value = api
-        .post(format!("{}/api/boards", one.base))
-        .json(&json!({ "title": "Order flow" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let board = created["id"].as_str().unwrap().to_string();
-    let key = created["links"]["edit"].as_str().unwrap().to_string();
+    let (board, key) = create_board_on(&api, &one.base, "edit").await;
     let (mut ada, _) = WsClient::join(&one.base, &board, &key, "Ada").await;
     let (mut bob, _) = WsClient::join(&two.base, &board, &key, "Bob").await;
 
@@ -482,17 +487,7 @@ async fn two_server_processes_share_a_board_through_postgresql() {
 async fn no_acknowledged_batch_is_lost_to_kill_9(database_url: String) {
     let server = ServerProcess::start(&database_url).await;
     let api = reqwest::Client::new();
-    let created: serde_json::Value = api
-        .post(format!("{}/api/boards", server.base))
-        .json(&json!({ "title": "Order flow" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let board = created["id"].as_str().unwrap().to_string();
-    let key = created["links"]["owner"].as_str().unwrap().to_string();
+    let (board, key) = create_board_on(&api, &server.base, "owner").await;
     let (mut ada, _) = WsClient::join(&server.base, &board, &key, "Ada").await;
 
     // Pipeline batches; note which sequence number each got and what is reported saved.

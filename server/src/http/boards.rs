@@ -76,14 +76,6 @@ struct BoardBody<'a> {
     connections: Vec<&'a Connection>,
 }
 
-/// The three tokens of a new board; `?key=<token>` on `/b/{id}` opens it with that role.
-#[derive(Serialize)]
-struct NewLinks {
-    owner: String,
-    edit: String,
-    view: String,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OpsBatch {
@@ -102,28 +94,28 @@ async fn create(
     body: Result<Json<NewBoard>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Json(NewBoard { title }) = body?;
-    let (id, board, owner) = create_board(state.store.as_ref(), &title).await?;
-    let shared = access::share_links(state.store.as_ref(), id, &owner).await?;
-    let location = format!("/api/boards/{id}");
-    let body = BoardBody {
+    let board = Board::new(&title)?;
+    let (id, tokens) = store_new_board(state.store.as_ref(), &board).await?;
+    Ok(created(id, &board, tokens))
+}
+
+/// 201 with the new board, its `Location`, and its links' tokens (only ever shown here).
+fn created(id: Id, board: &Board, tokens: access::NewTokens) -> impl IntoResponse + use<> {
+    let mut body = serde_json::json!(BoardBody {
         id,
         seq: 0,
         title: board.title(),
         role: Role::Owner,
-        elements: Vec::new(),
-        connections: Vec::new(),
-    };
-    let mut body = serde_json::json!(body);
-    body["links"] = serde_json::json!(NewLinks {
-        owner,
-        edit: shared.edit,
-        view: shared.view,
+        elements: board.elements().collect(),
+        connections: board.connections().collect(),
     });
-    Ok((
+    body["links"] = serde_json::json!(tokens);
+    let location = format!("/api/boards/{id}");
+    (
         StatusCode::CREATED,
         [(header::LOCATION, location)],
         Json(body),
-    ))
+    )
 }
 
 /// Creates a board from a board document (docs/board-format.md): the same validation and limits
@@ -136,30 +128,8 @@ async fn import(
     let board = document
         .into_board()
         .map_err(|e| ApiError::InvalidBody(e.to_string()))?;
-    let id = app::model::new_id();
-    let (owner, links) = access::new_links(id);
-    state.store.create_board(id, &board, &links).await?;
-    let shared = access::share_links(state.store.as_ref(), id, &owner).await?;
-    let body = BoardBody {
-        id,
-        seq: 0,
-        title: board.title(),
-        role: Role::Owner,
-        elements: board.elements().collect(),
-        connections: board.connections().collect(),
-    };
-    let mut body = serde_json::json!(body);
-    body["links"] = serde_json::json!(NewLinks {
-        owner,
-        edit: shared.edit,
-        view: shared.view,
-    });
-    let location = format!("/api/boards/{id}");
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(body),
-    ))
+    let (id, tokens) = store_new_board(state.store.as_ref(), &board).await?;
+    Ok(created(id, &board, tokens))
 }
 
 /// `?target=json`: the whole board as a board document; `?target=rust-axum`: the generated
@@ -171,7 +141,7 @@ async fn export(
     headers: HeaderMap,
 ) -> Result<axum::response::Response, ApiError> {
     let (id, _, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    let target = query_param(query.as_deref(), "target");
+    let target = access::query_param(query.as_deref(), "target");
     let stored = state
         .store
         .load_board(id)
@@ -226,7 +196,7 @@ async fn preview(
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (id, _, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    if query_param(query.as_deref(), "target").as_deref() != Some("rust-axum") {
+    if access::query_param(query.as_deref(), "target").as_deref() != Some("rust-axum") {
         return Err(ApiError::InvalidBody(
             "unknown preview target; available: rust-axum".into(),
         ));
@@ -254,13 +224,6 @@ fn generate_rust(board: &Board) -> Result<std::collections::BTreeMap<String, Str
         .map_err(|e| ApiError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
 }
 
-fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    query?
-        .split('&')
-        .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
-        .map(str::to_string)
-}
-
 /// A file name from a board title: ASCII letters, digits and dashes only.
 fn file_stem(title: &str) -> String {
     let mut stem = String::new();
@@ -283,17 +246,26 @@ fn file_stem(title: &str) -> String {
     }
 }
 
-/// Validates the title and stores a new empty board with its links: what both the API and the
-/// home page do. Returns the owner token.
+/// Validates the title and stores a new empty board with its links: what the home page does.
+/// Returns the owner token.
 pub async fn create_board(
     store: &dyn BoardStore,
     title: &str,
 ) -> Result<(Id, Board, String), ApiError> {
     let board = Board::new(title)?;
+    let (id, tokens) = store_new_board(store, &board).await?;
+    Ok((id, board, tokens.owner))
+}
+
+/// Stores `board` under a new id with three new links.
+async fn store_new_board(
+    store: &dyn BoardStore,
+    board: &Board,
+) -> Result<(Id, access::NewTokens), ApiError> {
     let id = app::model::new_id();
-    let (owner, links) = access::new_links(id);
-    store.create_board(id, &board, &links).await?;
-    Ok((id, board, owner))
+    let (tokens, links) = access::new_links(id);
+    store.create_board(id, board, &links).await?;
+    Ok((id, tokens))
 }
 
 async fn show(

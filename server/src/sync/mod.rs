@@ -115,12 +115,17 @@ impl Rooms {
         Ok(room)
     }
 
-    /// Sends `msg` to the room of `id`, opening it again if it just closed.
-    pub async fn send(self: &Arc<Self>, id: Id, mut msg: RoomMsg) -> Result<(), StoreError> {
+    /// Sends `msg` to the room of `id`, opening it again if it just closed; returns the room
+    /// that took it, so a connection can talk to it directly afterwards.
+    pub async fn send(
+        self: &Arc<Self>,
+        id: Id,
+        mut msg: RoomMsg,
+    ) -> Result<mpsc::Sender<RoomMsg>, StoreError> {
         for _ in 0..3 {
             let room = self.room(id).await?;
             match room.send(msg).await {
-                Ok(()) => return Ok(()),
+                Ok(()) => return Ok(room),
                 Err(mpsc::error::SendError(back)) => msg = back,
             }
         }

@@ -119,12 +119,14 @@ async fn connection(socket: WebSocket, id: app::model::Id, role: Role, rooms: Ar
             None
         }
     };
-    let joined = match join {
-        Some(join) => rooms.send(id, join).await.is_ok(),
-        None => false,
+    // The room that welcomed this connection: it stays open while the connection is in it, so
+    // later messages go to it directly, without the registry.
+    let room = match join {
+        Some(join) => rooms.send(id, join).await.ok(),
+        None => None,
     };
     let mut writer_done = false;
-    if joined {
+    if let Some(room) = room {
         loop {
             let next = tokio::select! {
                 next = next_message(&mut stream) => next,
@@ -163,11 +165,11 @@ async fn connection(socket: WebSocket, id: app::model::Id, role: Role, rooms: Ar
                     continue;
                 }
             };
-            if rooms.send(id, msg).await.is_err() {
+            if room.send(msg).await.is_err() {
                 break;
             }
         }
-        let _ = rooms.send(id, RoomMsg::Leave { peer }).await;
+        let _ = room.send(RoomMsg::Leave { peer }).await;
     }
     drop(local_tx);
     // Give the writer a moment to send what is queued (an error message, say).
