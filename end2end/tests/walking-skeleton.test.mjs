@@ -18,6 +18,18 @@ test('a visitor creates a board from the home page and lands on it', async () =>
   await waitForHydration(page);
   assert.equal(await page.locator('h1.board-title').textContent(), 'Team offsite: returns process');
   assert.match(await page.title(), /Team offsite: returns process/);
+  // The board was reached by client-side navigation: a palette sticky still lands mid-screen
+  // (the canvas is measured once it is laid out, not while it has no size yet).
+  await page.locator('.palette [data-kind="command"]').click();
+  await page.keyboard.type('Start return');
+  await page.keyboard.press('Enter');
+  const sticky = await page.locator('.element').first().boundingBox();
+  const canvas = await page.locator('.canvas').boundingBox();
+  assert.ok(
+    Math.abs(sticky.x + sticky.width / 2 - (canvas.x + canvas.width / 2)) < 40
+      && Math.abs(sticky.y + sticky.height / 2 - (canvas.y + canvas.height / 2)) < 40,
+    `the sticky landed at ${sticky.x}, ${sticky.y}`,
+  );
 
   // The home page remembers the board in this browser.
   await page.goto(BASE_URL);

@@ -54,7 +54,10 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     let measure = move || {
         if let Some(el) = root.get_untracked() {
             let r = el.get_bounding_client_rect();
-            editor.screen.set((r.width(), r.height()));
+            // Not laid out yet (a page mounted by client-side navigation): keep the last size.
+            if r.width() > 0.0 && r.height() > 0.0 {
+                editor.screen.set((r.width(), r.height()));
+            }
         }
     };
     Effect::new(move |first: Option<()>| {
@@ -62,6 +65,11 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
             measure();
             if first.is_none() {
                 editor.zoom_to_fit();
+                // After client-side navigation the canvas gets its size only at the next layout.
+                request_animation_frame(move || {
+                    measure();
+                    editor.zoom_to_fit();
+                });
             }
         }
     });
