@@ -368,7 +368,7 @@ async fn board_pages_render_on_any_worker_thread() {
     let app = spawn_app().await;
     let board = app.create_board("Online shop").await;
     let url = app.url(&format!("/b/{board}?key={}", app.key(&board, "edit")));
-    let pages: Vec<_> = (0..40)
+    let pages: Vec<_> = (0..100)
         .map(|_| {
             let (client, url) = (app.client.clone(), url.clone());
             tokio::spawn(async move { client.get(url).send().await.map(|r| r.status().as_u16()) })

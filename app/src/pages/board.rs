@@ -335,13 +335,16 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
         format!("{n} element{}", if n == 1 { "" } else { "s" })
     };
     let sharing = RwSignal::new(false);
+    // leptos_meta renders the server's <title> outside this page's reactive arena (on whichever
+    // thread finishes the stream), where reading any signal panics, even `try_get`. So the server
+    // gets plain text; only the browser follows renames.
+    let title: TextProp = if cfg!(feature = "ssr") {
+        format!("{} · Squall", preview.title).into()
+    } else {
+        (move || format!("{} · Squall", editor.title.get())).into()
+    };
     view! {
-        // leptos_meta may read the title after the server dropped this page's signals: never
-        // panic for it, fall back to the title the page was rendered with.
-        <Title text={
-            let rendered = preview.title.clone();
-            move || format!("{} · Squall", editor.title.try_get().unwrap_or_else(|| rendered.clone()))
-        } />
+        <Title text=title />
         // What a chat app shows for a pasted link: never the key.
         <Meta property="og:title" content=preview.title.clone() />
         <Meta property="og:description" content=preview.description.clone() />
