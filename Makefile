@@ -15,13 +15,13 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 
-.PHONY: run test bench tools wasm-target cargo-leptos wasm-bindgen node-deps chromium
+.PHONY: run test bench tools wasm-target cargo-leptos wasm-bindgen node-deps chromium validators
 
 run: tools
 	cargo leptos build --release
 	scripts/serve.sh target/release/server
 
-test: tools chromium
+test: tools chromium validators
 	scripts/test.sh
 
 tools: wasm-target cargo-leptos wasm-bindgen node-deps
@@ -50,6 +50,16 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 
 chromium:
 	@command -v chromium >/dev/null || scripts/apt-install.sh chromium
+
+# The ecosystems' own validators for generated code (Kubernetes, OpenAPI, Dockerfiles, CI and
+# compose files), from PyPI into .venv; Debian's python3 needs python3-venv for that.
+validators: .venv/.installed
+
+.venv/.installed: scripts/validators.txt
+	@command -v python3 >/dev/null || scripts/apt-install.sh python3
+	python3 -m venv .venv 2>/dev/null || { rm -rf .venv; scripts/apt-install.sh python3-venv; python3 -m venv .venv; }
+	.venv/bin/pip install --quiet --disable-pip-version-check -r scripts/validators.txt
+	@touch $@
 
 # Canvas benchmark (5,000 stickies, headless Chromium) against the release build, then the live-sync
 # load benchmark; see BENCHMARKS.md.

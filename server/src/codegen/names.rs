@@ -17,8 +17,27 @@ const RUST_RESERVED: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "union",
 ];
 const RUST_RESERVED_TYPES: &[&str] = &[
-    "Self", "Option", "Result", "String", "Vec", "Box", "Ok", "Err", "Some", "None", "Uuid",
-    "Json", "State", "Router", "Event", "Command", "Error",
+    "Self",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Ok",
+    "Err",
+    "Some",
+    "None",
+    "Uuid",
+    "Json",
+    "State",
+    "Router",
+    "Event",
+    "Command",
+    "Error",
+    "Issued",
+    "DomainError",
+    "Serialize",
+    "Deserialize",
 ];
 
 /// The ASCII words of a label: transliterated, split at anything that is not a letter or digit

@@ -12,27 +12,73 @@ use serde::Serialize;
 use super::model::{Call, Field, Name, Service, ServiceModel};
 use super::names;
 
-/// The embedded templates: (name, source).
-const TEMPLATES: &[(&str, &str)] = &[
+/// Every embedded template: its name (also the name an override file must have) and source.
+/// Names starting with `service/` are rendered once per service, the rest once per export.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/rust-axum/", $name)))),*]
+    };
+}
+const TEMPLATES: &[(&str, &str)] = templates![
+    "Cargo.toml.j2",
+    "README.md.j2",
+    "docker-compose.yml.j2",
+    "github-ci.yml.j2",
+    "deploy/gateway.yaml.j2",
+    "deploy/nginx.conf.j2",
+    "deploy/prometheus.yml.j2",
+    "service/Cargo.toml.j2",
+    "service/README.md.j2",
+    "service/Dockerfile.j2",
+    "service/openapi.yaml.j2",
+    "service/asyncapi.yaml.j2",
+    "service/k8s.yaml.j2",
+    "service/migrations/0001_aggregates.sql.j2",
+    "service/src/main.rs.j2",
+    "service/src/domain.rs.j2",
+    "service/src/messaging.rs.j2",
+    "service/src/repository.rs.j2",
+    "service/src/client.rs.j2",
+];
+
+/// Where each template's output goes (`{service}` is the service's DNS name).
+const OUTPUTS: &[(&str, &str)] = &[
+    ("Cargo.toml.j2", "Cargo.toml"),
+    ("README.md.j2", "README.md"),
+    ("docker-compose.yml.j2", "docker-compose.yml"),
+    ("github-ci.yml.j2", ".github/workflows/ci.yml"),
+    ("deploy/gateway.yaml.j2", "deploy/k8s/gateway.yaml"),
+    ("deploy/nginx.conf.j2", "deploy/nginx.conf"),
+    ("deploy/prometheus.yml.j2", "deploy/prometheus.yml"),
+    ("service/Cargo.toml.j2", "services/{service}/Cargo.toml"),
+    ("service/README.md.j2", "services/{service}/README.md"),
+    ("service/Dockerfile.j2", "services/{service}/Dockerfile"),
+    ("service/openapi.yaml.j2", "services/{service}/openapi.yaml"),
     (
-        "Cargo.toml.j2",
-        include_str!("../../templates/rust-axum/Cargo.toml.j2"),
+        "service/asyncapi.yaml.j2",
+        "services/{service}/asyncapi.yaml",
     ),
+    ("service/k8s.yaml.j2", "deploy/k8s/{service}.yaml"),
     (
-        "README.md.j2",
-        include_str!("../../templates/rust-axum/README.md.j2"),
+        "service/migrations/0001_aggregates.sql.j2",
+        "services/{service}/migrations/0001_aggregates.sql",
     ),
-    (
-        "service/Cargo.toml.j2",
-        include_str!("../../templates/rust-axum/service/Cargo.toml.j2"),
-    ),
-    (
-        "service/src/main.rs.j2",
-        include_str!("../../templates/rust-axum/service/src/main.rs.j2"),
-    ),
+    ("service/src/main.rs.j2", "services/{service}/src/main.rs"),
     (
         "service/src/domain.rs.j2",
-        include_str!("../../templates/rust-axum/service/src/domain.rs.j2"),
+        "services/{service}/src/domain.rs",
+    ),
+    (
+        "service/src/messaging.rs.j2",
+        "services/{service}/src/messaging.rs",
+    ),
+    (
+        "service/src/repository.rs.j2",
+        "services/{service}/src/repository.rs",
+    ),
+    (
+        "service/src/client.rs.j2",
+        "services/{service}/src/client.rs",
     ),
 ];
 
@@ -86,11 +132,12 @@ pub fn generate(
         })
         .map(|n| (n.id, n))
         .collect();
-    let services: Vec<ServiceCtx> = model
+    let mut services: Vec<ServiceCtx> = model
         .services
         .iter()
         .map(|s| service_ctx(s, &labels))
         .collect();
+    link_services(model, &mut services);
     let problems: Vec<String> = model
         .problems
         .iter()
@@ -99,22 +146,18 @@ pub fn generate(
     let mut files = BTreeMap::new();
     let top = minijinja::context! {
         board_title_md => markdown(title),
+        board_title_yaml => json_str(title),
         services => &services,
         problems => &problems,
     };
-    files.insert("Cargo.toml".into(), render("Cargo.toml.j2", top.clone())?);
-    files.insert("README.md".into(), render("README.md.j2", top)?);
-    for s in &services {
-        let ctx = minijinja::context! { s => s };
-        for (template, file) in [
-            ("service/Cargo.toml.j2", "Cargo.toml"),
-            ("service/src/main.rs.j2", "src/main.rs"),
-            ("service/src/domain.rs.j2", "src/domain.rs"),
-        ] {
-            files.insert(
-                format!("services/{}/{file}", s.dns),
-                render(template, ctx.clone())?,
-            );
+    for (template, output) in OUTPUTS {
+        if template.starts_with("service/") {
+            for s in &services {
+                let ctx = minijinja::context! { s => s, services => &services };
+                files.insert(output.replace("{service}", &s.dns), render(template, ctx)?);
+            }
+        } else {
+            files.insert(output.to_string(), render(template, top.clone())?);
         }
     }
     Ok(files)
@@ -129,17 +172,38 @@ fn template_error(name: &str, e: minijinja::Error) -> GenerateError {
 
 #[derive(Serialize)]
 struct ServiceCtx {
+    #[serde(skip)]
+    id: Id,
     label_md: String,
     label_rs: String,
+    /// The label as a YAML (JSON) string.
+    label_yaml: String,
     dns: String,
     package: String,
     description_toml: String,
+    /// `ORDERS`: prefix of the environment variables other services find this one by.
+    env: String,
     methods: Vec<&'static str>,
     aggregates: Vec<AggregateCtx>,
     commands: Vec<CommandCtx>,
     events: Vec<EventCtx>,
     policies: Vec<PolicyCtx>,
     read_models: Vec<ReadModelCtx>,
+    /// Other services' topics this one consumes (one entry per topic).
+    subscriptions: Vec<SubscriptionCtx>,
+    /// Services this one calls synchronously (their `<ENV>_URL` is configured).
+    calls_services: Vec<String>,
+    /// Every synchronous call this service makes, by generated function name.
+    calls: Vec<CallCtx>,
+    /// Routes in order, with the commands and read models on each (indices).
+    paths: Vec<PathCtx>,
+}
+
+#[derive(Serialize)]
+struct PathCtx {
+    route: String,
+    commands: Vec<usize>,
+    read_models: Vec<usize>,
 }
 
 #[derive(Serialize, Clone)]
@@ -147,6 +211,10 @@ struct FieldCtx {
     snake: String,
     rust: String,
     label_rs: String,
+    /// The JSON Schema of the field (JSON, also valid YAML).
+    schema: String,
+    /// Parsable from a URL path segment (`FromStr`).
+    scalar: bool,
     /// In an event built by a command: the command has a field of this name and type.
     from_command: bool,
 }
@@ -155,20 +223,45 @@ struct FieldCtx {
 struct AggregateCtx {
     type_name: String,
     label_rs: String,
+    /// The table and repository name.
+    snake: String,
     fields: Vec<FieldCtx>,
     has_key: bool,
+    /// The key field (`id` when generated).
+    key: String,
+    /// Its Rust type.
+    key_rust: String,
 }
 
 #[derive(Serialize)]
 struct CommandCtx {
+    #[serde(skip)]
+    id: Id,
     type_name: String,
     label_rs: String,
+    label_yaml: String,
     handler: String,
     method: &'static str,
     route: String,
+    /// `{param}` segments of the route; `field` is the command field it fills, if any.
+    params: Vec<ParamCtx>,
     fields: Vec<FieldCtx>,
     aggregate_type: Option<String>,
+    /// The repository of its aggregate (the aggregate's snake name).
+    aggregate_snake: Option<String>,
+    /// The command field that names the aggregate instance (same name and type as its key).
+    aggregate_key: Option<String>,
+    /// Else the route parameter that does (`/orders/{id}/cancel`).
+    aggregate_param: Option<String>,
     emits: Vec<EmitCtx>,
+    /// Synchronous calls to other services after the command succeeds.
+    calls: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ParamCtx {
+    name: String,
+    field: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -181,6 +274,7 @@ struct EmitCtx {
 struct EventCtx {
     type_name: String,
     label_rs: String,
+    label_yaml: String,
     topic: String,
     fields: Vec<FieldCtx>,
 }
@@ -191,7 +285,12 @@ struct PolicyCtx {
     label_rs: String,
     local_triggers: Vec<String>,
     local_issues: Vec<String>,
-    remote: Vec<String>,
+    /// `(topic, versioned type)` of other services' events that trigger it.
+    remote_triggers: Vec<(String, String)>,
+    /// Synchronous calls it makes (commands of other services).
+    calls: Vec<String>,
+    #[serde(skip)]
+    remote_issue_ids: Vec<(Id, Id)>,
 }
 
 #[derive(Serialize)]
@@ -199,9 +298,43 @@ struct ReadModelCtx {
     type_name: String,
     snake: String,
     label_rs: String,
+    label_yaml: String,
     route: String,
     fields: Vec<FieldCtx>,
     local_sources: Vec<EventCtx>,
+}
+
+#[derive(Serialize, Clone)]
+struct SubscriptionCtx {
+    topic: String,
+    /// `OrderPlaced.v1`
+    message: String,
+    /// The AsyncAPI message id (`OrderPlaced` of the other service).
+    type_name: String,
+    fields: Vec<FieldCtx>,
+}
+
+#[derive(Serialize, Clone)]
+struct CallCtx {
+    /// `call_payments_take_payment`
+    function: String,
+    label_rs: String,
+    /// The called service's environment prefix (`PAYMENTS` → `PAYMENTS_URL`).
+    env: String,
+    method: &'static str,
+    route: String,
+    /// The called command's fields: what is sent of the caller's payload.
+    fields: Vec<String>,
+}
+
+fn method_name(method: HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "get",
+        HttpMethod::Post => "post",
+        HttpMethod::Put => "put",
+        HttpMethod::Patch => "patch",
+        HttpMethod::Delete => "delete",
+    }
 }
 
 fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
@@ -211,6 +344,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
         .map(|e| EventCtx {
             type_name: e.name.type_name.clone(),
             label_rs: rust_str(&e.name.label),
+            label_yaml: json_str(&e.name.label),
             topic: e.topic.clone(),
             fields: fields(&e.fields),
         })
@@ -221,29 +355,58 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
         .zip(&events)
         .map(|(e, ctx)| (e.name.id, ctx))
         .collect();
-    let aggregate_type: HashMap<Id, String> = s
+    let aggregates: Vec<AggregateCtx> = s
         .aggregates
         .iter()
-        .map(|a| (a.name.id, a.name.type_name.clone()))
+        .map(|a| {
+            let fields = fields(&a.fields);
+            AggregateCtx {
+                type_name: a.name.type_name.clone(),
+                label_rs: rust_str(&a.name.label),
+                snake: a.name.snake.trim_end_matches('_').to_string(),
+                key: a
+                    .key
+                    .map(|k| fields[k].snake.clone())
+                    .unwrap_or_else(|| "id".into()),
+                has_key: a.key.is_some(),
+                key_rust: a
+                    .key
+                    .map(|k| fields[k].rust.clone())
+                    .unwrap_or_else(|| "uuid::Uuid".into()),
+                fields,
+            }
+        })
+        .collect();
+    let aggregate_by_id: HashMap<Id, &AggregateCtx> = s
+        .aggregates
+        .iter()
+        .zip(&aggregates)
+        .map(|(a, ctx)| (a.name.id, ctx))
         .collect();
     let mut routes = BTreeSet::new();
     let mut methods = BTreeSet::new();
-    let commands = s
+    let commands: Vec<CommandCtx> = s
         .commands
         .iter()
         .map(|c| {
-            let method = match c.method {
-                HttpMethod::Get => "get",
-                HttpMethod::Post => "post",
-                HttpMethod::Put => "put",
-                HttpMethod::Patch => "patch",
-                HttpMethod::Delete => "delete",
-            };
+            let method = method_name(c.method);
             if method != "get" {
                 methods.insert(method);
             }
             let route = unique_route(&mut routes, method, route(&c.path));
             let own = fields(&c.fields);
+            let route_params = route_params(&route);
+            let params = route_params
+                .iter()
+                .cloned()
+                .map(|name| ParamCtx {
+                    field: own
+                        .iter()
+                        .find(|f| f.snake == name && f.scalar)
+                        .map(|f| f.snake.clone()),
+                    name,
+                })
+                .collect();
             let emits = c
                 .emits
                 .iter()
@@ -262,15 +425,33 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
                         .collect(),
                 })
                 .collect();
+            let aggregate = c.aggregate.and_then(|a| aggregate_by_id.get(&a));
+            let aggregate_key = aggregate.and_then(|a| {
+                let key = a.fields.iter().find(|f| f.snake == a.key);
+                own.iter()
+                    .find(|f| f.snake == a.key && key.is_none_or(|k| k.rust == f.rust))
+                    .filter(|f| key.is_some() || f.rust == "uuid::Uuid")
+                    .map(|f| f.snake.clone())
+            });
+            let aggregate_param = aggregate
+                .filter(|a| aggregate_key.is_none() && route_params.contains(&a.key))
+                .map(|a| a.key.clone());
             CommandCtx {
+                id: c.name.id,
                 type_name: c.name.type_name.clone(),
                 label_rs: rust_str(&c.name.label),
+                label_yaml: json_str(&c.name.label),
                 handler: format!("handle_{}", c.name.snake.trim_end_matches('_')),
                 method,
                 route,
+                params,
                 fields: own,
-                aggregate_type: c.aggregate.and_then(|a| aggregate_type.get(&a).cloned()),
+                aggregate_type: aggregate.map(|a| a.type_name.clone()),
+                aggregate_snake: aggregate.map(|a| a.snake.clone()),
+                aggregate_key,
+                aggregate_param,
                 emits,
+                calls: Vec::new(),
             }
         })
         .collect();
@@ -301,21 +482,29 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
                     _ => None,
                 })
                 .collect(),
-            remote: p
-                .triggers
+            remote_triggers: Vec::new(),
+            calls: Vec::new(),
+            remote_issue_ids: p
+                .issues
                 .iter()
-                .filter(|t| t.service != s.name.id)
-                .filter_map(|t| names_by_id.get(&t.event).map(|n| rust_str(&n.label)))
+                .filter_map(|c| match c {
+                    Call::Command { service, command } if *service != s.name.id => {
+                        Some((*service, *command))
+                    }
+                    _ => None,
+                })
                 .collect(),
         })
         .collect();
-    let read_models = s
+    let _ = names_by_id;
+    let read_models: Vec<ReadModelCtx> = s
         .read_models
         .iter()
         .map(|r| ReadModelCtx {
             type_name: r.name.type_name.clone(),
             snake: r.name.snake.trim_end_matches('_').to_string(),
             label_rs: rust_str(&r.name.label),
+            label_yaml: json_str(&r.name.label),
             route: unique_route(
                 &mut routes,
                 "get",
@@ -330,30 +519,137 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
                 .collect(),
         })
         .collect();
+    let mut paths: Vec<PathCtx> = Vec::new();
+    let mut path = |route: &str| {
+        let i = paths
+            .iter()
+            .position(|p| p.route == route)
+            .unwrap_or_else(|| {
+                paths.push(PathCtx {
+                    route: route.to_string(),
+                    commands: Vec::new(),
+                    read_models: Vec::new(),
+                });
+                paths.len() - 1
+            });
+        i
+    };
+    let mut on_paths: Vec<(usize, bool, usize)> = Vec::new();
+    for (i, c) in commands.iter().enumerate() {
+        on_paths.push((path(&c.route), true, i));
+    }
+    for (i, r) in read_models.iter().enumerate() {
+        on_paths.push((path(&r.route), false, i));
+    }
+    for (p, command, i) in on_paths {
+        if command {
+            paths[p].commands.push(i);
+        } else {
+            paths[p].read_models.push(i);
+        }
+    }
     ServiceCtx {
+        id: s.name.id,
+        paths,
         label_md: markdown(&s.name.label),
         label_rs: rust_str(&s.name.label),
+        label_yaml: json_str(&s.name.label),
         dns: s.name.dns.clone(),
         package: format!("{}-service", s.name.dns),
         description_toml: toml_str(&format!(
             "The {} bounded context, generated by Squall",
             s.name.label
         )),
+        env: s.name.dns.replace('-', "_").to_uppercase(),
         methods: methods.into_iter().collect(),
-        aggregates: s
-            .aggregates
-            .iter()
-            .map(|a| AggregateCtx {
-                type_name: a.name.type_name.clone(),
-                label_rs: rust_str(&a.name.label),
-                fields: fields(&a.fields),
-                has_key: a.key.is_some(),
-            })
-            .collect(),
+        aggregates,
         commands,
         events,
         policies,
         read_models,
+        subscriptions: Vec::new(),
+        calls_services: Vec::new(),
+        calls: Vec::new(),
+    }
+}
+
+/// What a service needs to know of the others: the topics it consumes (events of other services
+/// that trigger its policies) and the routes of the commands it calls.
+fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
+    let index: HashMap<Id, usize> = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i))
+        .collect();
+    let event = |services: &[ServiceCtx], service: Id, event: Id| {
+        let (m, ctx) = (model.service(service)?, &services[*index.get(&service)?]);
+        let i = m.events.iter().position(|e| e.name.id == event)?;
+        Some(ctx.events[i].clone())
+    };
+    let call = |services: &[ServiceCtx], service: Id, command: Id| {
+        let ctx = &services[*index.get(&service)?];
+        let c = ctx.commands.iter().find(|c| c.id == command)?;
+        Some(CallCtx {
+            function: format!("call_{}_{}", ctx.dns.replace('-', "_"), &c.handler[7..]),
+            label_rs: c.label_rs.clone(),
+            env: ctx.env.clone(),
+            method: c.method,
+            route: c.route.clone(),
+            fields: c.fields.iter().map(|f| f.snake.clone()).collect(),
+        })
+    };
+    for (si, s) in model.services.iter().enumerate() {
+        let mut subscriptions: Vec<SubscriptionCtx> = Vec::new();
+        let mut calls: BTreeMap<String, CallCtx> = BTreeMap::new();
+        for (pi, p) in s.policies.iter().enumerate() {
+            let mut remote = Vec::new();
+            for t in p.triggers.iter().filter(|t| t.service != s.name.id) {
+                if let Some(e) = event(services, t.service, t.event) {
+                    let message = format!("{}.v1", e.type_name);
+                    remote.push((e.topic.clone(), message.clone()));
+                    let sub = SubscriptionCtx {
+                        topic: e.topic,
+                        message,
+                        type_name: e.type_name,
+                        fields: e.fields,
+                    };
+                    if !subscriptions.iter().any(|x| x.topic == sub.topic) {
+                        subscriptions.push(sub);
+                    }
+                }
+            }
+            let issued: Vec<CallCtx> = services[si].policies[pi]
+                .remote_issue_ids
+                .iter()
+                .filter_map(|(service, command)| call(services, *service, *command))
+                .collect();
+            let policy = &mut services[si].policies[pi];
+            policy.remote_triggers = remote;
+            policy.calls = issued.iter().map(|c| c.function.clone()).collect();
+            calls.extend(issued.into_iter().map(|c| (c.function.clone(), c)));
+        }
+        for (ci, c) in s.commands.iter().enumerate() {
+            let made: Vec<CallCtx> = c
+                .calls
+                .iter()
+                .filter_map(|call_| match call_ {
+                    Call::Command { service, command } => call(services, *service, *command),
+                    Call::ExternalSystem(_) => None,
+                })
+                .collect();
+            services[si].commands[ci].calls = made.iter().map(|c| c.function.clone()).collect();
+            calls.extend(made.into_iter().map(|c| (c.function.clone(), c)));
+        }
+        subscriptions.sort_by(|a, b| a.topic.cmp(&b.topic));
+        let target = &mut services[si];
+        target.subscriptions = subscriptions;
+        target.calls_services = calls
+            .values()
+            .map(|c| c.env.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        target.calls = calls.into_values().collect();
     }
 }
 
@@ -364,8 +660,44 @@ fn fields(fields: &[Field]) -> Vec<FieldCtx> {
             snake: f.snake.clone(),
             rust: rust_type(&f.ty),
             label_rs: rust_str(&f.label),
+            schema: schema(&f.ty, &f.label).to_string(),
+            scalar: !matches!(f.ty, FieldType::List(_) | FieldType::Value(_)),
             from_command: false,
         })
+        .collect()
+}
+
+/// The JSON Schema of a field type (OpenAPI 3.0 and AsyncAPI dialect).
+fn schema(ty: &FieldType, label: &str) -> serde_json::Value {
+    use serde_json::json;
+    let mut schema = match ty {
+        FieldType::String => json!({ "type": "string" }),
+        FieldType::Integer => json!({ "type": "integer", "format": "int32" }),
+        FieldType::Long => json!({ "type": "integer", "format": "int64" }),
+        FieldType::Money => {
+            json!({ "type": "integer", "format": "int64", "description": "minor units" })
+        }
+        FieldType::Double => json!({ "type": "number", "format": "double" }),
+        FieldType::Boolean => json!({ "type": "boolean" }),
+        FieldType::Date => json!({ "type": "string", "format": "date" }),
+        FieldType::DateTime => json!({ "type": "string", "format": "date-time" }),
+        FieldType::Uuid => json!({ "type": "string", "format": "uuid" }),
+        FieldType::Enum(values) => json!({ "type": "string", "enum": values }),
+        FieldType::List(inner) => json!({ "type": "array", "items": schema(inner, "") }),
+        FieldType::Value(name) => json!({ "type": "object", "description": name }),
+    };
+    if !label.is_empty() {
+        schema["title"] = json!(label);
+    }
+    schema
+}
+
+/// The `{param}` names of an axum route.
+fn route_params(route: &str) -> Vec<String> {
+    route
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .map(str::to_string)
         .collect()
 }
 
@@ -412,6 +744,11 @@ fn unique_route(taken: &mut BTreeSet<(String, String)>, method: &str, route: Str
         n += 1;
     }
     candidate
+}
+
+/// A JSON string, also a valid YAML double-quoted scalar.
+fn json_str(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
 }
 
 /// A Rust string literal (Debug escapes everything that could end it).
