@@ -11,6 +11,24 @@ pub struct OpenBoard {
     pub role: Role,
 }
 
+/// What an export would contain, for the Export panel's preview.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExportPreview {
+    pub target: String,
+    /// The download's file name.
+    pub file_name: String,
+    /// Path → content, in path order.
+    pub files: Vec<(String, String)>,
+    /// What cannot be generated yet, with the sticky it is about.
+    pub problems: Vec<(crate::model::Id, String)>,
+}
+
+/// The export targets: (id, what the user sees).
+pub const EXPORT_TARGETS: &[(&str, &str)] = &[
+    ("rust-axum", "Rust services (axum, sqlx, Kafka)"),
+    ("json", "Board JSON (docs/board-format.md)"),
+];
+
 /// What the pages need from the server's storage. The server crate implements it and provides
 /// it as context (`Arc<dyn BoardService>`) to rendering and to server functions.
 #[cfg(feature = "ssr")]
@@ -34,6 +52,13 @@ pub trait BoardService: Send + Sync + 'static {
         key: &str,
         role: Role,
     ) -> Result<String, String>;
+    /// What exporting the board to `target` gives (view key or better).
+    async fn export_preview(
+        &self,
+        id: crate::model::Id,
+        key: &str,
+        target: &str,
+    ) -> Result<ExportPreview, String>;
 }
 
 #[cfg(feature = "ssr")]
@@ -86,6 +111,22 @@ pub async fn rotate_link(id: String, key: String, role: Role) -> Result<String, 
         .map_err(|_| ServerFnError::new("no such board"))?;
     service()?
         .rotate_link(id, &key, role)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// What exporting the board to `target` gives (view link or better).
+#[server(prefix = "/sfn", endpoint = "export_preview")]
+pub async fn preview_export(
+    id: String,
+    key: String,
+    target: String,
+) -> Result<ExportPreview, ServerFnError> {
+    let id = id
+        .parse()
+        .map_err(|_| ServerFnError::new("no such board"))?;
+    service()?
+        .export_preview(id, &key, &target)
         .await
         .map_err(ServerFnError::new)
 }

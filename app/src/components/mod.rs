@@ -4,6 +4,8 @@ mod arrows;
 mod blocks;
 /// The drawing surface: pan, zoom, select, drag, connect, keyboard shortcuts.
 mod canvas;
+/// The Export panel: targets, problems, generated files, download.
+mod export;
 /// The whole board in miniature.
 mod minimap;
 /// The element kinds to add.
@@ -18,6 +20,7 @@ mod toolbar;
 pub use arrows::Arrows;
 pub use blocks::Blocks;
 pub use canvas::Canvas;
+pub use export::ExportPanel;
 pub use minimap::Minimap;
 pub use palette::Palette;
 pub use properties::Properties;

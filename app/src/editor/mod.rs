@@ -418,6 +418,18 @@ impl Editor {
         }
     }
 
+    /// Selects `id` and pans (keeping the zoom) so that it is in the middle of the screen.
+    pub fn focus(&self, id: Id) {
+        let Some(rect) = self.with_board(|b| b.element(id).map(rect_of)) else {
+            return;
+        };
+        let (w, h) = self.screen.get_untracked();
+        let view = self.viewport.get_untracked();
+        let (sx, sy) = view.to_screen(rect.centre());
+        self.viewport.set(view.pan(w / 2.0 - sx, h / 2.0 - sy));
+        self.select_only([id]);
+    }
+
     pub fn zoom_by(&self, factor: f64) {
         let (w, h) = self.screen.get_untracked();
         self.viewport

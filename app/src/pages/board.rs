@@ -7,7 +7,7 @@ use leptos_router::{
 
 use super::recent::{self, RecentBoard};
 use crate::api::{OpenBoard, load_board};
-use crate::components::{Canvas, Minimap, Palette, Properties, Toolbar};
+use crate::components::{Canvas, ExportPanel, Minimap, Palette, Properties, Toolbar};
 use crate::editor::Editor;
 use crate::model::Board;
 use crate::use_hydrated;
@@ -335,6 +335,7 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
         format!("{n} element{}", if n == 1 { "" } else { "s" })
     };
     let sharing = RwSignal::new(false);
+    let exporting = RwSignal::new(false);
     // leptos_meta renders the server's <title> outside this page's reactive arena (on whichever
     // thread finishes the stream), where reading any signal panics, even `try_get`. So the server
     // gets plain text; only the browser follows renames.
@@ -360,6 +361,8 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
                 <span class="badge view-only" title="This link lets you watch the board, not change it">"View only"</span>
             })}
             <Peers editor />
+            <button class="export secondary" title="Generate service code or the board file"
+                on:click=move |_| exporting.set(true)>"Export"</button>
             {role.can_share().then(|| view! {
                 <button class="share" on:click=move |_| sharing.set(true)>"Share"</button>
             })}
@@ -368,6 +371,9 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
         <NamePrompt name />
         <Show when=move || sharing.get()>
             <ShareDialog editor sharing />
+        </Show>
+        <Show when=move || exporting.get()>
+            <ExportPanel editor open=exporting />
         </Show>
         <div class="board-body">
             <Show when=move || !read_only.get()>

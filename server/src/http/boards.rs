@@ -147,47 +147,36 @@ async fn export(
         .load_board(id)
         .await?
         .ok_or(ApiError::BoardNotFound)?;
-    let stem = file_stem(stored.board.title());
-    let download = |file: String, content_type: &'static str, body: Vec<u8>| {
-        (
-            [
-                (header::CONTENT_TYPE, content_type.to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}\""),
-                ),
-            ],
-            body,
-        )
-            .into_response()
+    let export = render_export(&stored.board, target.as_deref())?;
+    let (content_type, body) = match export.target {
+        "json" => (
+            "application/json",
+            export
+                .files
+                .into_values()
+                .next()
+                .unwrap_or_default()
+                .into_bytes(),
+        ),
+        _ => (
+            "application/zip",
+            crate::codegen::zip(&export.root, &export.files),
+        ),
     };
-    match target.as_deref() {
-        Some("json") => {
-            let body = serde_json::to_string_pretty(&BoardDocument::new(stored.board))
-                .expect("boards serialize");
-            Ok(download(
-                format!("{stem}.squall.json"),
-                "application/json",
-                body.into_bytes(),
-            ))
-        }
-        Some("rust-axum") => {
-            let files = generate_rust(&stored.board)?;
-            let zip = crate::codegen::zip(&stem, &files);
-            Ok(download(
-                format!("{stem}-rust-axum.zip"),
-                "application/zip",
-                zip,
-            ))
-        }
-        other => Err(ApiError::InvalidBody(format!(
-            "unknown export target {:?}; available: json, rust-axum",
-            other.unwrap_or("")
-        ))),
-    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", export.file_name),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
-/// `?target=rust-axum`: what the export would contain, as JSON (`files`: path → content,
+/// `?target=rust-axum|json`: what the export would contain, as JSON (`files`: path → content,
 /// `problems`: what cannot be generated yet), for the export panel's preview.
 async fn preview(
     State(state): State<AppState>,
@@ -196,32 +185,76 @@ async fn preview(
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (id, _, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    if access::query_param(query.as_deref(), "target").as_deref() != Some("rust-axum") {
-        return Err(ApiError::InvalidBody(
-            "unknown preview target; available: rust-axum".into(),
-        ));
-    }
+    let target = access::query_param(query.as_deref(), "target");
     let stored = state
         .store
         .load_board(id)
         .await?
         .ok_or(ApiError::BoardNotFound)?;
-    let model = crate::codegen::model::ServiceModel::from_board(&stored.board);
-    let files = generate_rust(&stored.board)?;
-    let problems: Vec<_> = model
+    let export = render_export(&stored.board, target.as_deref())?;
+    let problems: Vec<_> = export
         .problems
         .iter()
-        .map(|p| serde_json::json!({ "element": p.element, "message": p.message }))
+        .map(|(element, message)| serde_json::json!({ "element": element, "message": message }))
         .collect();
-    Ok(Json(
-        serde_json::json!({ "target": "rust-axum", "files": files, "problems": problems }),
-    ))
+    Ok(Json(serde_json::json!({
+        "target": export.target,
+        "file_name": export.file_name,
+        "files": export.files,
+        "problems": problems,
+    })))
 }
 
-fn generate_rust(board: &Board) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
-    let model = crate::codegen::model::ServiceModel::from_board(board);
-    crate::codegen::rust::generate(board.title(), &model, None)
-        .map_err(|e| ApiError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
+/// A board rendered for one export target.
+pub struct Export {
+    pub target: &'static str,
+    /// The download's name, and the ZIP's top folder (`root`).
+    pub file_name: String,
+    pub root: String,
+    pub files: std::collections::BTreeMap<String, String>,
+    pub problems: Vec<(Id, String)>,
+}
+
+/// The files an export target makes of a board (`json`: one board document; `rust-axum`: the
+/// generated workspace with the problem list).
+pub fn render_export(board: &Board, target: Option<&str>) -> Result<Export, ApiError> {
+    let stem = file_stem(board.title());
+    match target {
+        Some("json") => {
+            let file_name = format!("{stem}.squall.json");
+            let body = serde_json::to_string_pretty(&BoardDocument::new(board.clone()))
+                .expect("boards serialize");
+            Ok(Export {
+                target: "json",
+                files: [(file_name.clone(), body)].into(),
+                file_name,
+                root: stem,
+                problems: Vec::new(),
+            })
+        }
+        Some("rust-axum") => {
+            let model = crate::codegen::model::ServiceModel::from_board(board);
+            let files =
+                crate::codegen::rust::generate(board.title(), &model, None).map_err(|e| {
+                    ApiError::Internal(crate::store::StoreError::Corrupt(e.to_string()))
+                })?;
+            Ok(Export {
+                target: "rust-axum",
+                file_name: format!("{stem}-rust-axum.zip"),
+                root: stem,
+                files,
+                problems: model
+                    .problems
+                    .into_iter()
+                    .map(|p| (p.element, p.message))
+                    .collect(),
+            })
+        }
+        other => Err(ApiError::InvalidBody(format!(
+            "unknown export target {:?}; available: json, rust-axum",
+            other.unwrap_or("")
+        ))),
+    }
 }
 
 /// A file name from a board title: ASCII letters, digits and dashes only.

@@ -149,4 +149,22 @@ impl BoardService for Pages {
             .await
             .map_err(|e| e.to_string())
     }
+
+    async fn export_preview(
+        &self,
+        id: Id,
+        key: &str,
+        target: &str,
+    ) -> Result<app::api::ExportPreview, String> {
+        let Some(open) = self.load_board(id, key).await? else {
+            return Err("no such board".into());
+        };
+        let export = boards::render_export(&open.board, Some(target)).map_err(|e| e.to_string())?;
+        Ok(app::api::ExportPreview {
+            target: export.target.to_string(),
+            file_name: export.file_name,
+            files: export.files.into_iter().collect(),
+            problems: export.problems,
+        })
+    }
 }

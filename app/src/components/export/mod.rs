@@ -1,0 +1,230 @@
+//! The Export panel: pick a target, read the problem list (click one to find its sticky), browse
+//! the generated files with syntax colouring, download the ZIP. What it shows comes from the
+//! server (`export_preview`), the same code the download uses.
+
+/// Syntax colouring of generated files.
+pub mod highlight;
+
+use leptos::prelude::*;
+
+use crate::api::{EXPORT_TARGETS, ExportPreview, preview_export};
+use crate::editor::Editor;
+
+/// One row of the file tree: a folder or a file (with its index in the preview's files).
+#[derive(Clone, Debug, PartialEq)]
+pub enum TreeRow {
+    Folder {
+        name: String,
+        depth: usize,
+    },
+    File {
+        name: String,
+        depth: usize,
+        index: usize,
+    },
+}
+
+/// The sorted paths as an indented tree: each folder once, before its contents.
+pub fn tree(paths: &[&str]) -> Vec<TreeRow> {
+    let mut rows = Vec::new();
+    let mut open: Vec<&str> = Vec::new();
+    for (index, path) in paths.iter().enumerate() {
+        let parts: Vec<&str> = path.split('/').collect();
+        let (dirs, name) = parts.split_at(parts.len() - 1);
+        let shared = open.iter().zip(dirs).take_while(|(a, b)| a == b).count();
+        open.truncate(shared);
+        for (depth, dir) in dirs.iter().enumerate().skip(shared) {
+            rows.push(TreeRow::Folder {
+                name: format!("{dir}/"),
+                depth,
+            });
+            open.push(dir);
+        }
+        rows.push(TreeRow::File {
+            name: name[0].to_string(),
+            depth: dirs.len(),
+            index,
+        });
+    }
+    rows
+}
+
+#[component]
+pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
+    let target = RwSignal::new(EXPORT_TARGETS[0].0.to_string());
+    let preview = RwSignal::new(None::<Result<ExportPreview, String>>);
+    let chosen = RwSignal::new(None::<usize>);
+    let (id, key) = (editor.board_id(), editor.board_key());
+    {
+        let (id, key) = (id.clone(), key.clone());
+        Effect::new(move |_| {
+            let target = target.get();
+            let (id, key) = (id.clone(), key.clone());
+            preview.set(None);
+            leptos::task::spawn_local(async move {
+                let result = preview_export(id, key, target)
+                    .await
+                    .map_err(|e| e.to_string());
+                // Start on the first source file, else the first file.
+                let first = result.as_ref().ok().map(|p| {
+                    p.files
+                        .iter()
+                        .position(|(path, _)| path.ends_with("/src/main.rs"))
+                        .unwrap_or(0)
+                });
+                chosen.set(first);
+                preview.set(Some(result));
+            });
+        });
+    }
+    let download = move || format!("/api/boards/{id}/export?target={}&key={key}", target.get());
+    let file_name = move || {
+        preview.with(|p| match p {
+            Some(Ok(p)) => p.file_name.clone(),
+            _ => String::new(),
+        })
+    };
+    let close = move || open.set(false);
+    let find = move |element| {
+        open.set(false);
+        editor.focus(element);
+    };
+    view! {
+        <div class="modal-backdrop" on:click=move |_| close()
+            on:keydown=move |ev| if ev.key() == "Escape" { close() }>
+            <div class="modal export-panel" role="dialog" aria-label="Export" on:click=|ev| ev.stop_propagation()>
+                <header class="export-head">
+                    <h2>"Export"</h2>
+                    <label class="export-target">
+                        "Target"
+                        <select aria-label="Export target"
+                            on:change=move |ev| target.set(event_target_value(&ev))
+                            prop:value=move || target.get()>
+                            {EXPORT_TARGETS.iter().map(|(id, label)| view! {
+                                <option value=*id>{*label}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <a class="button primary download" href=download download=file_name
+                        aria-disabled=move || preview.with(|p| !matches!(p, Some(Ok(_)))).to_string()>
+                        "Download ZIP"
+                    </a>
+                    <button class="secondary" on:click=move |_| close()>"Close"</button>
+                </header>
+                {move || match preview.get() {
+                    None => view! { <p class="muted export-loading">"Generating…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                    Some(Ok(p)) => view! { <ExportBody preview=p chosen find /> }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ExportBody(
+    preview: ExportPreview,
+    chosen: RwSignal<Option<usize>>,
+    find: impl Fn(crate::model::Id) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let paths: Vec<&str> = preview.files.iter().map(|(p, _)| p.as_str()).collect();
+    let rows = tree(&paths);
+    let files = StoredValue::new(preview.files.clone());
+    let problems = preview.problems.clone();
+    let count = problems.len();
+    let shown = move || {
+        chosen
+            .get()
+            .and_then(|i| files.with_value(|f| f.get(i).cloned()))
+    };
+    view! {
+        <div class="export-body">
+            <aside class="export-side">
+                <section class="export-problems" aria-label="Problems">
+                    <h3>{if count == 0 { "No problems".to_string() } else { format!("{count} problem{}", if count == 1 { "" } else { "s" }) }}</h3>
+                    <ul>
+                        {problems.into_iter().map(|(element, message)| view! {
+                            <li><button class="link problem" title="Show this sticky on the board"
+                                on:click=move |_| find(element)>{message}</button></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+                <nav class="export-tree" aria-label="Files">
+                    <h3>{format!("{} files", preview.files.len())}</h3>
+                    <ul>
+                        {rows.into_iter().map(|row| match row {
+                            TreeRow::Folder { name, depth } => view! {
+                                <li class="folder" style=format!("--depth:{depth}")>{name}</li>
+                            }.into_any(),
+                            TreeRow::File { name, depth, index } => view! {
+                                <li style=format!("--depth:{depth}")>
+                                    <button class="file"
+                                        class:chosen=move || chosen.get() == Some(index)
+                                        data-path=files.with_value(|f| f[index].0.clone())
+                                        on:click=move |_| chosen.set(Some(index))>{name}</button>
+                                </li>
+                            }.into_any(),
+                        }).collect_view()}
+                    </ul>
+                </nav>
+            </aside>
+            <section class="export-file" aria-label="File">
+                {move || shown().map(|(path, content)| {
+                    let spans = highlight::highlight(&path, &content);
+                    view! {
+                        <h3 class="export-path">{path}</h3>
+                        <pre class="code"><code>
+                            {spans.into_iter().map(|(class, text)| {
+                                if class.is_empty() {
+                                    text.into_any()
+                                } else {
+                                    view! { <span class=format!("tok-{class}")>{text}</span> }.into_any()
+                                }
+                            }).collect_view()}
+                        </code></pre>
+                    }
+                })}
+            </section>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_a_tree_with_each_folder_once() {
+        let rows = tree(&[
+            "Cargo.toml",
+            "deploy/k8s/a.yaml",
+            "deploy/k8s/b.yaml",
+            "deploy/nginx.conf",
+            "services/a/src/main.rs",
+        ]);
+        let text: Vec<String> = rows
+            .iter()
+            .map(|r| match r {
+                TreeRow::Folder { name, depth } => format!("{}{name}", "  ".repeat(*depth)),
+                TreeRow::File { name, depth, index } => {
+                    format!("{}{name} #{index}", "  ".repeat(*depth))
+                }
+            })
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "Cargo.toml #0",
+                "deploy/",
+                "  k8s/",
+                "    a.yaml #1",
+                "    b.yaml #2",
+                "  nginx.conf #3",
+                "services/",
+                "  a/",
+                "    src/",
+                "      main.rs #4",
+            ]
+        );
+    }
+}
