@@ -62,10 +62,11 @@ validators: .venv/.installed
 	@touch $@
 
 # Canvas benchmark (5,000 stickies, headless Chromium) against the release build, then the live-sync
-# load benchmark; see BENCHMARKS.md.
+# load benchmark and the code export benchmark; see BENCHMARKS.md.
 bench: tools chromium
 	cargo leptos build --release
 	scripts/bench.sh
 	cargo build --release -p server --bin sync-bench
 	for n in 10 50 200; do target/release/sync-bench --clients $$n --rate 20 --duration 10 | tail -n 1; done
 	target/release/sync-bench --sweep --duration 5
+	cargo run --release -p server --bin export-bench

@@ -144,16 +144,23 @@ pub fn generate(
         .map(|p| markdown(&p.message))
         .collect();
     let mut files = BTreeMap::new();
+    // Converted to template values once: each render then shares them instead of serializing
+    // the whole model again (that was most of the time on a 20-context board).
+    let values: Vec<minijinja::Value> = services
+        .iter()
+        .map(minijinja::Value::from_serialize)
+        .collect();
+    let all = minijinja::Value::from(values.clone());
     let top = minijinja::context! {
         board_title_md => markdown(title),
         board_title_yaml => json_str(title),
-        services => &services,
+        services => all.clone(),
         problems => &problems,
     };
     for (template, output) in OUTPUTS {
         if template.starts_with("service/") {
-            for s in &services {
-                let ctx = minijinja::context! { s => s, services => &services };
+            for (s, value) in services.iter().zip(&values) {
+                let ctx = minijinja::context! { s => value.clone(), services => all.clone() };
                 files.insert(output.replace("{service}", &s.dns), render(template, ctx)?);
             }
         } else {
