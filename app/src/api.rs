@@ -52,12 +52,14 @@ pub trait BoardService: Send + Sync + 'static {
         key: &str,
         role: Role,
     ) -> Result<String, String>;
-    /// What exporting the board to `target` gives (view key or better).
+    /// What exporting the board to `target` gives (view key or better); `identifiers` is
+    /// `ascii` or `native` (code identifiers in the board's own script).
     async fn export_preview(
         &self,
         id: crate::model::Id,
         key: &str,
         target: &str,
+        identifiers: &str,
     ) -> Result<ExportPreview, String>;
 }
 
@@ -121,12 +123,13 @@ pub async fn preview_export(
     id: String,
     key: String,
     target: String,
+    identifiers: String,
 ) -> Result<ExportPreview, ServerFnError> {
     let id = id
         .parse()
         .map_err(|_| ServerFnError::new("no such board"))?;
     service()?
-        .export_preview(id, &key, &target)
+        .export_preview(id, &key, &target, &identifiers)
         .await
         .map_err(ServerFnError::new)
 }

@@ -2,7 +2,8 @@
 //! board document (docs/codegen.md).
 //!
 //! ```text
-//! server export --target rust-axum (--board <id> | --file <board.json>) --out <dir> [--templates <dir>]
+//! server export --target rust-axum (--board <id> | --file <board.json>) --out <dir>
+//!     [--templates <dir>] [--identifiers ascii|native]
 //! server export --target json --board <id> --out <dir>
 //! ```
 
@@ -23,6 +24,9 @@ pub async fn export(args: &[String]) -> anyhow::Result<()> {
     let target = value("--target").unwrap_or_else(|| "rust-axum".into());
     let out = PathBuf::from(value("--out").context("--out <dir> is required")?);
     let templates = value("--templates").map(PathBuf::from);
+    let identifiers: codegen::names::Identifiers = value("--identifiers")
+        .map_or(Ok(Default::default()), |v| v.parse())
+        .map_err(anyhow::Error::msg)?;
     let board: Board = match (value("--board"), value("--file")) {
         (Some(id), None) => {
             let url = std::env::var("DATABASE_URL")
@@ -47,7 +51,7 @@ pub async fn export(args: &[String]) -> anyhow::Result<()> {
     };
     let files = match target.as_str() {
         "rust-axum" => {
-            let model = codegen::model::ServiceModel::from_board(&board);
+            let model = codegen::model::ServiceModel::from_board_with(&board, identifiers);
             for problem in &model.problems {
                 eprintln!("warning: {}", problem.message);
             }

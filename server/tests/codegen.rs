@@ -11,6 +11,7 @@ use std::process::Command;
 
 use app::model::{Board, Connection, Element, ElementKind, Field, Op, Patch, new_id};
 use server::codegen::model::ServiceModel;
+use server::codegen::names::Identifiers;
 use server::codegen::rust::generate;
 
 struct Sketch(Board);
@@ -125,6 +126,83 @@ fn order_flow() -> Board {
     s.0
 }
 
+/// A Korean team's board: two contexts, a cross-context policy and a synchronous call.
+fn korean() -> Board {
+    let mut s = Sketch(Board::new("주문 흐름").unwrap());
+    s.add(ElementKind::BoundedContext, "주문", 0.0, 0.0);
+    s.add(ElementKind::BoundedContext, "결제", 5_000.0, 0.0);
+    let place = s.add(ElementKind::Command, "주문하기", 100.0, 100.0);
+    s.fields(
+        place,
+        &[("고객번호", "UUID", false), ("금액", "Money", false)],
+    );
+    let order = s.add(ElementKind::Aggregate, "주문서", 400.0, 100.0);
+    s.fields(
+        order,
+        &[("주문번호", "UUID", true), ("금액", "Money", false)],
+    );
+    let placed = s.add(ElementKind::DomainEvent, "주문됨", 700.0, 100.0);
+    s.fields(
+        placed,
+        &[("고객번호", "UUID", false), ("금액", "Money", false)],
+    );
+    let history = s.add(ElementKind::ReadModel, "결제이력", 1_000.0, 100.0);
+    s.fields(history, &[("금액", "Money", false)]);
+    let on_order = s.add(ElementKind::Policy, "주문되면 결제", 5_100.0, 100.0);
+    let pay = s.add(ElementKind::Command, "결제하기", 5_400.0, 100.0);
+    s.fields(pay, &[("금액", "Money", false)]);
+    let payment = s.add(ElementKind::Aggregate, "결제", 5_700.0, 100.0);
+    let paid = s.add(ElementKind::DomainEvent, "결제됨", 6_000.0, 100.0);
+    let refund = s.add(ElementKind::Command, "1차 환불", 100.0, 400.0);
+    for (a, b) in [
+        (place, order),
+        (order, placed),
+        (placed, history),
+        (placed, on_order),
+        (on_order, pay),
+        (pay, payment),
+        (payment, paid),
+        (refund, order),
+        (refund, pay),
+    ] {
+        s.arrow(a, b);
+    }
+    s.0
+}
+
+#[test]
+fn a_korean_board_keeps_its_words_in_code_and_ascii_everywhere_else() {
+    let board = korean();
+    let model = ServiceModel::from_board_with(&board, Identifiers::Native);
+    let files = generate(board.title(), &model, None).unwrap();
+    for path in files.keys() {
+        assert!(path.is_ascii(), "file names stay ASCII: {path}");
+    }
+    let (ordering, payment) = (
+        model.services[0].name.dns.as_str(),
+        model.services[1].name.dns.as_str(),
+    );
+    assert_eq!((ordering, payment), ("jumun", "gyeolje"));
+    let domain = &files["services/jumun/src/domain.rs"];
+    assert!(domain.contains("pub struct 주문됨 {"), "{domain}");
+    assert!(domain.contains("pub 고객번호: uuid::Uuid,"));
+    assert!(
+        domain.contains("#[serde(rename = \"Jumundoem.v1\")]"),
+        "wire names stay ASCII"
+    );
+    assert!(domain.contains("pub fn handle_주문하기("));
+    assert!(files["services/jumun/migrations/0001_aggregates.sql"].contains("\"jumunseo\""));
+    assert!(files["services/jumun/src/client.rs"].contains("pub async fn call_gyeolje_결제하기("));
+    assert!(files["deploy/k8s/jumun.yaml"].contains("name: jumun\n"));
+    let ascii = generate(board.title(), &ServiceModel::from_board(&board), None).unwrap();
+    assert!(ascii["services/jumun/src/domain.rs"].contains("pub struct Jumundoem {"));
+
+    let dir = write_workspace_with("korean", &board, Identifiers::Native);
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    cargo(&dir, &["test", "--quiet"]);
+    validate_dir(&dir);
+}
+
 /// Every hostile label as a context, an aggregate, a command and an event, and as field names.
 fn hostile() -> Board {
     let labels = common::hostile_labels();
@@ -159,7 +237,11 @@ fn workspace_root() -> PathBuf {
 
 /// Writes the generated files under target/codegen/<name>.
 fn write_workspace(name: &str, board: &Board) -> PathBuf {
-    let model = ServiceModel::from_board(board);
+    write_workspace_with(name, board, Identifiers::Ascii)
+}
+
+fn write_workspace_with(name: &str, board: &Board, identifiers: Identifiers) -> PathBuf {
+    let model = ServiceModel::from_board_with(board, identifiers);
     let files = generate(board.title(), &model, None).unwrap();
     assert_eq!(
         files,
@@ -274,7 +356,12 @@ sys.exit(1 if bad or not names else 0)
 "#;
 
 fn validate(name: &str, board: &Board) {
-    let dir = write_workspace(&format!("validate-{name}"), board);
+    validate_dir(&write_workspace(&format!("validate-{name}"), board));
+}
+
+/// Runs every validator on a generated workspace.
+fn validate_dir(dir: &Path) {
+    let dir = dir.to_path_buf();
     let k8s = files_matching(&dir, "deploy/k8s/", ".yaml");
     let service_k8s: Vec<String> = k8s
         .iter()

@@ -8,12 +8,14 @@ use std::collections::HashMap;
 
 use app::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
 
-use super::names::{self, Scope};
+use super::names::{self, Identifiers, Scope};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceModel {
     pub services: Vec<Service>,
     pub problems: Vec<Problem>,
+    /// The script of code identifiers (`type_name`, `snake`).
+    pub identifiers: Identifiers,
 }
 
 /// One bounded context: one generated service.
@@ -34,8 +36,13 @@ pub struct Service {
 pub struct Name {
     pub id: Id,
     pub label: String,
-    /// `OrderPlaced`: unique among the service's types.
+    /// `OrderPlaced`: unique among the service's types (in the team's script with
+    /// `Identifiers::Native`).
     pub type_name: String,
+    /// `OrderPlaced` in ASCII whatever the option: wire type names, schema and table names.
+    pub ascii_type: String,
+    /// `order_placed` in ASCII whatever the option.
+    pub ascii_snake: String,
     /// `order_placed`: unique among the service's functions and modules.
     pub snake: String,
     /// `order-placed`: unique across the whole export (crates, topics, Kubernetes objects).
@@ -125,7 +132,14 @@ pub struct Problem {
 
 impl ServiceModel {
     pub fn from_board(board: &Board) -> Self {
-        Builder::new(board).build()
+        Self::from_board_with(board, Identifiers::Ascii)
+    }
+
+    /// The model with code identifiers in `identifiers`' script.
+    pub fn from_board_with(board: &Board, identifiers: Identifiers) -> Self {
+        let mut builder = Builder::new(board);
+        builder.identifiers = identifiers;
+        builder.build()
     }
 
     pub fn service(&self, id: Id) -> Option<&Service> {
@@ -141,6 +155,7 @@ struct Builder<'a> {
     outgoing: HashMap<Id, Vec<&'a Element>>,
     problems: Vec<Problem>,
     dns: Scope,
+    identifiers: Identifiers,
 }
 
 impl<'a> Builder<'a> {
@@ -175,6 +190,7 @@ impl<'a> Builder<'a> {
             outgoing,
             problems: Vec::new(),
             dns: Scope::default(),
+            identifiers: Identifiers::Ascii,
         }
     }
 
@@ -235,7 +251,11 @@ impl<'a> Builder<'a> {
         let services = frames.iter().map(|f| self.service(f)).collect();
         let mut problems = self.problems;
         problems.sort();
-        ServiceModel { services, problems }
+        ServiceModel {
+            services,
+            problems,
+            identifiers: self.identifiers,
+        }
     }
 
     fn members(&self, frame: Id, kind: ElementKind) -> Vec<&'a Element> {
@@ -253,8 +273,9 @@ impl<'a> Builder<'a> {
     }
 
     fn service(&mut self, frame: &Element) -> Service {
-        let mut types = Scope::default();
-        let mut snakes = Scope::default();
+        let native = self.identifiers == Identifiers::Native;
+        let (mut types, mut snakes) = (Scope::default(), Scope::default());
+        let (mut ascii_types, mut ascii_snakes) = (Scope::default(), Scope::default());
         let dns = self
             .dns
             .unique_dns(names::dns_name(&frame.label, "service"));
@@ -263,20 +284,37 @@ impl<'a> Builder<'a> {
             label: frame.label.clone(),
             type_name: names::type_name(&frame.label, "service"),
             snake: names::snake_name(&frame.label, "service"),
+            ascii_type: names::type_name(&frame.label, "service"),
+            ascii_snake: names::snake_name(&frame.label, "service"),
             dns: dns.clone(),
         };
-        let mut name = |e: &Element, kind: &str, dns_scope: &mut Scope| Name {
-            id: e.id,
-            label: e.label.clone(),
-            type_name: types.unique(names::type_name(&e.label, kind)),
-            snake: snakes.unique(names::snake_name(&e.label, kind)),
-            dns: dns_scope.unique_dns(names::dns_join(&dns, &names::dns_name(&e.label, kind))),
+        let mut name = |e: &Element, kind: &str, dns_scope: &mut Scope| {
+            let ascii_type = ascii_types.unique(names::type_name(&e.label, kind));
+            let ascii_snake = ascii_snakes.unique(names::snake_name(&e.label, kind));
+            Name {
+                id: e.id,
+                label: e.label.clone(),
+                type_name: types.unique(if native {
+                    names::native_type_name(&e.label, kind)
+                } else {
+                    ascii_type.clone()
+                }),
+                snake: snakes.unique(if native {
+                    names::native_snake_name(&e.label, kind)
+                } else {
+                    ascii_snake.clone()
+                }),
+                ascii_type,
+                ascii_snake,
+                dns: dns_scope.unique_dns(names::dns_join(&dns, &names::dns_name(&e.label, kind))),
+            }
         };
+        let identifiers = self.identifiers;
         let id = frame.id;
 
         let mut aggregates = Vec::new();
         for e in self.members(id, ElementKind::Aggregate) {
-            let fields = fields(e);
+            let fields = fields(e, identifiers);
             let key = fields.iter().position(|f| f.key);
             if key.is_none() {
                 self.problem(
@@ -344,7 +382,7 @@ impl<'a> Builder<'a> {
             commands.push(Command {
                 method: e.props.http_method.unwrap_or(HttpMethod::Post),
                 path,
-                fields: fields(e),
+                fields: fields(e, identifiers),
                 name: n,
                 aggregate,
                 emits,
@@ -373,7 +411,7 @@ impl<'a> Builder<'a> {
             let n = name(e, "event", &mut self.dns);
             let topic = n.dns.clone();
             events.push(Event {
-                fields: fields(e),
+                fields: fields(e, identifiers),
                 name: n,
                 aggregate,
                 topic,
@@ -423,7 +461,7 @@ impl<'a> Builder<'a> {
                 self.problem(e, format!("read model {:?} has no source events", e.label));
             }
             read_models.push(ReadModel {
-                fields: fields(e),
+                fields: fields(e, identifiers),
                 name: name(e, "read-model", &mut self.dns),
                 sources,
             });
@@ -479,14 +517,17 @@ impl<'a> Builder<'a> {
 }
 
 /// The typed fields of a sticky, with unique snake-case names.
-fn fields(e: &Element) -> Vec<Field> {
+fn fields(e: &Element, identifiers: Identifiers) -> Vec<Field> {
     let mut scope = Scope::default();
     e.props
         .fields
         .iter()
         .map(|f| Field {
             label: f.name.clone(),
-            snake: scope.unique(names::snake_name(&f.name, "field")),
+            snake: scope.unique(match identifiers {
+                Identifiers::Ascii => names::snake_name(&f.name, "field"),
+                Identifiers::Native => names::native_snake_name(&f.name, "field"),
+            }),
             ty: f.ty.clone(),
             key: f.key,
         })

@@ -120,6 +120,99 @@ pub fn snake_name(label: &str, kind: &str) -> String {
     }
 }
 
+/// Which script code identifiers are written in. Infrastructure names (crates, topics, paths,
+/// Kubernetes objects, tables, wire type names) are ASCII either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Identifiers {
+    /// Transliterated: `주문됨` → `Jumundoem`.
+    #[default]
+    Ascii,
+    /// The team's own words where Rust allows them (Unicode identifiers): `주문됨` → `주문됨`.
+    Native,
+}
+
+impl std::str::FromStr for Identifiers {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "ascii" => Ok(Self::Ascii),
+            "native" => Ok(Self::Native),
+            other => Err(format!(
+                "unknown identifiers {other:?}; use ascii or native"
+            )),
+        }
+    }
+}
+
+/// The words of a label in its own script: split at anything that cannot continue a Rust
+/// identifier and at lower-to-upper case changes, lower-cased.
+fn native_words(label: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in label.chars() {
+        if c != '_' && unicode_ident::is_xid_continue(c) {
+            if c.is_uppercase() && previous_lower && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = !c.is_uppercase();
+            current.extend(c.to_lowercase());
+        } else {
+            previous_lower = false;
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// The label's words when they make an identifier that keeps non-ASCII letters; `None` when the
+/// ASCII name is the same thing (no non-ASCII letters) or no identifier can start with them.
+fn native_name_words(label: &str, prefix: &str) -> Option<Vec<String>> {
+    let mut w = native_words(label);
+    if w.is_empty() || w.iter().all(|w| w.is_ascii()) {
+        return None;
+    }
+    if !w[0].starts_with(unicode_ident::is_xid_start) {
+        w.insert(0, prefix.to_ascii_lowercase());
+    }
+    Some(w)
+}
+
+/// `type_name` in the label's own script (`주문됨` → `주문됨`, `Überweisung` → `Überweisung`).
+pub fn native_type_name(label: &str, kind: &str) -> String {
+    let Some(words) = native_name_words(label, kind) else {
+        return type_name(label, kind);
+    };
+    let name: String = words
+        .iter()
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect();
+    if RUST_RESERVED_TYPES.contains(&name.as_str()) {
+        format!("{name}{}", capitalized(kind))
+    } else {
+        name
+    }
+}
+
+/// `snake_name` in the label's own script (`결제 이력` → `결제_이력`).
+pub fn native_snake_name(label: &str, kind: &str) -> String {
+    match native_name_words(label, kind) {
+        Some(words) => words.join("_"),
+        None => snake_name(label, kind),
+    }
+}
+
 /// `Order placed` → `order-placed`: a DNS-1123 label (Kubernetes names, crate names, topics,
 /// URL paths, file names): lower-case ASCII letters, digits and dashes, starts with a letter,
 /// ends with a letter or digit, at most 63 characters.
@@ -179,6 +272,26 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn native_identifiers_keep_the_teams_words_where_rust_allows() {
+        assert_eq!(native_type_name("주문됨", "event"), "주문됨");
+        assert_eq!(native_snake_name("결제 이력", "read model"), "결제_이력");
+        assert_eq!(
+            native_type_name("Überweisung ausgeführt", "event"),
+            "ÜberweisungAusgeführt"
+        );
+        assert_eq!(
+            native_type_name("Order placed", "event"),
+            "OrderPlaced",
+            "ASCII: as before"
+        );
+        assert_eq!(native_type_name("1차 결제", "event"), "Event1차결제");
+        assert_eq!(
+            native_snake_name("!!!", "field"),
+            snake_name("!!!", "field")
+        );
+    }
 
     fn is_rust_ident(s: &str) -> bool {
         let mut chars = s.chars();

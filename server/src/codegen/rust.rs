@@ -138,6 +138,9 @@ pub fn generate(
         .map(|s| service_ctx(s, &labels))
         .collect();
     link_services(model, &mut services);
+    for s in &mut services {
+        s.native = model.identifiers == names::Identifiers::Native;
+    }
     let problems: Vec<String> = model
         .problems
         .iter()
@@ -204,6 +207,8 @@ struct ServiceCtx {
     calls: Vec<CallCtx>,
     /// Routes in order, with the commands and read models on each (indices).
     paths: Vec<PathCtx>,
+    /// Identifiers keep the team's script (the crate allows non-ASCII identifiers' lints).
+    native: bool,
 }
 
 #[derive(Serialize)]
@@ -230,6 +235,8 @@ struct FieldCtx {
 struct AggregateCtx {
     type_name: String,
     label_rs: String,
+    /// The table (ASCII).
+    table: String,
     /// The table and repository name.
     snake: String,
     fields: Vec<FieldCtx>,
@@ -245,6 +252,8 @@ struct CommandCtx {
     #[serde(skip)]
     id: Id,
     type_name: String,
+    /// The OpenAPI schema name (ASCII).
+    schema: String,
     label_rs: String,
     label_yaml: String,
     handler: String,
@@ -280,6 +289,8 @@ struct EmitCtx {
 #[derive(Serialize, Clone)]
 struct EventCtx {
     type_name: String,
+    /// The versioned wire type is `<wire>.v1`; also the schema and message name (ASCII).
+    wire: String,
     label_rs: String,
     label_yaml: String,
     topic: String,
@@ -303,6 +314,8 @@ struct PolicyCtx {
 #[derive(Serialize)]
 struct ReadModelCtx {
     type_name: String,
+    /// The OpenAPI schema name (ASCII).
+    schema: String,
     snake: String,
     label_rs: String,
     label_yaml: String,
@@ -350,6 +363,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
         .iter()
         .map(|e| EventCtx {
             type_name: e.name.type_name.clone(),
+            wire: e.name.ascii_type.clone(),
             label_rs: rust_str(&e.name.label),
             label_yaml: json_str(&e.name.label),
             topic: e.topic.clone(),
@@ -371,6 +385,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
                 type_name: a.name.type_name.clone(),
                 label_rs: rust_str(&a.name.label),
                 snake: a.name.snake.trim_end_matches('_').to_string(),
+                table: a.name.ascii_snake.trim_end_matches('_').to_string(),
                 key: a
                     .key
                     .map(|k| fields[k].snake.clone())
@@ -446,6 +461,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
             CommandCtx {
                 id: c.name.id,
                 type_name: c.name.type_name.clone(),
+                schema: c.name.ascii_type.clone(),
                 label_rs: rust_str(&c.name.label),
                 label_yaml: json_str(&c.name.label),
                 handler: format!("handle_{}", c.name.snake.trim_end_matches('_')),
@@ -477,7 +493,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
                 .triggers
                 .iter()
                 .filter(|t| t.service == s.name.id)
-                .filter_map(|t| event_by_id.get(&t.event).map(|e| e.type_name.clone()))
+                .filter_map(|t| event_by_id.get(&t.event).map(|e| e.wire.clone()))
                 .collect(),
             local_issues: p
                 .issues
@@ -509,6 +525,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
         .iter()
         .map(|r| ReadModelCtx {
             type_name: r.name.type_name.clone(),
+            schema: r.name.ascii_type.clone(),
             snake: r.name.snake.trim_end_matches('_').to_string(),
             label_rs: rust_str(&r.name.label),
             label_yaml: json_str(&r.name.label),
@@ -558,6 +575,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
     ServiceCtx {
         id: s.name.id,
         paths,
+        native: false,
         label_md: markdown(&s.name.label),
         label_rs: rust_str(&s.name.label),
         label_yaml: json_str(&s.name.label),
@@ -612,12 +630,12 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
             let mut remote = Vec::new();
             for t in p.triggers.iter().filter(|t| t.service != s.name.id) {
                 if let Some(e) = event(services, t.service, t.event) {
-                    let message = format!("{}.v1", e.type_name);
+                    let message = format!("{}.v1", e.wire);
                     remote.push((e.topic.clone(), message.clone()));
                     let sub = SubscriptionCtx {
                         topic: e.topic,
                         message,
-                        type_name: e.type_name,
+                        type_name: e.wire,
                         fields: e.fields,
                     };
                     if !subscriptions.iter().any(|x| x.topic == sub.topic) {

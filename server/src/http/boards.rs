@@ -147,7 +147,11 @@ async fn export(
         .load_board(id)
         .await?
         .ok_or(ApiError::BoardNotFound)?;
-    let export = render_export(&stored.board, target.as_deref())?;
+    let export = render_export(
+        &stored.board,
+        target.as_deref(),
+        identifiers(query.as_deref())?,
+    )?;
     let (content_type, body) = match export.target {
         "json" => (
             "application/json",
@@ -191,7 +195,11 @@ async fn preview(
         .load_board(id)
         .await?
         .ok_or(ApiError::BoardNotFound)?;
-    let export = render_export(&stored.board, target.as_deref())?;
+    let export = render_export(
+        &stored.board,
+        target.as_deref(),
+        identifiers(query.as_deref())?,
+    )?;
     let problems: Vec<_> = export
         .problems
         .iter()
@@ -203,6 +211,14 @@ async fn preview(
         "files": export.files,
         "problems": problems,
     })))
+}
+
+/// `?identifiers=native` keeps the team's script in code identifiers; `ascii` (the default)
+/// transliterates.
+fn identifiers(query: Option<&str>) -> Result<crate::codegen::names::Identifiers, ApiError> {
+    access::query_param(query, "identifiers").map_or(Ok(Default::default()), |v| {
+        v.parse().map_err(ApiError::InvalidBody)
+    })
 }
 
 /// A board rendered for one export target.
@@ -217,7 +233,11 @@ pub struct Export {
 
 /// The files an export target makes of a board (`json`: one board document; `rust-axum`: the
 /// generated workspace with the problem list).
-pub fn render_export(board: &Board, target: Option<&str>) -> Result<Export, ApiError> {
+pub fn render_export(
+    board: &Board,
+    target: Option<&str>,
+    identifiers: crate::codegen::names::Identifiers,
+) -> Result<Export, ApiError> {
     let stem = file_stem(board.title());
     match target {
         Some("json") => {
@@ -233,7 +253,7 @@ pub fn render_export(board: &Board, target: Option<&str>) -> Result<Export, ApiE
             })
         }
         Some("rust-axum") => {
-            let model = crate::codegen::model::ServiceModel::from_board(board);
+            let model = crate::codegen::model::ServiceModel::from_board_with(board, identifiers);
             let files =
                 crate::codegen::rust::generate(board.title(), &model, None).map_err(|e| {
                     ApiError::Internal(crate::store::StoreError::Corrupt(e.to_string()))

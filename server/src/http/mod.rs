@@ -155,11 +155,13 @@ impl BoardService for Pages {
         id: Id,
         key: &str,
         target: &str,
+        identifiers: &str,
     ) -> Result<app::api::ExportPreview, String> {
         let Some(open) = self.load_board(id, key).await? else {
             return Err("no such board".into());
         };
-        let export = boards::render_export(&open.board, Some(target)).map_err(|e| e.to_string())?;
+        let export = boards::render_export(&open.board, Some(target), identifiers.parse()?)
+            .map_err(|e| e.to_string())?;
         Ok(app::api::ExportPreview {
             target: export.target.to_string(),
             file_name: export.file_name,

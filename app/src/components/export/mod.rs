@@ -52,17 +52,20 @@ pub fn tree(paths: &[&str]) -> Vec<TreeRow> {
 #[component]
 pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
     let target = RwSignal::new(EXPORT_TARGETS[0].0.to_string());
+    // Code identifiers in the board's own script (`주문됨`) instead of transliterated.
+    let native = RwSignal::new(false);
+    let identifiers = move || if native.get() { "native" } else { "ascii" };
     let preview = RwSignal::new(None::<Result<ExportPreview, String>>);
     let chosen = RwSignal::new(None::<usize>);
     let (id, key) = (editor.board_id(), editor.board_key());
     {
         let (id, key) = (id.clone(), key.clone());
         Effect::new(move |_| {
-            let target = target.get();
+            let (target, identifiers) = (target.get(), identifiers().to_string());
             let (id, key) = (id.clone(), key.clone());
             preview.set(None);
             leptos::task::spawn_local(async move {
-                let result = preview_export(id, key, target)
+                let result = preview_export(id, key, target, identifiers)
                     .await
                     .map_err(|e| e.to_string());
                 // Start on the first source file, else the first file.
@@ -77,7 +80,13 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
             });
         });
     }
-    let download = move || format!("/api/boards/{id}/export?target={}&key={key}", target.get());
+    let download = move || {
+        format!(
+            "/api/boards/{id}/export?target={}&identifiers={}&key={key}",
+            target.get(),
+            identifiers()
+        )
+    };
     let file_name = move || {
         preview.with(|p| match p {
             Some(Ok(p)) => p.file_name.clone(),
@@ -104,6 +113,12 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
                                 <option value=*id>{*label}</option>
                             }).collect_view()}
                         </select>
+                    </label>
+                    <label class="export-native" title="Rust allows identifiers in any script; file, crate, topic and Kubernetes names stay ASCII"
+                        class:hidden=move || target.get() != "rust-axum">
+                        <input type="checkbox" prop:checked=move || native.get()
+                            on:change=move |ev| native.set(event_target_checked(&ev)) />
+                        "Keep the board's language in code"
                     </label>
                     <a class="button primary download" href=download download=file_name
                         aria-disabled=move || preview.with(|p| !matches!(p, Some(Ok(_)))).to_string()>
