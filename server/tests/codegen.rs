@@ -1,6 +1,6 @@
 //! Generated code must compile: the rust-axum workspace for a realistic two-context board, the
 //! sample board and a board made of every hostile label is written to disk and built and tested
-//! with `cargo test`, starting from the lockfile this test suite already resolved (only the Kafka
+//! with `cargo test` (their repositories against the PostgreSQL of `TEST_DATABASE_URL`), starting from the lockfile this test suite already resolved (only the Kafka
 //! client, behind a feature, comes from crates.io on top). The ecosystems' own validators check
 //! the Kubernetes, OpenAPI, AsyncAPI, Dockerfile, CI and compose files.
 
@@ -268,6 +268,13 @@ fn cargo(dir: &Path, args: &[&str]) {
         .env("CARGO_TARGET_DIR", root.join("target/codegen-target"))
         // Generated code must not even warn.
         .env("RUSTFLAGS", "-D warnings")
+        // The generated repositories' tests run against this PostgreSQL (a schema each).
+        .env(
+            "TEST_DATABASE_URL",
+            std::env::var("TEST_DATABASE_URL").expect(
+                "TEST_DATABASE_URL is not set: `make test` starts a throwaway PostgreSQL and sets it",
+            ),
+        )
         .output()
         .expect("run cargo");
     assert!(

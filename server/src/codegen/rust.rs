@@ -140,6 +140,10 @@ pub fn generate(
     link_services(model, &mut services);
     for s in &mut services {
         s.native = model.identifiers == names::Identifiers::Native;
+        s.probe = s
+            .commands
+            .iter()
+            .position(|c| c.method == "post" && c.params.is_empty() && c.calls.is_empty());
     }
     let problems: Vec<String> = model
         .problems
@@ -209,6 +213,8 @@ struct ServiceCtx {
     paths: Vec<PathCtx>,
     /// Identifiers keep the team's script (the crate allows non-ASCII identifiers' lints).
     native: bool,
+    /// A command the generated HTTP test posts to: POST, no route parameters, no calls.
+    probe: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -576,6 +582,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
         id: s.name.id,
         paths,
         native: false,
+        probe: None,
         label_md: markdown(&s.name.label),
         label_rs: rust_str(&s.name.label),
         label_yaml: json_str(&s.name.label),
