@@ -1,9 +1,9 @@
-//! Generated code must compile: the rust-axum workspace for a realistic two-context board, the
-//! sample board and a board made of every hostile label is written to disk and built and tested
-//! with `cargo test` (their repositories against the PostgreSQL of `TEST_DATABASE_URL`), starting from the lockfile this test suite already resolved (only the Kafka
-//! client, behind a feature, comes from crates.io on top). The ecosystems' own validators check
-//! the Kubernetes, OpenAPI, AsyncAPI, Dockerfile, CI and compose files.
-
+//! Generated code must compile: the rust-axum workspaces for a realistic two-context board, the
+//! sample board, a board made of every hostile label and a Korean board are written to disk,
+//! built and tested with `cargo test` (their repositories against the PostgreSQL of
+//! `TEST_DATABASE_URL`), starting from the lockfile this test suite already resolved (only the
+//! Kafka client, behind a feature, comes from crates.io on top). The ecosystems' own validators
+//! check the Kubernetes, OpenAPI, AsyncAPI, Dockerfile, CI and compose files.
 mod common;
 
 use std::path::{Path, PathBuf};
