@@ -4,6 +4,7 @@
 //! `TEST_DATABASE_URL`), starting from the lockfile this test suite already resolved (only the
 //! Kafka client, behind a feature, comes from crates.io on top). The ecosystems' own validators
 //! check the Kubernetes, OpenAPI, AsyncAPI, Dockerfile, CI and compose files.
+
 mod common;
 
 use std::path::{Path, PathBuf};
