@@ -43,17 +43,21 @@ const RUST_RESERVED_TYPES: &[&str] = &[
 /// The ASCII words of a label: transliterated, split at anything that is not a letter or digit
 /// and at lower-to-upper case changes (`OrderPlaced` → order, placed), lower-cased.
 pub fn words(label: &str) -> Vec<String> {
-    let ascii = deunicode::deunicode(label);
+    split_words(&deunicode::deunicode(label), |c| c.is_ascii_alphanumeric())
+}
+
+/// `text` split into lower-cased words of `word` characters, also at lower-to-upper changes.
+fn split_words(text: &str, word: impl Fn(char) -> bool) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut previous_lower = false;
-    for c in ascii.chars() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+    for c in text.chars() {
+        if word(c) {
+            if c.is_uppercase() && previous_lower && !current.is_empty() {
                 words.push(std::mem::take(&mut current));
             }
-            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-            current.push(c.to_ascii_lowercase());
+            previous_lower = !c.is_uppercase();
+            current.extend(c.to_lowercase());
         } else {
             previous_lower = false;
             if !current.is_empty() {
@@ -147,27 +151,7 @@ impl std::str::FromStr for Identifiers {
 /// The words of a label in its own script: split at anything that cannot continue a Rust
 /// identifier and at lower-to-upper case changes, lower-cased.
 fn native_words(label: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in label.chars() {
-        if c != '_' && unicode_ident::is_xid_continue(c) {
-            if c.is_uppercase() && previous_lower && !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = !c.is_uppercase();
-            current.extend(c.to_lowercase());
-        } else {
-            previous_lower = false;
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-        }
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    split_words(label, |c| c != '_' && unicode_ident::is_xid_continue(c))
 }
 
 /// The label's words when they make an identifier that keeps non-ASCII letters; `None` when the
