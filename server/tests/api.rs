@@ -361,29 +361,6 @@ async fn the_home_page_form_creates_a_board_even_before_hydration() {
     assert_eq!((status, board["title"].as_str()), (200, Some("Workshop")));
 }
 
-/// Pages are rendered on whichever worker thread is free: nothing in a page may be tied to one
-/// thread (a browser-only value created during server rendering once panicked here).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn board_pages_render_on_any_worker_thread() {
-    let app = spawn_app().await;
-    let board = app.create_board("Online shop").await;
-    let url = app.url(&format!("/b/{board}?key={}", app.key(&board, "edit")));
-    let pages: Vec<_> = (0..100)
-        .map(|_| {
-            let (client, url) = (app.client.clone(), url.clone());
-            tokio::spawn(async move { client.get(url).send().await.map(|r| r.status().as_u16()) })
-        })
-        .collect();
-    for page in pages {
-        assert_eq!(
-            page.await
-                .unwrap()
-                .expect("an answer, not a dropped connection"),
-            200
-        );
-    }
-}
-
 #[tokio::test]
 async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
     let app = spawn_app().await;

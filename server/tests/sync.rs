@@ -246,10 +246,10 @@ async fn concurrent_edits_resolve_the_same_way_for_everyone(app: TestApp) {
     bob.submit(vec![description]).await;
     let bob_label = bob.submit(vec![label("Order was placed")]).await;
     let seq_of = async |c: &mut WsClient, wanted: u64| loop {
-        if let ServerMsg::Accepted { batch, seq } = c.next().await.unwrap() {
-            if batch == wanted {
-                return seq;
-            }
+        if let ServerMsg::Accepted { batch, seq } = c.next().await.unwrap()
+            && batch == wanted
+        {
+            return seq;
         }
     };
     let ada_seq = seq_of(&mut ada, ada_label).await;

@@ -213,10 +213,10 @@ impl Sim {
         };
         let ops: Vec<Op> = (0..count).map(|_| op()).collect();
         let client = &mut self.clients[c];
-        if let Ok((msg, _undo)) = client.replica.edit(ops) {
-            if client.conn.is_some_and(|(_, ready)| ready) {
-                client.up.push_back(msg);
-            }
+        if let Ok((msg, _undo)) = client.replica.edit(ops)
+            && client.conn.is_some_and(|(_, ready)| ready)
+        {
+            client.up.push_back(msg);
         }
     }
 
@@ -271,10 +271,10 @@ impl Sim {
             _ => "other",
         };
         *self.seen.entry(kind).or_default() += 1;
-        if matches!(msg, ServerMsg::Welcome { .. }) {
-            if let Some((peer, _)) = self.clients[c].conn {
-                self.clients[c].conn = Some((peer, true));
-            }
+        if matches!(msg, ServerMsg::Welcome { .. })
+            && let Some((peer, _)) = self.clients[c].conn
+        {
+            self.clients[c].conn = Some((peer, true));
         }
         let received = self.clients[c].replica.receive(msg);
 

@@ -136,10 +136,10 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
         socket.send(Message::Text(hello.to_string().into())).await?;
         // Wait for the welcome before counting.
         while let Some(Ok(msg)) = socket.next().await {
-            if let Message::Text(t) = msg {
-                if t.contains("\"welcome\"") {
-                    break;
-                }
+            if let Message::Text(t) = msg
+                && t.contains("\"welcome\"")
+            {
+                break;
             }
         }
         sockets.push(socket);
@@ -211,20 +211,20 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
                         ) {
                             seq_batch.push((s as i64, b as u64));
                         }
-                    } else if text.starts_with("{\"type\":\"saved\"") {
-                        if let Some(d) = number_after(text, "\"seq\":") {
-                            let own = own.lock().unwrap();
-                            seq_batch.retain(|(s, b)| {
-                                if *s <= d as i64 {
-                                    if let Some(t) = own.get(b) {
-                                        ack.push(now.duration_since(*t).as_secs_f64() * 1e3);
-                                    }
-                                    false
-                                } else {
-                                    true
+                    } else if text.starts_with("{\"type\":\"saved\"")
+                        && let Some(d) = number_after(text, "\"seq\":")
+                    {
+                        let own = own.lock().unwrap();
+                        seq_batch.retain(|(s, b)| {
+                            if *s <= d as i64 {
+                                if let Some(t) = own.get(b) {
+                                    ack.push(now.duration_since(*t).as_secs_f64() * 1e3);
                                 }
-                            });
-                        }
+                                false
+                            } else {
+                                true
+                            }
+                        });
                     }
                 }
                 (fan_out, ack)

@@ -358,14 +358,14 @@ impl<'a> Builder<'a> {
                 .iter()
                 .map(|ev| ev.id)
                 .collect();
-            if emits.is_empty() {
-                if let Some(agg) = aggregate {
-                    emits = self
-                        .targets(agg, ElementKind::DomainEvent)
-                        .iter()
-                        .map(|ev| ev.id)
-                        .collect();
-                }
+            if emits.is_empty()
+                && let Some(agg) = aggregate
+            {
+                emits = self
+                    .targets(agg, ElementKind::DomainEvent)
+                    .iter()
+                    .map(|ev| ev.id)
+                    .collect();
             }
             let mut calls: Vec<Call> = self
                 .targets(e.id, ElementKind::ExternalSystem)

@@ -9,7 +9,7 @@ use std::path::Path;
 use app::model::{FieldType, HttpMethod, Id};
 use serde::Serialize;
 
-use super::model::{Call, Field, Name, Service, ServiceModel};
+use super::model::{Call, Field, Service, ServiceModel};
 use super::names;
 
 /// Every embedded template: its name (also the name an override file must have) and source.
@@ -120,23 +120,7 @@ pub fn generate(
             .map_err(|e| template_error(name, e))
     };
 
-    let labels: HashMap<Id, &Name> = model
-        .services
-        .iter()
-        .flat_map(|s| {
-            s.events
-                .iter()
-                .map(|e| &e.name)
-                .chain(s.commands.iter().map(|c| &c.name))
-                .chain(std::iter::once(&s.name))
-        })
-        .map(|n| (n.id, n))
-        .collect();
-    let mut services: Vec<ServiceCtx> = model
-        .services
-        .iter()
-        .map(|s| service_ctx(s, &labels))
-        .collect();
+    let mut services: Vec<ServiceCtx> = model.services.iter().map(service_ctx).collect();
     link_services(model, &mut services);
     for s in &mut services {
         s.native = model.identifiers == names::Identifiers::Native;
@@ -363,7 +347,7 @@ fn method_name(method: HttpMethod) -> &'static str {
     }
 }
 
-fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
+fn service_ctx(s: &Service) -> ServiceCtx {
     let events: Vec<EventCtx> = s
         .events
         .iter()
@@ -525,7 +509,6 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
                 .collect(),
         })
         .collect();
-    let _ = names_by_id;
     let read_models: Vec<ReadModelCtx> = s
         .read_models
         .iter()
@@ -551,7 +534,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
         .collect();
     let mut paths: Vec<PathCtx> = Vec::new();
     let mut path = |route: &str| {
-        let i = paths
+        paths
             .iter()
             .position(|p| p.route == route)
             .unwrap_or_else(|| {
@@ -561,8 +544,7 @@ fn service_ctx(s: &Service, names_by_id: &HashMap<Id, &Name>) -> ServiceCtx {
                     read_models: Vec::new(),
                 });
                 paths.len() - 1
-            });
-        i
+            })
     };
     let mut on_paths: Vec<(usize, bool, usize)> = Vec::new();
     for (i, c) in commands.iter().enumerate() {

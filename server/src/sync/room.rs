@@ -444,10 +444,10 @@ impl Room {
         for o in out {
             match o {
                 Out::To(peer, msg) => {
-                    if let Some(tx) = self.conns.get(&peer) {
-                        if tx.try_send(encode(&msg)).is_err() {
-                            slow.push(peer);
-                        }
+                    if let Some(tx) = self.conns.get(&peer)
+                        && tx.try_send(encode(&msg)).is_err()
+                    {
+                        slow.push(peer);
                     }
                 }
                 Out::Others { except, msg } => {

@@ -40,15 +40,15 @@ pub async fn pg_database() -> String {
         .execute(&mut admin)
         .await
         .expect("create a fresh test database");
-    let url = match admin_url.rfind('/') {
+
+    match admin_url.rfind('/') {
         Some(slash) if admin_url[..slash].contains("://") && admin_url[slash..].len() > 1 => {
             let (base, rest) = admin_url.split_at(slash);
             let query = rest.find('?').map(|q| &rest[q..]).unwrap_or("");
             format!("{base}/{name}{query}")
         }
         _ => format!("{}/{name}", admin_url.trim_end_matches('/')),
-    };
-    url
+    }
 }
 
 /// Leptos settings for an in-process server (no site files are needed for the API and SSR).
@@ -204,10 +204,10 @@ impl ServerProcess {
         let base = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();
         for _ in 0..200 {
-            if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
-                if res.status().is_success() {
-                    return Self { base, child };
-                }
+            if let Ok(res) = client.get(format!("{base}/healthz")).send().await
+                && res.status().is_success()
+            {
+                return Self { base, child };
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }

@@ -217,7 +217,7 @@ pub fn highlight(path: &str, text: &str) -> Vec<Span> {
         push(&mut out, "", &text[b..end]);
         if c == '\n' {
             line_start = true;
-        } else if !c.is_whitespace() && !(lang == Lang::Yaml && c == '-') {
+        } else if !(c.is_whitespace() || (lang == Lang::Yaml && c == '-')) {
             line_start = false;
         }
         i += 1;
