@@ -65,6 +65,16 @@ test('the Export panel previews the generated services and downloads them as a Z
   assert.equal(await problems.locator('h3').textContent(), 'No problems');
   assert.match(await panel.locator('pre.code').textContent(), /"format": "squall-board"/);
 
+  // Escape closes the panel, also right after it opens (focus moves into it).
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('dialog', { name: 'Export' }).count(), 0, 'Escape closes');
+  await page.getByRole('button', { name: 'Export' }).click();
+  await panel.locator('.export-tree button.file').first().waitFor();
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('dialog', { name: 'Export' }).count(), 0, 'Escape closes a fresh panel');
+  await page.getByRole('button', { name: 'Export' }).click();
+  await panel.locator('.export-tree button.file').first().waitFor();
+
   // Back to code: a problem takes you to its sticky.
   await panel.getByLabel('Export target').selectOption('rust-axum');
   await problems.getByRole('button', { name: /Send Email/ }).click();

@@ -94,6 +94,13 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
         })
     };
     let close = move || open.set(false);
+    // Focus goes into the panel, so Escape closes it without a click first.
+    let panel = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = panel.get() {
+            let _ = el.focus();
+        }
+    });
     let find = move |element| {
         open.set(false);
         editor.focus(element);
@@ -101,7 +108,8 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
     view! {
         <div class="modal-backdrop" on:click=move |_| close()
             on:keydown=move |ev| if ev.key() == "Escape" { close() }>
-            <div class="modal export-panel" role="dialog" aria-label="Export" on:click=|ev| ev.stop_propagation()>
+            <div class="modal export-panel" role="dialog" aria-label="Export" tabindex="-1" node_ref=panel
+                on:click=|ev| ev.stop_propagation()>
                 <header class="export-head">
                     <h2>"Export"</h2>
                     <label class="export-target">
