@@ -36,4 +36,3 @@ async fn board_pages_render_on_any_worker_thread() {
         );
     }
 }
-
