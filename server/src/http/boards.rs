@@ -140,18 +140,7 @@ async fn export(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<axum::response::Response, ApiError> {
-    let (id, _, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    let target = access::query_param(query.as_deref(), "target");
-    let stored = state
-        .store
-        .load_board(id)
-        .await?
-        .ok_or(ApiError::BoardNotFound)?;
-    let export = render_export(
-        &stored.board,
-        target.as_deref(),
-        identifiers(query.as_deref())?,
-    )?;
+    let export = requested_export(&state, &id, &headers, query.as_deref()).await?;
     let (content_type, body) = match export.target {
         "json" => (
             "application/json",
@@ -188,18 +177,7 @@ async fn preview(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let (id, _, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    let target = access::query_param(query.as_deref(), "target");
-    let stored = state
-        .store
-        .load_board(id)
-        .await?
-        .ok_or(ApiError::BoardNotFound)?;
-    let export = render_export(
-        &stored.board,
-        target.as_deref(),
-        identifiers(query.as_deref())?,
-    )?;
+    let export = requested_export(&state, &id, &headers, query.as_deref()).await?;
     let problems: Vec<_> = export
         .problems
         .iter()
@@ -211,6 +189,24 @@ async fn preview(
         "files": export.files,
         "problems": problems,
     })))
+}
+
+/// The board `id` rendered for `?target=` and `?identifiers=` (a view link or better): what the
+/// export download and its preview both serve.
+async fn requested_export(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<Export, ApiError> {
+    let (id, _, _) = authorize(state, id, headers, query).await?;
+    let stored = state
+        .store
+        .load_board(id)
+        .await?
+        .ok_or(ApiError::BoardNotFound)?;
+    let target = access::query_param(query, "target");
+    render_export(&stored.board, target.as_deref(), identifiers(query)?)
 }
 
 /// `?identifiers=native` keeps the team's script in code identifiers; `ascii` (the default)
