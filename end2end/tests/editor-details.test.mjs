@@ -131,3 +131,34 @@ test('moving a bounded context moves the stickies inside it, and stickies paste 
   assert.notEqual(pasted[0].id, inside.id, 'a pasted sticky gets a new id');
   assert.deepEqual(page.errors, []);
 });
+
+test('only the arrows near the screen are drawn, and panning brings the others in', async () => {
+  const a = el('domain_event', 'Order Placed', 0, 0);
+  const b = el('policy', 'Bill the order', 300, 0);
+  const c = el('domain_event', 'Parcel Shipped', 3000, 0);
+  const d = el('read_model', 'Deliveries', 3300, 0);
+  const near = { id: randomUUID(), from: a.id, to: b.id };
+  const far = { id: randomUUID(), from: c.id, to: d.id };
+  const { page } = await boardWith([a, b, c, d], [near, far]);
+  const drawn = async () => (await page.locator('g.arrow').evaluateAll(
+    (gs) => gs.map((g) => g.dataset.arrow))).sort();
+  // Fitted, the whole board is on screen: both arrows.
+  assert.deepEqual(await drawn(), [near.id, far.id].sort());
+
+  // Zoomed in on the first two stickies, the far arrow leaves the DOM.
+  for (let i = 0; i < 20 && parseFloat(await page.locator('.zoom-level').textContent()) < 100; i++) {
+    const box = await page.locator(`[data-id="${a.id}"]`).boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -200);
+    await page.keyboard.up('Control');
+  }
+  assert.deepEqual(await drawn(), [near.id]);
+
+  // A sideways scroll to the far stickies (3,000 board pixels on) swaps the two.
+  const zoom = parseFloat(await page.locator('.zoom-level').textContent()) / 100;
+  await page.mouse.wheel(3000 * zoom, 0);
+  await page.locator(`[data-id="${c.id}"]`).waitFor();
+  assert.deepEqual(await drawn(), [far.id]);
+  assert.deepEqual(page.errors, []);
+});

@@ -1,12 +1,39 @@
 use leptos::prelude::*;
 
-use crate::editor::{Editor, rect_of};
+use crate::editor::{Editor, Rect, rect_of};
 use crate::model::Connection;
 
-/// Every arrow, in board coordinates. An arrow reads the signals of its two ends, so it follows
-/// them while they are dragged; it starts and ends on their edges.
+/// The arrows near the screen, in board coordinates. An arrow reads the signals of its two ends,
+/// so it follows them while they are dragged; it starts and ends on their edges. Zoomed far out
+/// none is in the DOM: `Blocks` paints them.
 #[component]
 pub fn Arrows(editor: Editor, link: RwSignal<Option<((f64, f64), (f64, f64))>>) -> impl IntoView {
+    // Like the stickies, only arrows that may be seen are in the DOM: those whose two ends'
+    // bounding box meets the drawn area (as the board has them), and those touching the
+    // selection, which may be dragged anywhere before the board hears of it.
+    let shown = Memo::new(move |_| {
+        editor.version.track();
+        let Some(area) = editor.drawn_area() else {
+            return Vec::new();
+        };
+        let selection = editor.selection.get();
+        editor.connections.with(|all| {
+            editor.with_board(|b| {
+                all.iter()
+                    .filter(|c| {
+                        selection.contains(&c.from)
+                            || selection.contains(&c.to)
+                            || match (b.element(c.from), b.element(c.to)) {
+                                (Some(from), Some(to)) => Rect::union([rect_of(from), rect_of(to)])
+                                    .is_some_and(|span| area.intersects(&span)),
+                                _ => false,
+                            }
+                    })
+                    .cloned()
+                    .collect::<Vec<Connection>>()
+            })
+        })
+    });
     view! {
         <svg class="arrows" width="1" height="1">
             <defs>
@@ -15,7 +42,7 @@ pub fn Arrows(editor: Editor, link: RwSignal<Option<((f64, f64), (f64, f64))>>) 
                     <path d="M 0 0 L 10 5 L 0 10 z" />
                 </marker>
             </defs>
-            <For each=move || editor.connections.get() key=|c| c.id let:connection>
+            <For each=move || shown.get() key=|c| c.id let:connection>
                 <Arrow editor connection />
             </For>
             {move || link.get().map(|((x1, y1), (x2, y2))| view! {

@@ -38,8 +38,6 @@ enum Gesture {
 const KIND_MIME: &str = "application/x-squall-kind";
 /// localStorage key of the copy buffer, shared by every board of this browser.
 const CLIPBOARD_KEY: &str = "squall.clipboard";
-/// Extra board area drawn around the screen, in screen pixels, so a quick pan shows no holes.
-const OVERSCAN: f64 = 200.0;
 
 /// The board's drawing surface: frames, arrows and stickies under one pan/zoom transform.
 /// Only elements near the screen are in the DOM; far out, they are drawn as plain blocks.
@@ -80,8 +78,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     // far out only the selection is: everything else is painted by `Blocks` on one <canvas>.
     let visible = Memo::new(move |_| {
         editor.version.track();
-        let v = editor.viewport.get();
-        if !v.detailed() {
+        let Some(area) = editor.drawn_area() else {
             let selection = editor.selection.get();
             return editor.order.with(|order| {
                 order
@@ -90,13 +87,6 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                     .copied()
                     .collect()
             });
-        }
-        let (w, h) = editor.screen.get();
-        let area = v.visible(w + 2.0 * OVERSCAN, h + 2.0 * OVERSCAN);
-        let area = Rect {
-            x: area.x - OVERSCAN / v.zoom,
-            y: area.y - OVERSCAN / v.zoom,
-            ..area
         };
         let selection = editor.selection.get();
         editor.order.with(|order| {

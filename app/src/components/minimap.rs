@@ -6,6 +6,27 @@ use crate::model::ElementKind;
 
 const WIDTH: f64 = 220.0;
 const HEIGHT: f64 = 150.0;
+/// The least board area the map shows, about one screen at 100%: a board of one sticky is a
+/// small block in the middle of the map, not a block that fills it.
+const MIN_EXTENT: (f64, f64) = (1500.0, 1000.0);
+
+/// Room left around the board, as a share of its size, so frames at the edge are not cut by the
+/// map's border.
+const MARGIN: f64 = 0.04;
+
+/// `r` with a margin around it, grown around its centre to at least `MIN_EXTENT`.
+fn at_least_a_screen(r: Rect) -> Rect {
+    let (width, height) = (
+        (r.width * (1.0 + 2.0 * MARGIN)).max(MIN_EXTENT.0),
+        (r.height * (1.0 + 2.0 * MARGIN)).max(MIN_EXTENT.1),
+    );
+    Rect {
+        x: r.x - (width - r.width) / 2.0,
+        y: r.y - (height - r.height) / 2.0,
+        width,
+        height,
+    }
+}
 
 /// The whole board in miniature with the part on screen outlined; click to jump there.
 #[component]
@@ -18,11 +39,11 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
     // The map shows the board's extent; it does not depend on the view, so panning redraws
     // only the outline, never the blocks.
     let extent = Memo::new(move |_| {
-        let mut all = content.get().unwrap_or(Rect {
+        let mut all = content.get().map(at_least_a_screen).unwrap_or(Rect {
             x: 0.0,
             y: 0.0,
-            width: 1000.0,
-            height: 700.0,
+            width: MIN_EXTENT.0,
+            height: MIN_EXTENT.1,
         });
         let scale = (WIDTH / all.width.max(1.0)).min(HEIGHT / all.height.max(1.0));
         // Centre the board in the map: move the map's origin by half the unused room.
@@ -86,5 +107,36 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
             <svg class="minimap-blocks" width=WIDTH height=HEIGHT>{blocks}</svg>
             <svg class="minimap-view" width=WIDTH height=HEIGHT>{outline}</svg>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_board_is_shown_within_a_screens_worth_of_room() {
+        let one_sticky = Rect {
+            x: 100.0,
+            y: 50.0,
+            width: 120.0,
+            height: 120.0,
+        };
+        let shown = at_least_a_screen(one_sticky);
+        assert_eq!((shown.width, shown.height), MIN_EXTENT);
+        assert_eq!(shown.centre(), one_sticky.centre());
+    }
+
+    #[test]
+    fn a_large_board_is_shown_with_a_margin_around_it() {
+        let big = Rect {
+            x: -10.0,
+            y: 0.0,
+            width: 16_000.0,
+            height: 8_000.0,
+        };
+        let shown = at_least_a_screen(big);
+        assert!((shown.width - 17_280.0).abs() < 1e-6 && (shown.height - 8_640.0).abs() < 1e-6);
+        assert_eq!(shown.centre(), big.centre());
     }
 }

@@ -401,6 +401,23 @@ impl Editor {
         id
     }
 
+    /// The part of the board worth putting in the DOM: the screen and a margin around it, so a
+    /// quick pan shows no holes. `None` when zoomed so far out that `Blocks` paints the board
+    /// instead. Tracks the view and the screen size.
+    pub fn drawn_area(&self) -> Option<Rect> {
+        let v = self.viewport.get();
+        if !v.detailed() {
+            return None;
+        }
+        let (w, h) = self.screen.get();
+        let area = v.visible(w + 2.0 * OVERSCAN, h + 2.0 * OVERSCAN);
+        Some(Rect {
+            x: area.x - OVERSCAN / v.zoom,
+            y: area.y - OVERSCAN / v.zoom,
+            ..area
+        })
+    }
+
     /// The board point at the middle of the screen.
     pub fn screen_centre(&self) -> (f64, f64) {
         let (w, h) = self.screen.get_untracked();
@@ -544,6 +561,8 @@ struct Clipboard {
 
 /// Screen width the palette covers on the left of the canvas.
 const PALETTE_WIDTH: f64 = 200.0;
+/// Extra board area drawn around the screen, in screen pixels, so a quick pan shows no holes.
+const OVERSCAN: f64 = 200.0;
 
 pub fn rect_of(e: &Element) -> Rect {
     Rect {

@@ -62,18 +62,25 @@ fn main() -> anyhow::Result<()> {
         };
         println!("clients  rate/client  batches/s  fan-out p50/p99/max (ms)  ack p50/p99/max (ms)  deliveries/s");
         if sweep {
+            const RATES: [f64; 14] = [
+                20.0, 40.0, 60.0, 80.0, 100.0, 140.0, 180.0, 240.0, 320.0, 420.0, 560.0, 750.0,
+                1000.0, 1330.0,
+            ];
             let mut best = None;
-            for rate in [20.0, 40.0, 60.0, 80.0, 100.0, 140.0, 180.0, 240.0, 320.0] {
+            let mut passed = false;
+            for rate in RATES {
                 let run = Run { clients, rate, duration };
                 let s = bench(&base, run).await?;
                 report(run, &s);
                 if percentile(&s.fan_out, 99.0) > 100.0 || s.delivered == 0 {
+                    passed = true;
                     break;
                 }
                 best = Some(rate * clients as f64);
             }
             match best {
-                Some(total) => println!("highest sustained rate with fan-out p99 under 100 ms: {total:.0} batches/s on one board"),
+                Some(total) if passed => println!("highest sustained rate with fan-out p99 under 100 ms: {total:.0} batches/s on one board"),
+                Some(total) => println!("fan-out p99 stayed under 100 ms up to the sweep's highest rate: {total:.0} batches/s on one board"),
                 None => println!("even the lowest rate had a fan-out p99 over 100 ms"),
             }
         } else {
