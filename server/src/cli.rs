@@ -2,39 +2,81 @@
 //! board document (docs/codegen.md).
 //!
 //! ```text
-//! server export --target rust-axum (--board <id> | --file <board.json>) --out <dir>
+//! server export [--target rust-axum] (--board <id> | --file <board.json>) --out <dir>
 //!     [--templates <dir>] [--identifiers ascii|native]
 //! server export --target json --board <id> --out <dir>
+//! server export --help
 //! ```
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
-use app::model::{Board, BoardDocument};
+use anyhow::Context;
+use app::model::{Board, BoardDocument, Id};
 
 use crate::codegen;
 
-pub async fn export(args: &[String]) -> anyhow::Result<()> {
-    let value = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let target = value("--target").unwrap_or_else(|| "rust-axum".into());
-    let out = PathBuf::from(value("--out").context("--out <dir> is required")?);
-    let templates = value("--templates").map(PathBuf::from);
-    let identifiers: codegen::names::Identifiers = value("--identifiers")
-        .map_or(Ok(Default::default()), |v| v.parse())
-        .map_err(anyhow::Error::msg)?;
-    let board: Board = match (value("--board"), value("--file")) {
-        (Some(id), None) => {
+/// Squall's server: with no command it serves the app (configured by DATABASE_URL and the
+/// LEPTOS_* variables, see README.md).
+#[derive(Debug, clap::Parser)]
+#[command(name = "server", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Writes what a board generates into a directory (docs/codegen.md).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// What to generate.
+    #[arg(long, value_enum, default_value_t = Target::RustAxum)]
+    target: Target,
+    /// A board in the database that DATABASE_URL names (default sqlite://data/squall.db).
+    #[arg(long, required_unless_present = "file", conflicts_with = "file")]
+    board: Option<Id>,
+    /// A board document (docs/board-format.md).
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// The directory to write into (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// A directory of templates that replace the embedded ones of the same name.
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// The script of code identifiers: `ascii`, or `native` to keep the board's own words
+    /// where the language allows them (infrastructure names are ASCII either way).
+    #[arg(long, default_value = "ascii")]
+    identifiers: codegen::names::Identifiers,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Target {
+    /// A Cargo workspace with one axum service per bounded context.
+    RustAxum,
+    /// The board as a versioned board document.
+    Json,
+}
+
+pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let ExportArgs {
+        target,
+        board,
+        file,
+        out,
+        templates,
+        identifiers,
+    } = args;
+    let board: Board = match (board, file) {
+        (Some(id), _) => {
             let url = std::env::var("DATABASE_URL")
                 .ok()
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| crate::config::DEFAULT_DATABASE_URL.into());
             let store = crate::store::connect(&url).await?;
-            let id = id.parse().context("--board takes a board id")?;
             store
                 .load_board(id)
                 .await?
@@ -42,27 +84,27 @@ pub async fn export(args: &[String]) -> anyhow::Result<()> {
                 .board
         }
         (None, Some(file)) => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {file}"))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
             let document: BoardDocument = serde_json::from_str(&text)
-                .with_context(|| format!("{file} is not a valid board document"))?;
+                .with_context(|| format!("{} is not a valid board document", file.display()))?;
             document.into_board()?
         }
-        _ => bail!("give exactly one of --board <id> or --file <board.json>"),
+        (None, None) => unreachable!("clap requires --board or --file"),
     };
-    let files = match target.as_str() {
-        "rust-axum" => {
+    let files = match target {
+        Target::RustAxum => {
             let model = codegen::model::ServiceModel::from_board_with(&board, identifiers);
             for problem in &model.problems {
                 eprintln!("warning: {}", problem.message);
             }
             codegen::rust::generate(board.title(), &model, templates.as_deref())?
         }
-        "json" => [(
+        Target::Json => [(
             "board.squall.json".to_string(),
             serde_json::to_string_pretty(&BoardDocument::new(board))?,
         )]
         .into(),
-        other => bail!("unknown target {other:?}; available: rust-axum, json"),
     };
     for (path, content) in &files {
         let path = out.join(path);

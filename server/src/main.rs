@@ -10,9 +10,9 @@ async fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("export") {
-        return server::cli::export(&args[1..]).await;
+    let cli = <server::cli::Cli as clap::Parser>::parse();
+    if let Some(server::cli::Command::Export(args)) = cli.command {
+        return server::cli::export(args).await;
     }
     let config = Config::from_env()?;
     let store = server::store::connect(&config.database_url)

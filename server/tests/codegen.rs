@@ -590,5 +590,37 @@ fn the_server_binary_exports_a_board_document_to_a_directory() {
         .output()
         .unwrap();
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown target"));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("invalid value 'cobol' for '--target"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    // A mistyped flag is refused, not ignored.
+    let typo = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["export", "--file"])
+        .arg(&file)
+        .arg("--ouput")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!typo.status.success());
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("unexpected argument '--ouput'"));
+    let help = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["export", "--help"])
+        .output()
+        .unwrap();
+    assert!(help.status.success());
+    for flag in [
+        "--target",
+        "--board",
+        "--file",
+        "--out",
+        "--templates",
+        "--identifiers",
+    ] {
+        assert!(
+            String::from_utf8_lossy(&help.stdout).contains(flag),
+            "{flag}"
+        );
+    }
 }
