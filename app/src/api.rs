@@ -36,6 +36,9 @@ pub const EXPORT_TARGETS: &[(&str, &str)] = &[
 pub trait BoardService: Send + Sync + 'static {
     /// Creates a board and returns its id and owner token, or a message for the user.
     async fn create_board(&self, title: &str) -> Result<(crate::model::Id, String), String>;
+    /// Stores a board document (docs/board-format.md) as a new board, validated like live edits
+    /// (nothing is stored on error); its id and owner token, or a message for the user.
+    async fn import_board(&self, document: &str) -> Result<(crate::model::Id, String), String>;
     /// The board as stored, its sequence number and the role `key` grants; `None` when there is
     /// no such board or `key` opens nothing on it.
     async fn load_board(
@@ -78,6 +81,17 @@ pub async fn create_board(title: String) -> Result<(), ServerFnError> {
         .map_err(ServerFnError::new)?;
     leptos_axum::redirect(&format!("/b/{id}?key={owner}"));
     Ok(())
+}
+
+/// Creates a board from a board document (a file exported with the `json` target) and answers
+/// the new board's owner link, for the browser to open.
+#[server(prefix = "/sfn", endpoint = "import_board")]
+pub async fn import_board(document: String) -> Result<String, ServerFnError> {
+    let (id, owner) = service()?
+        .import_board(&document)
+        .await
+        .map_err(ServerFnError::new)?;
+    Ok(format!("/b/{id}?key={owner}"))
 }
 
 /// The board with this id as the link `key` opens it; `None` when there is none, the id is not an

@@ -1,7 +1,9 @@
 // A visitor's first minutes: create a board from the home page, then see a real board drawn.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { api, boardUrl, launch, newPage, sampleBoardOps, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
 
 let browser;
@@ -35,6 +37,40 @@ test('a visitor creates a board from the home page and lands on it', async () =>
   await page.goto(BASE_URL);
   await waitForHydration(page);
   await page.getByRole('link', { name: 'Team offsite: returns process' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('a board file exported from one board is imported from the home page as a new board', async () => {
+  const { title, ops } = sampleBoardOps();
+  const original = (await api('POST', '/api/boards', { title })).body.id;
+  assert.equal((await api('POST', `/api/boards/${original}/ops`, { ops })).status, 200);
+  const exported = await api('GET', `/api/boards/${original}/export?target=json`);
+  assert.equal(exported.status, 200);
+  const dir = mkdtempSync(join(tmpdir(), 'squall-import-'));
+  const file = join(dir, 'order-flow.squall.json');
+  writeFileSync(file, JSON.stringify(exported.body));
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, '{"format": "squall-board", "version": 1, "board": {"title": "x", "elements": [{"id": 1}]}}');
+
+  const page = await newPage(browser);
+  await page.goto(BASE_URL);
+  await waitForHydration(page);
+  // A file that is not a board is refused with a message, and the visitor stays home.
+  await page.getByLabel('Board file to import').setInputFiles(broken);
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').textContent(), /not a Squall board document/);
+  assert.equal(new URL(page.url()).pathname, '/');
+  // (A refused server function answers 500, which Chromium logs as a failed resource.)
+  page.errors.length = 0;
+
+  await page.getByLabel('Board file to import').setInputFiles(file);
+  await page.waitForURL(/\/b\/[0-9a-f-]{36}\?key=[A-Za-z0-9_-]{43}$/);
+  await waitForHydration(page);
+  const id = new URL(page.url()).pathname.split('/').pop();
+  assert.notEqual(id, original, 'a new board, not the exported one');
+  assert.equal(await page.locator('h1.board-title').textContent(), title);
+  assert.equal(await page.locator('.element').count(), ops.filter((op) => op.type === 'create_element').length);
+  assert.equal(await page.locator('svg.arrows g.arrow').count(), ops.filter((op) => op.type === 'connect').length);
   assert.deepEqual(page.errors, []);
 });
 

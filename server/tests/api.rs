@@ -410,6 +410,33 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
         "every label comes back exactly"
     );
 
+    // The home page's import (a server function) takes the same document and answers the new
+    // board's owner link.
+    let import_page = async |document: String| {
+        let res = app
+            .client
+            .post(app.url("/sfn/import_board"))
+            .form(&[("document", document)])
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    };
+    let (status, href) = import_page(document.to_string()).await;
+    assert_eq!(status, 200, "{href}");
+    let href: String = serde_json::from_str(&href).unwrap();
+    let (path, owner) = href.split_once("?key=").unwrap();
+    let (status, shown) = app
+        .get(&format!("/api/boards/{}?key={owner}", &path[3..]))
+        .await;
+    assert_eq!((status, shown["role"].as_str()), (200, Some("owner")));
+    assert_eq!(shown["elements"], original["elements"]);
+    let (status, refused) = import_page("{\"format\": \"trello\"}".into()).await;
+    assert!(
+        status >= 400 && refused.contains("not a Squall board document"),
+        "{status} {refused}"
+    );
+
     // Unknown targets and bad documents: clear errors, nothing created.
     let (status, body) = app
         .get(&format!("/api/boards/{board}/export?target=cobol"))

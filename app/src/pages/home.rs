@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::recent;
-use crate::api::CreateBoard;
+use crate::api::{CreateBoard, import_board};
 use crate::use_hydrated;
 
 #[component]
@@ -14,6 +14,46 @@ pub fn HomePage() -> impl IntoView {
             ServerFnError::ServerError(message) => message,
             other => other.to_string(),
         })
+    };
+    // Import: a board document (the Export panel's JSON target) read in the browser and sent to
+    // the server, which validates it like live edits; the browser then opens the new board.
+    let importing = RwSignal::new(false);
+    let import_error = RwSignal::new(None::<String>);
+    let on_import = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        // The same file may be chosen again after a fix.
+        input.set_value("");
+        importing.set(true);
+        import_error.set(None);
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string());
+            let result = match text {
+                Some(text) => import_board(text).await.map_err(|e| match e {
+                    ServerFnError::ServerError(message) => message,
+                    other => other.to_string(),
+                }),
+                None => Err("the file could not be read".to_string()),
+            };
+            importing.set(false);
+            match result {
+                Ok(href) => {
+                    let _ = window().location().set_href(&href);
+                }
+                Err(message) => import_error.set(Some(message)),
+            }
+        });
     };
     let (recent_boards, set_recent_boards) = signal(Vec::new());
     Effect::new(move |_| set_recent_boards.set(recent::load()));
@@ -47,6 +87,25 @@ pub fn HomePage() -> impl IntoView {
                 </ActionForm>
                 <Show when=move || error().is_some()>
                     <p class="error" role="alert">{error}</p>
+                </Show>
+            </section>
+            <section class="card import">
+                <h2>"Import a board"</h2>
+                <p class="muted">
+                    "A board file exported from Squall (Export, target \"Board JSON\") becomes a new board with links of its own."
+                </p>
+                <label class="file-button" class:disabled=move || !hydrated.get() || importing.get()>
+                    {move || if importing.get() { "Importing…" } else { "Choose a board file" }}
+                    <input
+                        type="file"
+                        accept=".json,application/json"
+                        aria-label="Board file to import"
+                        disabled=move || !hydrated.get() || importing.get()
+                        on:change=on_import
+                    />
+                </label>
+                <Show when=move || import_error.get().is_some()>
+                    <p class="error" role="alert">{move || import_error.get()}</p>
                 </Show>
             </section>
             <section class="card recent">

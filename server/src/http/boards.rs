@@ -125,11 +125,21 @@ async fn import(
     body: Result<Json<BoardDocument>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Json(document) = body?;
+    let (id, board, tokens) = import_board(state.store.as_ref(), document).await?;
+    Ok(created(id, &board, tokens))
+}
+
+/// Stores a board document as a new board with three new links: rebuilt through
+/// `Board::apply`, so it meets the limits of live edits; nothing is stored on error.
+pub async fn import_board(
+    store: &dyn BoardStore,
+    document: BoardDocument,
+) -> Result<(Id, Board, access::NewTokens), ApiError> {
     let board = document
         .into_board()
         .map_err(|e| ApiError::InvalidBody(e.to_string()))?;
-    let (id, tokens) = store_new_board(state.store.as_ref(), &board).await?;
-    Ok(created(id, &board, tokens))
+    let (id, tokens) = store_new_board(store, &board).await?;
+    Ok((id, board, tokens))
 }
 
 /// `?target=json`: the whole board as a board document; `?target=rust-axum`: the generated

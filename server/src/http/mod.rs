@@ -115,6 +115,15 @@ impl BoardService for Pages {
             .map_err(|e| e.to_string())
     }
 
+    async fn import_board(&self, document: &str) -> Result<(Id, String), String> {
+        let document: app::model::BoardDocument = serde_json::from_str(document)
+            .map_err(|e| format!("this file is not a Squall board document: {e}"))?;
+        boards::import_board(self.0.store.as_ref(), document)
+            .await
+            .map(|(id, _, tokens)| (id, tokens.owner))
+            .map_err(|e| e.to_string())
+    }
+
     async fn load_board(&self, id: Id, key: &str) -> Result<Option<OpenBoard>, String> {
         let store = self.0.store.as_ref();
         let loaded = async {
