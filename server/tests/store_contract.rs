@@ -61,7 +61,10 @@ async fn appended_batches_are_replayed_in_order_with_their_authors(store: Arc<dy
         client: Some((ada, 7)),
         ops: vec![op1.clone(), op2.clone()],
     };
-    store.append(id, &[first.clone()], None).await.unwrap();
+    store
+        .append(id, std::slice::from_ref(&first), None)
+        .await
+        .unwrap();
     let arrow = Op::Connect {
         connection: Connection {
             id: new_id(),

@@ -3,11 +3,14 @@ use leptos::prelude::*;
 use crate::editor::{Editor, Rect, rect_of};
 use crate::model::Connection;
 
+/// The arrow being drawn from a sticky's handle: from where to the pointer, in board coordinates.
+pub type LinkPreview = Option<((f64, f64), (f64, f64))>;
+
 /// The arrows near the screen, in board coordinates. An arrow reads the signals of its two ends,
 /// so it follows them while they are dragged; it starts and ends on their edges. Zoomed far out
 /// none is in the DOM: `Blocks` paints them.
 #[component]
-pub fn Arrows(editor: Editor, link: RwSignal<Option<((f64, f64), (f64, f64))>>) -> impl IntoView {
+pub fn Arrows(editor: Editor, link: RwSignal<LinkPreview>) -> impl IntoView {
     // Like the stickies, only arrows that may be seen are in the DOM: those whose two ends'
     // bounding box meets the drawn area (as the board has them), and those touching the
     // selection, which may be dragged anywhere before the board hears of it.

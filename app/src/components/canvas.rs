@@ -3,7 +3,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{Arrows, Blocks, Sticky};
+use super::{Arrows, Blocks, LinkPreview, Sticky};
 use crate::editor::{Editor, Rect, rect_of};
 use crate::model::{ElementKind, Id, Op};
 
@@ -46,7 +46,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     let root = NodeRef::<Div>::new();
     let gesture = StoredValue::new(Gesture::Idle);
     let band = RwSignal::new(None::<Rect>);
-    let link = RwSignal::new(None::<((f64, f64), (f64, f64))>);
+    let link = RwSignal::new(LinkPreview::None);
     let space_held = StoredValue::new(false);
 
     let measure = move || {

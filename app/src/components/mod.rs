@@ -17,7 +17,7 @@ mod sticky;
 /// Zoom, undo/redo and save state.
 mod toolbar;
 
-pub use arrows::Arrows;
+pub use arrows::{Arrows, LinkPreview};
 pub use blocks::Blocks;
 pub use canvas::Canvas;
 pub use export::ExportPanel;

@@ -48,11 +48,11 @@ pub fn remember(board: RecentBoard) {
         let mut boards = load();
         // Opening a board with a lesser link never forgets a better one (the owner's key).
         let mut board = board;
-        if let Some(old) = boards.iter().find(|b| b.id == board.id) {
-            if board.key.is_empty() || (old.key_role >= board.key_role && !old.key.is_empty()) {
-                board.key = old.key.clone();
-                board.key_role = old.key_role;
-            }
+        if let Some(old) = boards.iter().find(|b| b.id == board.id)
+            && (board.key.is_empty() || (old.key_role >= board.key_role && !old.key.is_empty()))
+        {
+            board.key = old.key.clone();
+            board.key_role = old.key_role;
         }
         boards.retain(|b| b.id != board.id);
         boards.insert(0, board);

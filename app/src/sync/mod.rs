@@ -16,5 +16,9 @@ pub use protocol::{
 };
 pub use replica::{Received, Replica};
 
+/// Workshop moments step by step: delete during a drag, undo, concurrent edits.
+#[cfg(test)]
+mod scenarios;
+/// The 1,000-case convergence property test.
 #[cfg(test)]
 mod tests;

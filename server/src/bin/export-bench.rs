@@ -159,7 +159,7 @@ fn board(contexts: usize) -> Board {
         }
         first_events.push(events[0]);
         let mut commands = Vec::new();
-        for k in 0..6 {
+        for (k, &event) in events.iter().enumerate().take(6) {
             let (x, y) = at(9 + k);
             let command = add(
                 &mut board,
@@ -170,7 +170,7 @@ fn board(contexts: usize) -> Board {
                 &[("id", "UUID", false), ("name", "String", false)],
             );
             arrow(&mut board, command, aggregate);
-            arrow(&mut board, command, events[k]);
+            arrow(&mut board, command, event);
             commands.push(command);
         }
         for p in 0..4 {

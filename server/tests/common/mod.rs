@@ -211,6 +211,9 @@ impl ServerProcess {
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("the server did not come up on {base}");
     }
 
