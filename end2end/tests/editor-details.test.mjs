@@ -162,3 +162,36 @@ test('only the arrows near the screen are drawn, and panning brings the others i
   assert.deepEqual(await drawn(), [far.id]);
   assert.deepEqual(page.errors, []);
 });
+
+test('with Snap on a dragged sticky lands on the grid, and Alt drags it freely', async () => {
+  const a = el('domain_event', 'Order Placed', 10, 30);
+  const b = el('policy', 'Bill the order', 300, 30);
+  const { page, id } = await boardWith([a, b]);
+  assert.equal(await page.locator('.zoom-level').textContent(), '100%');
+  const at = async () => (await stored(id)).elements.find((e) => e.id === a.id);
+  const drag = async (dx, dy) => {
+    const box = await page.locator(`[data-id="${a.id}"]`).boundingBox();
+    await page.mouse.move(box.x + 40, box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 40 + dx, box.y + 40 + dy, { steps: 5 });
+    await page.mouse.up();
+    await saved(page);
+  };
+
+  const snap = page.getByRole('button', { name: 'Snap' });
+  assert.equal(await snap.getAttribute('aria-pressed'), 'false');
+  await snap.click();
+  assert.equal(await snap.getAttribute('aria-pressed'), 'true');
+  await drag(37, -5);
+  assert.deepEqual([(await at()).x, (await at()).y], [48, 24], 'on the grid (24 px)');
+
+  await page.keyboard.down('Alt');
+  await drag(5, 7);
+  await page.keyboard.up('Alt');
+  assert.deepEqual([(await at()).x, (await at()).y], [53, 31], 'Alt: exactly where it was let go');
+  // Snapping off again: a plain drag is free.
+  await snap.click();
+  await drag(-10, 2);
+  assert.deepEqual([(await at()).x, (await at()).y], [43, 33]);
+  assert.deepEqual(page.errors, []);
+});

@@ -172,9 +172,16 @@ test('pan and zoom move the view, not the board', async () => {
   await page.keyboard.press('-');
   await page.keyboard.press('-');
   const before = await centreOf(sticky(page, 'Anchor'));
+  const dots = async () => (await page.locator('.grid').boundingBox()).y;
+  const dotsBefore = await dots();
   await page.mouse.wheel(0, 200); // plain wheel pans
   const after = await centreOf(sticky(page, 'Anchor'));
   assert.ok(Math.abs(after.y - before.y + 200) < 2, `wheel pans by 200px (${before.y} -> ${after.y})`);
+  // The dot grid moves with the board (by the pan modulo its tile size).
+  const tile = parseFloat(await page.locator('.grid').evaluate((g) => g.style.backgroundSize));
+  const shift = (dotsBefore - await dots() + 10 * tile) % tile;
+  assert.ok(Math.abs(shift - (200 % tile)) < 0.5 || Math.abs(shift - (200 % tile) + tile) < 0.5 || Math.abs(shift - (200 % tile) - tile) < 0.5,
+    `the grid moved by ${shift} (tile ${tile})`);
 
   // Space + drag pans too.
   await page.keyboard.down(' ');

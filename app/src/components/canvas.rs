@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{Arrows, Blocks, LinkPreview, Sticky};
-use crate::editor::{Editor, Rect, rect_of};
+use crate::editor::{Editor, Rect, grid_tiles, rect_of, snapped_delta};
 use crate::model::{ElementKind, Id, Op};
 
 /// What a pointer drag is doing, from pointerdown to pointerup.
@@ -18,6 +18,8 @@ enum Gesture {
     Move {
         start: (f64, f64),
         origins: Vec<(Id, f64, f64)>,
+        /// Where the sticky under the pointer started: the one snapping puts on the grid.
+        lead: (f64, f64),
         moved: bool,
     },
     Resize {
@@ -173,6 +175,10 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                     } else if !editor.selection.with_untracked(|s| s.contains(&id)) {
                         editor.select_only([id]);
                     }
+                    let lead = editor
+                        .element(id)
+                        .map(|e| e.with_untracked(|e| (e.x, e.y)))
+                        .unwrap_or_default();
                     let ids = editor.dragged_with(&editor.selected_elements());
                     let origins = ids
                         .into_iter()
@@ -185,6 +191,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                     Gesture::Move {
                         start: w,
                         origins,
+                        lead,
                         moved: false,
                     }
                 }
@@ -232,9 +239,14 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
             Gesture::Move {
                 start,
                 origins,
+                lead,
                 moved,
             } => {
-                let (dx, dy) = (w.0 - start.0, w.1 - start.1);
+                let mut delta = (w.0 - start.0, w.1 - start.1);
+                if editor.snap.get_untracked() != ev.alt_key() {
+                    delta = snapped_delta(*lead, delta);
+                }
+                let (dx, dy) = delta;
                 *moved |= dx != 0.0 || dy != 0.0;
                 for (id, x, y) in origins.iter() {
                     if let Some(e) = editor.element(*id) {
@@ -462,6 +474,12 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
         format!("transform:translate({}px,{}px) scale({})", v.x, v.y, v.zoom)
     };
     let detail = move || editor.viewport.with(|v| v.detailed());
+    // The dots move with the board. Panning changes only the layer's transform, which the
+    // browser composites without repainting; the tile size changes with the zoom alone.
+    let grid_style = move || {
+        let (size, (x, y)) = editor.viewport.with(grid_tiles);
+        format!("background-size:{size}px {size}px;transform:translate({x}px,{y}px)")
+    };
     let band_style = move || {
         band.get().map(|r| {
             format!(
@@ -487,6 +505,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
             on:dragover=|ev: DragEvent| ev.prevent_default()
             on:drop=on_drop
         >
+            <div class="grid" style=grid_style aria-hidden="true"></div>
             <Blocks editor />
             <div class="world" style=transform>
                 <Arrows editor link />

@@ -25,6 +25,15 @@ pub fn Toolbar(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl In
             <Show when=move || !read_only.get()>
                 <button title="Undo (Ctrl+Z)" on:click=move |_| editor.undo()>"↶"</button>
                 <button title="Redo (Ctrl+Shift+Z)" on:click=move |_| editor.redo()>"↷"</button>
+                <button
+                    class="snap"
+                    class:on=move || editor.snap.get()
+                    aria-pressed=move || editor.snap.get().to_string()
+                    title="Snap to the grid while dragging (hold Alt for the opposite)"
+                    on:click=move |_| editor.snap.update(|s| *s = !*s)
+                >
+                    "Snap"
+                </button>
             </Show>
             <button title="Zoom out (-)" on:click=move |_| editor.zoom_by(0.8)>"−"</button>
             <span class="zoom-level" aria-label="Zoom level">{zoom}</span>

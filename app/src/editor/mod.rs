@@ -22,7 +22,7 @@ use crate::model::{Board, Connection, Element, ElementKind, Id, Op};
 use crate::sync::{ClientMsg, Replica};
 use history::History;
 pub use live::{Identity, PeerView};
-pub use viewport::{Rect, Viewport};
+pub use viewport::{GRID, Rect, Viewport, grid_tiles, snapped_delta};
 
 /// What the save indicator shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +56,8 @@ pub struct Editor {
     pub screen: RwSignal<(f64, f64)>,
     /// The kind a double-click on empty canvas creates.
     pub tool: RwSignal<ElementKind>,
+    /// Whether a drag lands stickies on the grid (Alt while dragging does the opposite).
+    pub snap: RwSignal<bool>,
     pub title: RwSignal<String>,
     /// Bumped on every change of the board, for views of the whole board (minimap, culling).
     pub version: RwSignal<u64>,
@@ -82,6 +84,7 @@ impl Editor {
             viewport: RwSignal::new(Viewport::default()),
             screen: RwSignal::new((1440.0, 840.0)),
             tool: RwSignal::new(ElementKind::DomainEvent),
+            snap: RwSignal::new(false),
             title: RwSignal::new(String::new()),
             version: RwSignal::new(0),
             save: RwSignal::new(SaveState::Saved),

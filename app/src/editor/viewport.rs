@@ -19,6 +19,32 @@ impl Default for Viewport {
     }
 }
 
+/// The board's grid, in board pixels: the dots on the canvas, and where a dragged sticky's corner
+/// lands when snapping is on.
+pub const GRID: f64 = 24.0;
+
+/// The drag `delta` corrected so that the element that started at `lead` ends on a grid point;
+/// the rest of the selection moves by the same amount and keeps its arrangement.
+pub fn snapped_delta(lead: (f64, f64), delta: (f64, f64)) -> (f64, f64) {
+    let snap = |v: f64| (v / GRID).round() * GRID;
+    (
+        snap(lead.0 + delta.0) - lead.0,
+        snap(lead.1 + delta.1) - lead.1,
+    )
+}
+
+/// The dot grid under the board for this view: tile size and offset in screen pixels. Zoomed
+/// out, every fourth dot is drawn (then every sixteenth …) so the dots never crowd together.
+pub fn grid_tiles(v: &Viewport) -> (f64, (f64, f64)) {
+    let mut size = GRID * v.zoom;
+    while size < 12.0 {
+        size *= 4.0;
+    }
+    // A dot sits in the middle of its tile; board point (0, 0) is a dot.
+    let offset = |o: f64| (o - size / 2.0).rem_euclid(size) - size;
+    (size, (offset(v.x), offset(v.y)))
+}
+
 /// An axis-aligned rectangle in board coordinates.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
@@ -176,6 +202,36 @@ impl Viewport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snapped_drag_puts_the_lead_on_the_grid_and_keeps_the_rest_in_step() {
+        let lead = (10.0, 30.0);
+        let (dx, dy) = snapped_delta(lead, (37.0, -5.0));
+        assert_eq!((lead.0 + dx, lead.1 + dy), (48.0, 24.0));
+        // Already on the grid and a small nudge: it stays.
+        assert_eq!(snapped_delta((48.0, 24.0), (4.0, -3.0)), (0.0, 0.0));
+        assert_eq!(snapped_delta((-30.0, 0.0), (0.0, 0.0)), (6.0, 0.0));
+    }
+
+    #[test]
+    fn grid_dots_follow_the_view_and_never_crowd() {
+        let at = |x, y, zoom| Viewport { x, y, zoom };
+        let (size, (ox, oy)) = grid_tiles(&at(100.0, -7.0, 1.0));
+        assert_eq!(size, 24.0);
+        // The dot of board point (0, 0), on screen at the view's origin, is a tile centre.
+        assert_eq!(
+            (
+                (100.0 - (ox + size / 2.0)) % size,
+                (-7.0 - (oy + size / 2.0)).rem_euclid(size)
+            ),
+            (0.0, 0.0)
+        );
+        assert!((-size..=0.0).contains(&ox) && (-size..=0.0).contains(&oy));
+        for zoom in [0.02, 0.1, 0.3, 2.0, 4.0] {
+            let (size, _) = grid_tiles(&at(0.0, 0.0, zoom));
+            assert!((12.0..=96.0).contains(&size), "{zoom}: {size}");
+        }
+    }
 
     fn close(a: (f64, f64), b: (f64, f64)) -> bool {
         (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9
