@@ -84,8 +84,9 @@ pub async fn create_board(title: String) -> Result<(), ServerFnError> {
 }
 
 /// Creates a board from a board document (a file exported with the `json` target) and answers
-/// the new board's owner link, for the browser to open.
-#[server(prefix = "/sfn", endpoint = "import_board")]
+/// the new board's owner link, for the browser to open. Sent as JSON: a large board would grow
+/// by half again URL-encoded.
+#[server(prefix = "/sfn", endpoint = "import_board", input = leptos::server_fn::codec::Json)]
 pub async fn import_board(document: String) -> Result<String, ServerFnError> {
     let (id, owner) = service()?
         .import_board(&document)

@@ -416,7 +416,7 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
         let res = app
             .client
             .post(app.url("/sfn/import_board"))
-            .form(&[("document", document)])
+            .json(&json!({ "document": document }))
             .send()
             .await
             .unwrap();

@@ -9,12 +9,7 @@ use crate::use_hydrated;
 pub fn HomePage() -> impl IntoView {
     let hydrated = use_hydrated();
     let create = ServerAction::<CreateBoard>::new();
-    let error = move || {
-        create.value().get().and_then(Result::err).map(|e| match e {
-            ServerFnError::ServerError(message) => message,
-            other => other.to_string(),
-        })
-    };
+    let error = move || create.value().get().and_then(Result::err).map(user_message);
     // Import: a board document (the Export panel's JSON target) read in the browser and sent to
     // the server, which validates it like live edits; the browser then opens the new board.
     let importing = RwSignal::new(false);
@@ -40,10 +35,7 @@ pub fn HomePage() -> impl IntoView {
                 .ok()
                 .and_then(|v| v.as_string());
             let result = match text {
-                Some(text) => import_board(text).await.map_err(|e| match e {
-                    ServerFnError::ServerError(message) => message,
-                    other => other.to_string(),
-                }),
+                Some(text) => import_board(text).await.map_err(user_message),
                 None => Err("the file could not be read".to_string()),
             };
             importing.set(false);
@@ -124,5 +116,13 @@ pub fn HomePage() -> impl IntoView {
                 </Show>
             </section>
         </main>
+    }
+}
+
+/// What to show for a server function's error: the server's own words when it refused.
+fn user_message(e: ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(message) => message,
+        other => other.to_string(),
     }
 }
