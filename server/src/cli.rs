@@ -32,9 +32,11 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// What to generate.
-    #[arg(long, value_enum, default_value_t = Target::RustAxum)]
-    target: Target,
+    /// What to generate: `rust-axum` (a Cargo workspace with one axum service per bounded
+    /// context) or `json` (the board as a versioned board document).
+    #[arg(long, default_value = "rust-axum",
+          value_parser = clap::builder::PossibleValuesParser::new(codegen::TARGETS))]
+    target: String,
     /// A board in the database that DATABASE_URL names (default sqlite://data/squall.db).
     #[arg(long, required_unless_present = "file", conflicts_with = "file")]
     board: Option<Id>,
@@ -51,14 +53,6 @@ pub struct ExportArgs {
     /// where the language allows them (infrastructure names are ASCII either way).
     #[arg(long, default_value = "ascii")]
     identifiers: codegen::names::Identifiers,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Target {
-    /// A Cargo workspace with one axum service per bounded context.
-    RustAxum,
-    /// The board as a versioned board document.
-    Json,
 }
 
 pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
@@ -92,25 +86,15 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         }
         (None, None) => unreachable!("clap requires --board or --file"),
     };
-    let files = match target {
-        Target::RustAxum => {
-            let model = codegen::model::ServiceModel::from_board_with(&board, identifiers);
-            for problem in &model.problems {
-                eprintln!("warning: {}", problem.message);
-            }
-            codegen::rust::generate(board.title(), &model, templates.as_deref())?
-        }
-        Target::Json => [(
-            "board.squall.json".to_string(),
-            serde_json::to_string_pretty(&BoardDocument::new(board))?,
-        )]
-        .into(),
-    };
-    for (path, content) in &files {
+    let export = codegen::export(&board, Some(&target), identifiers, templates.as_deref())?;
+    for (_, problem) in &export.problems {
+        eprintln!("warning: {problem}");
+    }
+    for (path, content) in &export.files {
         let path = out.join(path);
         std::fs::create_dir_all(path.parent().expect("files live in a directory"))?;
         std::fs::write(&path, content).with_context(|| format!("writing {}", path.display()))?;
     }
-    println!("wrote {} files to {}", files.len(), out.display());
+    println!("wrote {} files to {}", export.files.len(), out.display());
     Ok(())
 }

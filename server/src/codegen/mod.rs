@@ -1,5 +1,7 @@
-//! Code generation from a board (issue 7, in progress): names for any label (`names`) and the
-//! service model derived from stickies and arrows (`model`). Templates and targets come next.
+//! Code generation from a board (docs/codegen.md): names for any label (`names`), the service
+//! model derived from stickies and arrows (`model`), the rust-axum target (`rust`), and
+//! [`export`], the one place a target is rendered (HTTP download and preview, the Export panel,
+//! the `server export` command).
 
 /// The service model: bounded contexts, aggregates, commands, events, policies, read models.
 pub mod model;
@@ -10,6 +12,71 @@ pub mod rust;
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
+
+use app::model::{Board, BoardDocument, Id};
+
+/// The export targets, as `?target=` and `--target` name them.
+pub const TARGETS: [&str; 2] = ["rust-axum", "json"];
+
+/// A board rendered for one export target.
+pub struct Export {
+    pub target: &'static str,
+    /// The download's name, and the ZIP's top folder (`root`).
+    pub file_name: String,
+    pub root: String,
+    pub files: BTreeMap<String, String>,
+    pub problems: Vec<(Id, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("unknown export target {0:?}; available: {targets}", targets = TARGETS.join(", "))]
+    UnknownTarget(String),
+    #[error(transparent)]
+    Generate(#[from] rust::GenerateError),
+}
+
+/// The files an export target makes of a board (`json`: one board document; `rust-axum`: the
+/// generated workspace with the problem list); `templates` replaces embedded templates.
+pub fn export(
+    board: &Board,
+    target: Option<&str>,
+    identifiers: names::Identifiers,
+    templates: Option<&Path>,
+) -> Result<Export, ExportError> {
+    let stem = file_stem(board.title());
+    match target {
+        Some("json") => {
+            let file_name = format!("{stem}.squall.json");
+            let body = serde_json::to_string_pretty(&BoardDocument::new(board.clone()))
+                .expect("boards serialize");
+            Ok(Export {
+                target: "json",
+                files: [(file_name.clone(), body)].into(),
+                file_name,
+                root: stem,
+                problems: Vec::new(),
+            })
+        }
+        Some("rust-axum") => {
+            let model = model::ServiceModel::from_board_with(board, identifiers);
+            let files = rust::generate(board.title(), &model, templates)?;
+            Ok(Export {
+                target: "rust-axum",
+                file_name: format!("{stem}-rust-axum.zip"),
+                root: stem,
+                files,
+                problems: model
+                    .problems
+                    .into_iter()
+                    .map(|p| (p.element, p.message))
+                    .collect(),
+            })
+        }
+        other => Err(ExportError::UnknownTarget(other.unwrap_or("").into())),
+    }
+}
 
 /// The generated files as a ZIP archive under `<root>/`. Deterministic: entries in path order,
 /// fixed timestamps and permissions, so the same board gives the same bytes.
@@ -29,4 +96,26 @@ pub fn zip(root: &str, files: &BTreeMap<String, String>) -> Vec<u8> {
         .finish()
         .expect("writing to memory cannot fail")
         .into_inner()
+}
+
+/// A file name from a board title: ASCII letters, digits and dashes only.
+fn file_stem(title: &str) -> String {
+    let mut stem = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            stem.push(c.to_ascii_lowercase());
+        } else if !stem.ends_with('-') && !stem.is_empty() {
+            stem.push('-');
+        }
+    }
+    let stem = stem
+        .trim_end_matches('-')
+        .chars()
+        .take(60)
+        .collect::<String>();
+    if stem.is_empty() {
+        "board".into()
+    } else {
+        stem
+    }
 }

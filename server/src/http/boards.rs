@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiError, AppState};
 use crate::access;
+use crate::codegen::{self, Export};
 use crate::store::BoardStore;
 
 pub fn router() -> Router<AppState> {
@@ -161,10 +162,7 @@ async fn export(
                 .unwrap_or_default()
                 .into_bytes(),
         ),
-        _ => (
-            "application/zip",
-            crate::codegen::zip(&export.root, &export.files),
-        ),
+        _ => ("application/zip", codegen::zip(&export.root, &export.files)),
     };
     Ok((
         [
@@ -216,93 +214,20 @@ async fn requested_export(
         .await?
         .ok_or(ApiError::BoardNotFound)?;
     let target = access::query_param(query, "target");
-    render_export(&stored.board, target.as_deref(), identifiers(query)?)
+    Ok(codegen::export(
+        &stored.board,
+        target.as_deref(),
+        identifiers(query)?,
+        None,
+    )?)
 }
 
 /// `?identifiers=native` keeps the team's script in code identifiers; `ascii` (the default)
 /// transliterates.
-fn identifiers(query: Option<&str>) -> Result<crate::codegen::names::Identifiers, ApiError> {
+fn identifiers(query: Option<&str>) -> Result<codegen::names::Identifiers, ApiError> {
     access::query_param(query, "identifiers").map_or(Ok(Default::default()), |v| {
         v.parse().map_err(ApiError::InvalidBody)
     })
-}
-
-/// A board rendered for one export target.
-pub struct Export {
-    pub target: &'static str,
-    /// The download's name, and the ZIP's top folder (`root`).
-    pub file_name: String,
-    pub root: String,
-    pub files: std::collections::BTreeMap<String, String>,
-    pub problems: Vec<(Id, String)>,
-}
-
-/// The files an export target makes of a board (`json`: one board document; `rust-axum`: the
-/// generated workspace with the problem list).
-pub fn render_export(
-    board: &Board,
-    target: Option<&str>,
-    identifiers: crate::codegen::names::Identifiers,
-) -> Result<Export, ApiError> {
-    let stem = file_stem(board.title());
-    match target {
-        Some("json") => {
-            let file_name = format!("{stem}.squall.json");
-            let body = serde_json::to_string_pretty(&BoardDocument::new(board.clone()))
-                .expect("boards serialize");
-            Ok(Export {
-                target: "json",
-                files: [(file_name.clone(), body)].into(),
-                file_name,
-                root: stem,
-                problems: Vec::new(),
-            })
-        }
-        Some("rust-axum") => {
-            let model = crate::codegen::model::ServiceModel::from_board_with(board, identifiers);
-            let files =
-                crate::codegen::rust::generate(board.title(), &model, None).map_err(|e| {
-                    ApiError::Internal(crate::store::StoreError::Corrupt(e.to_string()))
-                })?;
-            Ok(Export {
-                target: "rust-axum",
-                file_name: format!("{stem}-rust-axum.zip"),
-                root: stem,
-                files,
-                problems: model
-                    .problems
-                    .into_iter()
-                    .map(|p| (p.element, p.message))
-                    .collect(),
-            })
-        }
-        other => Err(ApiError::InvalidBody(format!(
-            "unknown export target {:?}; available: json, rust-axum",
-            other.unwrap_or("")
-        ))),
-    }
-}
-
-/// A file name from a board title: ASCII letters, digits and dashes only.
-fn file_stem(title: &str) -> String {
-    let mut stem = String::new();
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            stem.push(c.to_ascii_lowercase());
-        } else if !stem.ends_with('-') && !stem.is_empty() {
-            stem.push('-');
-        }
-    }
-    let stem = stem
-        .trim_end_matches('-')
-        .chars()
-        .take(60)
-        .collect::<String>();
-    if stem.is_empty() {
-        "board".into()
-    } else {
-        stem
-    }
 }
 
 /// Validates the title and stores a new empty board with its links: what the home page does.

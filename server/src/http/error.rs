@@ -106,6 +106,18 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<crate::codegen::ExportError> for ApiError {
+    fn from(e: crate::codegen::ExportError) -> Self {
+        match e {
+            crate::codegen::ExportError::UnknownTarget(_) => Self::InvalidBody(e.to_string()),
+            // The embedded templates failed: a bug, logged in full like a store error.
+            crate::codegen::ExportError::Generate(_) => {
+                Self::Internal(StoreError::Corrupt(e.to_string()))
+            }
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {

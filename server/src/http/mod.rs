@@ -169,8 +169,8 @@ impl BoardService for Pages {
         let Some(open) = self.load_board(id, key).await? else {
             return Err("no such board".into());
         };
-        let export = boards::render_export(&open.board, Some(target), identifiers.parse()?)
-            .map_err(|e| e.to_string())?;
+        let export = crate::codegen::export(&open.board, Some(target), identifiers.parse()?, None)
+            .map_err(|e| ApiError::from(e).to_string())?;
         Ok(app::api::ExportPreview {
             target: export.target.to_string(),
             file_name: export.file_name,
