@@ -19,21 +19,23 @@ pub fn Arrows(editor: Editor, link: RwSignal<LinkPreview>) -> impl IntoView {
         let Some(area) = editor.drawn_area() else {
             return Vec::new();
         };
-        let selection = editor.selection.get();
-        editor.connections.with(|all| {
-            editor.with_board(|b| {
-                all.iter()
-                    .filter(|c| {
-                        selection.contains(&c.from)
-                            || selection.contains(&c.to)
-                            || match (b.element(c.from), b.element(c.to)) {
-                                (Some(from), Some(to)) => Rect::union([rect_of(from), rect_of(to)])
-                                    .is_some_and(|span| area.intersects(&span)),
-                                _ => false,
-                            }
-                    })
-                    .cloned()
-                    .collect::<Vec<Connection>>()
+        editor.selection.with(|selection| {
+            editor.connections.with(|all| {
+                editor.with_board(|b| {
+                    all.iter()
+                        .filter(|c| {
+                            selection.contains(&c.from)
+                                || selection.contains(&c.to)
+                                || b.element(c.from).zip(b.element(c.to)).is_some_and(
+                                    |(from, to)| {
+                                        Rect::union([rect_of(from), rect_of(to)])
+                                            .is_some_and(|span| area.intersects(&span))
+                                    },
+                                )
+                        })
+                        .cloned()
+                        .collect::<Vec<Connection>>()
+                })
             })
         })
     });

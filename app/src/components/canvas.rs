@@ -175,12 +175,8 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                     } else if !editor.selection.with_untracked(|s| s.contains(&id)) {
                         editor.select_only([id]);
                     }
-                    let lead = editor
-                        .element(id)
-                        .map(|e| e.with_untracked(|e| (e.x, e.y)))
-                        .unwrap_or_default();
                     let ids = editor.dragged_with(&editor.selected_elements());
-                    let origins = ids
+                    let origins: Vec<(Id, f64, f64)> = ids
                         .into_iter()
                         .filter_map(|id| {
                             editor
@@ -188,6 +184,11 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                                 .map(|e| e.with_untracked(|e| (id, e.x, e.y)))
                         })
                         .collect();
+                    let lead = origins
+                        .iter()
+                        .find(|(o, _, _)| *o == id)
+                        .map(|&(_, x, y)| (x, y))
+                        .unwrap_or_default();
                     Gesture::Move {
                         start: w,
                         origins,

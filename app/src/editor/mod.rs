@@ -22,7 +22,7 @@ use crate::model::{Board, Connection, Element, ElementKind, Id, Op};
 use crate::sync::{ClientMsg, Replica};
 use history::History;
 pub use live::{Identity, PeerView};
-pub use viewport::{GRID, Rect, Viewport, grid_tiles, snapped_delta};
+pub use viewport::{Rect, Viewport, grid_tiles, snapped_delta};
 
 /// What the save indicator shows.
 #[derive(Debug, Clone, PartialEq)]
