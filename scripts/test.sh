@@ -12,6 +12,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+echo "== the throwaway PostgreSQL script, from a 0700 home"
+scripts/test-pg-script.sh
+
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
     TEST_DATABASE_URL=$(scripts/pg.sh start)
     started_pg=1
