@@ -17,8 +17,9 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/
 
 .PHONY: run test bench tools wasm-target cargo-leptos wasm-bindgen node-deps chromium validators
 
+# --precompress: brotli and gzip copies of the wasm, JS and CSS, served as they are.
 run: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	scripts/serve.sh target/release/server
 
 test: tools chromium validators
@@ -64,7 +65,7 @@ validators: .venv/.installed
 # Canvas benchmark (5,000 stickies, headless Chromium) against the release build, then the live-sync
 # load benchmark and the code export benchmark; see BENCHMARKS.md.
 bench: tools chromium
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	scripts/bench.sh
 	cargo build --release -p server --bin sync-bench
 	for n in 10 50 200; do target/release/sync-bench --clients $$n --rate 20 --duration 10 | tail -n 1; done

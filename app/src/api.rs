@@ -29,32 +29,62 @@ pub const EXPORT_TARGETS: &[(&str, &str)] = &[
     ("json", "Board JSON (docs/board-format.md)"),
 ];
 
+/// Why the server did not do what a server function asked: the HTTP status it answers with (a
+/// refusal is a 4xx, only the server's own failure a 5xx) and a message for people.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub status: u16,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(status: u16, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+/// The server function's error for a refusal, with its status set on the response (a plain
+/// `ServerFnError` answers 500, which monitoring counts as the server failing).
+#[cfg(feature = "ssr")]
+fn refused(refusal: Refusal) -> ServerFnError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(refusal.status)
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    ServerFnError::new(refusal.message)
+}
+
 /// What the pages need from the server's storage. The server crate implements it and provides
 /// it as context (`Arc<dyn BoardService>`) to rendering and to server functions.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait BoardService: Send + Sync + 'static {
     /// Creates a board and returns its id and owner token, or a message for the user.
-    async fn create_board(&self, title: &str) -> Result<(crate::model::Id, String), String>;
+    async fn create_board(&self, title: &str) -> Result<(crate::model::Id, String), Refusal>;
     /// Stores a board document (docs/board-format.md) as a new board, validated like live edits
     /// (nothing is stored on error); its id and owner token, or a message for the user.
-    async fn import_board(&self, document: &str) -> Result<(crate::model::Id, String), String>;
+    async fn import_board(&self, document: &str) -> Result<(crate::model::Id, String), Refusal>;
     /// The board as stored, its sequence number and the role `key` grants; `None` when there is
     /// no such board or `key` opens nothing on it.
     async fn load_board(
         &self,
         id: crate::model::Id,
         key: &str,
-    ) -> Result<Option<OpenBoard>, String>;
+    ) -> Result<Option<OpenBoard>, Refusal>;
     /// The current edit and view links (owner key only).
-    async fn share_links(&self, id: crate::model::Id, key: &str) -> Result<ShareLinks, String>;
+    async fn share_links(&self, id: crate::model::Id, key: &str) -> Result<ShareLinks, Refusal>;
     /// Replaces the edit or view link (owner key only) and returns the new token.
     async fn rotate_link(
         &self,
         id: crate::model::Id,
         key: &str,
         role: Role,
-    ) -> Result<String, String>;
+    ) -> Result<String, Refusal>;
     /// What exporting the board to `target` gives (view key or better); `identifiers` is
     /// `ascii` or `native` (code identifiers in the board's own script).
     async fn export_preview(
@@ -63,7 +93,7 @@ pub trait BoardService: Send + Sync + 'static {
         key: &str,
         target: &str,
         identifiers: &str,
-    ) -> Result<ExportPreview, String>;
+    ) -> Result<ExportPreview, Refusal>;
 }
 
 #[cfg(feature = "ssr")]
@@ -75,10 +105,7 @@ fn service() -> Result<std::sync::Arc<dyn BoardService>, ServerFnError> {
 /// Creates a board and sends the browser to it.
 #[server(prefix = "/sfn", endpoint = "create_board")]
 pub async fn create_board(title: String) -> Result<(), ServerFnError> {
-    let (id, owner) = service()?
-        .create_board(&title)
-        .await
-        .map_err(ServerFnError::new)?;
+    let (id, owner) = service()?.create_board(&title).await.map_err(refused)?;
     leptos_axum::redirect(&format!("/b/{id}?key={owner}"));
     Ok(())
 }
@@ -88,10 +115,7 @@ pub async fn create_board(title: String) -> Result<(), ServerFnError> {
 /// by half again URL-encoded.
 #[server(prefix = "/sfn", endpoint = "import_board", input = leptos::server_fn::codec::Json)]
 pub async fn import_board(document: String) -> Result<String, ServerFnError> {
-    let (id, owner) = service()?
-        .import_board(&document)
-        .await
-        .map_err(ServerFnError::new)?;
+    let (id, owner) = service()?.import_board(&document).await.map_err(refused)?;
     Ok(format!("/b/{id}?key={owner}"))
 }
 
@@ -102,10 +126,7 @@ pub async fn load_board(id: String, key: String) -> Result<Option<OpenBoard>, Se
     let Ok(id) = id.parse() else {
         return Ok(None);
     };
-    service()?
-        .load_board(id, &key)
-        .await
-        .map_err(ServerFnError::new)
+    service()?.load_board(id, &key).await.map_err(refused)
 }
 
 /// The board's current edit and view links (owner key only).
@@ -113,11 +134,8 @@ pub async fn load_board(id: String, key: String) -> Result<Option<OpenBoard>, Se
 pub async fn get_share_links(id: String, key: String) -> Result<ShareLinks, ServerFnError> {
     let id = id
         .parse()
-        .map_err(|_| ServerFnError::new("no such board"))?;
-    service()?
-        .share_links(id, &key)
-        .await
-        .map_err(ServerFnError::new)
+        .map_err(|_| refused(Refusal::new(404, "no such board")))?;
+    service()?.share_links(id, &key).await.map_err(refused)
 }
 
 /// Replaces the edit or view link (owner key only); returns the new token.
@@ -125,11 +143,11 @@ pub async fn get_share_links(id: String, key: String) -> Result<ShareLinks, Serv
 pub async fn rotate_link(id: String, key: String, role: Role) -> Result<String, ServerFnError> {
     let id = id
         .parse()
-        .map_err(|_| ServerFnError::new("no such board"))?;
+        .map_err(|_| refused(Refusal::new(404, "no such board")))?;
     service()?
         .rotate_link(id, &key, role)
         .await
-        .map_err(ServerFnError::new)
+        .map_err(refused)
 }
 
 /// What exporting the board to `target` gives (view link or better).
@@ -142,9 +160,9 @@ pub async fn preview_export(
 ) -> Result<ExportPreview, ServerFnError> {
     let id = id
         .parse()
-        .map_err(|_| ServerFnError::new("no such board"))?;
+        .map_err(|_| refused(Refusal::new(404, "no such board")))?;
     service()?
         .export_preview(id, &key, &target, &identifiers)
         .await
-        .map_err(ServerFnError::new)
+        .map_err(refused)
 }

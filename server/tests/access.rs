@@ -5,7 +5,7 @@
 mod common;
 
 use app::model::{Element, ElementKind, Op};
-use app::sync::{ClientMsg, Point, ServerMsg};
+use app::sync::{ClientMsg, Point, Presence, ServerMsg};
 use common::TestApp;
 use common::ws::WsClient;
 use serde_json::json;
@@ -136,12 +136,19 @@ async fn each_role_may_do_what_it_may_and_nothing_more(app: TestApp) {
         "{answer:?}"
     );
     watcher
-        .send(&ClientMsg::Presence {
+        .send(&ClientMsg::Presence(Presence {
             cursor: Some(Point { x: 1.0, y: 2.0 }),
             selection: vec![],
-        })
+            editing: Some(app::model::new_id()),
+        }))
         .await;
-    editor.expect(|m| matches!(m, ServerMsg::Presence { peer } if peer.name == "Viewer" && peer.cursor.is_some())).await;
+    let seen = editor
+        .expect(|m| matches!(m, ServerMsg::Presence { peer } if peer.name == "Viewer" && peer.now.cursor.is_some()))
+        .await;
+    assert!(
+        matches!(seen, ServerMsg::Presence { ref peer } if peer.now.editing.is_none()),
+        "a view link is never shown typing in a sticky: {seen:?}"
+    );
     editor.submit(vec![sticky("Payment received")]).await;
     editor
         .expect(|m| matches!(m, ServerMsg::Saved { .. }))

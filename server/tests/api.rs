@@ -430,10 +430,28 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
     let (status, shown) = app.get(&format!("/api/boards/{second}?key={owner}")).await;
     assert_eq!((status, shown["role"].as_str()), (200, Some("owner")));
     assert_eq!(shown["elements"], original["elements"]);
+    // A refusal is a 4xx (not a server failure) in the user's words, naming element and field.
     let (status, refused) = import_page("{\"format\": \"trello\"}".into()).await;
-    assert!(
-        status >= 400 && refused.contains("not a Squall board document"),
-        "{status} {refused}"
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused.contains("not a Squall board document"), "{refused}");
+    let mut bad_id = document.clone();
+    bad_id["board"]["elements"][1]["id"] = json!("order-1");
+    bad_id["board"]["elements"][1]["label"] = json!("Order placed");
+    let (status, refused) = import_page(bad_id.to_string()).await;
+    assert_eq!(
+        (status, refused.as_str()),
+        (
+            422,
+            "ServerError|element 2 (\"Order placed\"), field \"id\": not a valid id \
+             (expected a UUID such as 0190c3a0-7b5e-7c3d-9a41-2f6e8d1b0c55)"
+        )
+    );
+    let (status, refused) = import_page("not json at all".into()).await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(
+        refused,
+        "ServerError|this file is not JSON (line 1, column 2): a board file is the Export \
+         panel's \"Board JSON\""
     );
 
     // Unknown targets and bad documents: clear errors, nothing created.

@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashMap;
 
 use app::model::{Element, ElementKind, Id, Op, Patch};
-use app::sync::{CatchUp, ClientMsg, Point, Resume, ServerMsg};
+use app::sync::{CatchUp, ClientMsg, Point, Presence, Resume, ServerMsg};
 use common::ws::WsClient;
 use common::{ServerProcess, TestApp};
 use serde_json::json;
@@ -315,20 +315,29 @@ async fn presence_shows_who_is_here_and_where(app: TestApp) {
 
     let (target, op) = sticky("Order placed", 0.0);
     ada.submit(vec![op]).await;
-    ada.send(&ClientMsg::Presence {
+    ada.send(&ClientMsg::Presence(Presence {
         cursor: Some(Point { x: 120.5, y: -3.0 }),
         selection: vec![target],
-    })
+        editing: Some(target),
+    }))
     .await;
     let moved = bob
-        .expect(|m| matches!(m, ServerMsg::Presence { peer } if peer.cursor.is_some()))
+        .expect(|m| matches!(m, ServerMsg::Presence { peer } if peer.now.cursor.is_some()))
         .await;
     let ServerMsg::Presence { peer } = moved else {
         unreachable!()
     };
     assert_eq!(
-        (peer.name.as_str(), peer.cursor, peer.selection),
-        ("Ada", Some(Point { x: 120.5, y: -3.0 }), vec![target])
+        (peer.name.as_str(), peer.now),
+        (
+            "Ada",
+            Presence {
+                cursor: Some(Point { x: 120.5, y: -3.0 }),
+                selection: vec![target],
+                editing: Some(target),
+            }
+        ),
+        "who is typing in which sticky goes out with the pointer and the selection"
     );
 
     ada.close().await;
@@ -437,12 +446,12 @@ async fn two_server_processes_share_a_board_through_postgresql() {
         .expect(|m| matches!(m, ServerMsg::Presence { peer } if peer.name == "Bob"))
         .await;
     assert!(matches!(met, ServerMsg::Presence { .. }));
-    bob.send(&ClientMsg::Presence {
+    bob.send(&ClientMsg::Presence(Presence {
         cursor: Some(Point { x: 5.0, y: 6.0 }),
-        selection: vec![],
-    })
+        ..Presence::default()
+    }))
     .await;
-    ada.expect(|m| matches!(m, ServerMsg::Presence { peer } if peer.name == "Bob" && peer.cursor.is_some()))
+    ada.expect(|m| matches!(m, ServerMsg::Presence { peer } if peer.name == "Bob" && peer.now.cursor.is_some()))
         .await;
 
     // Both write at once; every batch gets one number and both see all of them in that order.

@@ -91,6 +91,25 @@ pub fn Blocks(editor: Editor) -> impl IntoView {
                     }
                 }
             }
+            // A frame's name stays readable at any zoom: painted at a fixed screen size.
+            ctx.set_fill_style_str("#414a5e");
+            ctx.set_font("600 13px system-ui, sans-serif");
+            for e in b
+                .elements()
+                .filter(|e| e.kind == ElementKind::BoundedContext && !e.label.is_empty())
+            {
+                let r = rect_of(e);
+                if !area.intersects(&r) {
+                    continue;
+                }
+                let (x, y) = v.to_screen((r.x, r.y));
+                let _ = ctx.fill_text_with_max_width(
+                    &e.label,
+                    x + 4.0,
+                    y - 4.0,
+                    (r.width * v.zoom).max(60.0),
+                );
+            }
         });
     });
     view! { <canvas class="blocks" node_ref=canvas aria-hidden="true"></canvas> }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{Arrows, Blocks, LinkPreview, Sticky};
-use crate::editor::{Editor, Rect, grid_tiles, rect_of, snapped_delta};
+use crate::editor::{Edges, Editor, Rect, grid_tiles, rect_of, snapped_delta};
 use crate::model::{ElementKind, Id, Op};
 
 /// What a pointer drag is doing, from pointerdown to pointerup.
@@ -25,7 +25,11 @@ enum Gesture {
     Resize {
         id: Id,
         start: (f64, f64),
-        size: (f64, f64),
+        /// The element's rectangle when the drag began.
+        origin: Rect,
+        /// Which edges follow the pointer: `"se"` for the corner handle, any of the eight
+        /// compass points for a frame's handles.
+        edges: Edges,
     },
     Band {
         start: (f64, f64),
@@ -34,7 +38,15 @@ enum Gesture {
     Connect {
         from: Id,
     },
+    /// Two fingers on the canvas: their distance zooms, their midpoint pans.
+    Pinch {
+        distance: f64,
+        mid: (f64, f64),
+    },
 }
+
+/// The most one wheel event zooms: ln(1.2).
+const ZOOM_STEP: f64 = 0.1823;
 
 /// Data type of a palette drag.
 const KIND_MIME: &str = "application/x-squall-kind";
@@ -50,6 +62,8 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     let band = RwSignal::new(None::<Rect>);
     let link = RwSignal::new(LinkPreview::None);
     let space_held = StoredValue::new(false);
+    // Fingers on the canvas: pointer id and where it is (canvas coordinates).
+    let touches = StoredValue::new(Vec::<(i32, (f64, f64))>::new());
 
     let measure = move || {
         if let Some(el) = root.get_untracked() {
@@ -114,6 +128,21 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     let world = move |ev: &MouseEvent| editor.viewport.get_untracked().to_world(local(ev));
 
     let on_pointerdown = move |ev: PointerEvent| {
+        let touch = ev.pointer_type() == "touch";
+        if touch {
+            touches.update_value(|t| t.push((ev.pointer_id(), local(&ev))));
+            // A second finger turns whatever the first one started into a pinch.
+            if let Some((distance, mid)) = touches.with_value(|t| pinch_of(t)) {
+                let cancelled = gesture.try_update_value(std::mem::take).unwrap_or_default();
+                if let Gesture::Move { origins, .. } = cancelled {
+                    editor.refresh(origins.iter().map(|(id, _, _)| *id));
+                }
+                band.set(None);
+                gesture.set_value(Gesture::Pinch { distance, mid });
+                ev.prevent_default();
+                return;
+            }
+        }
         let target = target_element(&ev);
         if target.as_ref().is_some_and(|t| {
             t.closest("textarea, input, button, select")
@@ -123,10 +152,27 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
         }) {
             return;
         }
+        // The default is prevented below, so the browser would not move the focus: an open label
+        // editor or a properties field would keep it and never commit. Moving the focus to the
+        // canvas blurs them, which commits what they hold (change, then blur), before the
+        // selection changes under them.
+        if let Some(el) = root.get_untracked() {
+            let _ = el.focus();
+        }
         let p = local(&ev);
         let w = editor.viewport.get_untracked().to_world(p);
+        // One finger on empty canvas pans, as on a phone's map; a rectangle selection needs a
+        // mouse or a pen.
+        let on_empty = target.as_ref().is_none_or(|t| {
+            element_id(t).is_none()
+                && t.closest("[data-frame], [data-arrow]")
+                    .ok()
+                    .flatten()
+                    .is_none()
+        });
         let panning = ev.button() == 1
             || (ev.button() == 0 && space_held.get_value())
+            || (touch && on_empty)
             || (ev.button() == 0
                 && read_only.get_untracked()
                 && target.as_ref().and_then(element_id).is_none());
@@ -138,7 +184,11 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
             let handle = target
                 .as_ref()
                 .and_then(|t| closest_attr(t, "[data-handle]", "data-handle"));
-            let hit = target.as_ref().and_then(element_id);
+            let hit = target.as_ref().and_then(|t| {
+                element_id(t).or_else(|| {
+                    closest_attr(t, "[data-frame]", "data-frame").and_then(|s| s.parse().ok())
+                })
+            });
             let arrow = target
                 .as_ref()
                 .and_then(|t| closest_attr(t, "[data-arrow]", "data-arrow"))
@@ -159,11 +209,20 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                     Gesture::Connect { from }
                 }
                 (Some("resize"), Some(id)) => {
-                    let size = editor
-                        .element(id)
-                        .map(|e| e.with_untracked(|e| (e.width, e.height)))
-                        .unwrap_or((120.0, 120.0));
-                    Gesture::Resize { id, start: w, size }
+                    let edges = target
+                        .as_ref()
+                        .and_then(|t| closest_attr(t, "[data-edges]", "data-edges"))
+                        .map(|s| Edges::parse(&s))
+                        .unwrap_or(Edges::parse("se"));
+                    match editor.element(id).map(|e| e.with_untracked(rect_of)) {
+                        Some(origin) => Gesture::Resize {
+                            id,
+                            start: w,
+                            origin,
+                            edges,
+                        },
+                        None => Gesture::Idle,
+                    }
                 }
                 (_, Some(id)) => {
                     if ev.shift_key() {
@@ -227,6 +286,31 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     };
 
     let on_pointermove = move |ev: PointerEvent| {
+        if ev.pointer_type() == "touch" {
+            let p = local(&ev);
+            touches.update_value(|t| {
+                if let Some(slot) = t.iter_mut().find(|(id, _)| *id == ev.pointer_id()) {
+                    slot.1 = p;
+                }
+            });
+            if let Some((distance, mid)) = touches.with_value(|t| pinch_of(t)) {
+                gesture.update_value(|g| {
+                    if let Gesture::Pinch {
+                        distance: d0,
+                        mid: m0,
+                    } = g
+                    {
+                        let factor = if *d0 > 0.0 { distance / *d0 } else { 1.0 };
+                        let (dx, dy) = (mid.0 - m0.0, mid.1 - m0.1);
+                        editor
+                            .viewport
+                            .update(|v| *v = v.pan(dx, dy).zoom_at(mid, factor));
+                        (*d0, *m0) = (distance, mid);
+                    }
+                });
+                return;
+            }
+        }
         let w = world(&ev);
         editor.pointer_moved(Some(w));
         gesture.update_value(|g| match g {
@@ -258,15 +342,22 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                     }
                 }
             }
-            Gesture::Resize { id, start, size } => {
+            Gesture::Resize {
+                id,
+                start,
+                origin,
+                edges,
+            } => {
                 if let Some(e) = editor.element(*id) {
+                    let r = edges.resize(*origin, (w.0 - start.0, w.1 - start.1));
                     e.update(|e| {
-                        e.width = (size.0 + w.0 - start.0).max(40.0).round();
-                        e.height = (size.1 + w.1 - start.1).max(30.0).round();
+                        (e.x, e.y, e.width, e.height) = (r.x, r.y, r.width, r.height);
                     });
                 }
             }
             Gesture::Band { start, .. } => band.set(Some(Rect::spanning(*start, w))),
+            // Two fingers are handled above, before the pointer's board position matters.
+            Gesture::Pinch { .. } => {}
             Gesture::Connect { .. } => link.update(|l| {
                 if let Some((_, to)) = l {
                     *to = w;
@@ -276,6 +367,9 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     };
 
     let on_pointerup = move |ev: PointerEvent| {
+        if ev.pointer_type() == "touch" {
+            touches.update_value(|t| t.retain(|(id, _)| *id != ev.pointer_id()));
+        }
         let finished = gesture.try_update_value(std::mem::take).unwrap_or_default();
         match finished {
             Gesture::Move {
@@ -299,10 +393,25 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                     editor.refresh(origins.iter().map(|(id, _, _)| *id));
                 }
             }
-            Gesture::Resize { id, .. } => {
+            Gesture::Resize { id, origin, .. } => {
                 if let Some(e) = editor.element(id) {
-                    let (width, height) = e.with_untracked(|e| (e.width, e.height));
-                    if !editor.commit(vec![Op::ResizeElement { id, width, height }]) {
+                    let now = e.with_untracked(rect_of);
+                    let mut ops = Vec::new();
+                    if (now.x, now.y) != (origin.x, origin.y) {
+                        ops.push(Op::MoveElement {
+                            id,
+                            x: now.x,
+                            y: now.y,
+                        });
+                    }
+                    if (now.width, now.height) != (origin.width, origin.height) {
+                        ops.push(Op::ResizeElement {
+                            id,
+                            width: now.width,
+                            height: now.height,
+                        });
+                    }
+                    if !editor.commit(ops) {
                         editor.refresh([id]);
                     }
                 }
@@ -342,8 +451,10 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
         if read_only.get_untracked() {
             return;
         }
-        let target = target_element(&ev);
-        match target.as_ref().and_then(element_id) {
+        // The canvas captured the pointer, so the event's target is the canvas itself: ask what
+        // is under the pointer instead.
+        let under = document().element_from_point(ev.client_x() as f32, ev.client_y() as f32);
+        match under.as_ref().and_then(element_id) {
             Some(id) => editor.editing.set(Some(id)),
             None => {
                 editor.create_at(editor.tool.get_untracked(), world(&ev));
@@ -356,7 +467,10 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
         if ev.ctrl_key() || ev.meta_key() {
             // Only a zoom needs the pointer's position (reading it forces a layout).
             let p = local(&ev);
-            let factor = (-ev.delta_y() * 0.01).exp();
+            // A mouse wheel's notch (deltaY 100) is one step of 1.2x, as the + and - keys; a
+            // pinch on a touchpad sends many small deltas and zooms smoothly.
+            let step = (-ev.delta_y() * 0.01).clamp(-ZOOM_STEP, ZOOM_STEP);
+            let factor = step.exp();
             editor.viewport.update(|v| *v = v.zoom_at(p, factor));
         } else {
             editor
@@ -381,7 +495,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     };
 
     let keydown = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if typing(&ev) {
+        if typing(&ev) || super::sticky::composing(&ev) {
             return;
         }
         let ctrl = ev.ctrl_key() || ev.meta_key();
@@ -401,6 +515,14 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
             }
             "!" => {
                 editor.zoom_to_fit();
+                true
+            }
+            "@" => {
+                editor.zoom_to_selection();
+                true
+            }
+            "f" | "F" if ctrl => {
+                editor.searching.set(true);
                 true
             }
             "Escape" => {
@@ -436,28 +558,61 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                 editor.select_all();
                 true
             }
-            "c" | "C" if ctrl => {
-                if let Some(json) = editor.copy_selection() {
-                    store_clipboard(&json);
-                }
-                true
-            }
-            "v" | "V" if ctrl => {
-                if let Some(json) = load_clipboard() {
-                    editor.paste(&json, (24.0, 24.0));
-                }
-                true
-            }
+            // Ctrl+C and Ctrl+V are the browser's: the copy and paste events below.
             "d" | "D" if ctrl => {
                 if let Some(json) = editor.copy_selection() {
-                    editor.paste(&json, (24.0, 24.0));
+                    editor.paste(&json, None);
                 }
                 true
             }
+            "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" if !ctrl => {
+                let step = if ev.shift_key() { 24.0 } else { 4.0 };
+                let (dx, dy) = match key.as_str() {
+                    "ArrowLeft" => (-step, 0.0),
+                    "ArrowRight" => (step, 0.0),
+                    "ArrowUp" => (0.0, -step),
+                    _ => (0.0, step),
+                };
+                editor.nudge(dx, dy)
+            }
+            "l" | "L" if !ctrl => editor.connect_in_order(),
+            "f" | "F" if !ctrl => editor.frame_selection().is_some(),
             _ => false,
         };
         if handled {
             ev.prevent_default();
+        }
+    });
+    // Copy and paste go through the system clipboard (another board, another tab, a text
+    // editor), with this browser's localStorage as a fallback where the page may not read it.
+    let copy = window_event_listener(leptos::ev::copy, move |ev: web_sys::ClipboardEvent| {
+        if typing(&ev) {
+            return;
+        }
+        let Some(json) = editor.copy_selection() else {
+            return;
+        };
+        store_clipboard(&json);
+        if let Some(data) = ev.clipboard_data() {
+            let _ = data.set_data("text/plain", &json);
+            ev.prevent_default();
+        }
+    });
+    let paste = window_event_listener(leptos::ev::paste, move |ev: web_sys::ClipboardEvent| {
+        if typing(&ev) || read_only.get_untracked() {
+            return;
+        }
+        let text = ev
+            .clipboard_data()
+            .and_then(|d| d.get_data("text/plain").ok())
+            .filter(|t| !t.trim().is_empty())
+            .or_else(load_clipboard);
+        let Some(text) = text else { return };
+        ev.prevent_default();
+        let at = editor.pointer().or_else(|| Some(editor.screen_centre()));
+        // Stickies copied from a board; any other text becomes a sticky of the current kind.
+        if !editor.paste(&text, at) {
+            editor.create_text_sticky(&text, at.unwrap_or_default());
         }
     });
     let keyup = window_event_listener(leptos::ev::keyup, move |ev: KeyboardEvent| {
@@ -468,6 +623,8 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     on_cleanup(move || {
         keydown.remove();
         keyup.remove();
+        copy.remove();
+        paste.remove();
     });
 
     let transform = move || {
@@ -500,6 +657,11 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
             on:pointerdown=on_pointerdown
             on:pointermove=on_pointermove
             on:pointerup=on_pointerup
+            on:pointercancel=move |ev: PointerEvent| {
+                touches.update_value(|t| t.retain(|(id, _)| *id != ev.pointer_id()));
+                gesture.set_value(Gesture::Idle);
+                band.set(None);
+            }
             on:pointerleave=move |_| editor.pointer_moved(None)
             on:dblclick=on_dblclick
             on:wheel=on_wheel
@@ -513,6 +675,9 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                 <For each=move || visible.get() key=|id| *id let:id>
                     <Sticky editor id />
                 </For>
+                <Show when=move || !read_only.get()>
+                    <FrameHandles editor />
+                </Show>
                 {move || band_style().map(|style| view! { <div class="band" style=style></div> })}
                 <Cursors editor />
             </div>
@@ -523,6 +688,37 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     }
 }
 
+/// The eight resize handles of the one selected frame, drawn above every sticky and arrow so an
+/// edge can be grabbed even where stickies overlap it; they keep their size on screen at any zoom.
+#[component]
+fn FrameHandles(editor: Editor) -> impl IntoView {
+    let frame = move || {
+        let id = match editor.selected_elements().as_slice() {
+            [id] => *id,
+            _ => return None,
+        };
+        editor.selection.track();
+        let e = editor.element(id)?;
+        e.with(|e| (e.kind == ElementKind::BoundedContext).then(|| (id, rect_of(e))))
+    };
+    move || {
+        frame().map(|(id, r)| {
+            let scale = 1.0 / editor.viewport.with(|v| v.zoom);
+            view! {
+                <div
+                    class="frame-handles"
+                    data-frame=id.to_string()
+                    style=format!("left:{}px;top:{}px;width:{}px;height:{}px;--handle-scale:{scale}", r.x, r.y, r.width, r.height)
+                >
+                    {["nw", "n", "ne", "e", "se", "s", "sw", "w"].map(|edges| view! {
+                        <div class=format!("frame-handle {edges}") data-handle="resize" data-edges=edges title="Drag to resize the frame"></div>
+                    }).collect_view()}
+                </div>
+            }
+        })
+    }
+}
+
 /// The other people's pointers, with their names, in board coordinates (scaled back so the
 /// pointer keeps its size at any zoom).
 #[component]
@@ -530,7 +726,7 @@ fn Cursors(editor: Editor) -> impl IntoView {
     let scale = move || 1.0 / editor.viewport.with(|v| v.zoom);
     view! {
         <For
-            each=move || editor.peers.get().into_iter().filter_map(|p| p.cursor.map(|c| (p.id, p.name, p.colour, c.x, c.y)))
+            each=move || editor.peers.get().into_iter().filter_map(|p| p.now.cursor.map(|c| (p.id, p.name, p.colour, c.x, c.y)))
             key=|c| (c.0, c.3.to_bits(), c.4.to_bits())
             let:c
         >
@@ -546,6 +742,15 @@ fn Cursors(editor: Editor) -> impl IntoView {
             </div>
         </For>
     }
+}
+
+/// The distance between the first two fingers and their midpoint, when there are two.
+fn pinch_of(touches: &[(i32, (f64, f64))]) -> Option<(f64, (f64, f64))> {
+    let [(_, a), (_, b), ..] = touches else {
+        return None;
+    };
+    let distance = ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+    Some((distance, ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)))
 }
 
 fn target_element(ev: &MouseEvent) -> Option<web_sys::Element> {
@@ -565,8 +770,8 @@ fn element_id(el: &web_sys::Element) -> Option<Id> {
     closest_attr(el, ".element[data-id]", "data-id").and_then(|s| s.parse().ok())
 }
 
-/// Whether a key press belongs to a text field rather than to the board.
-fn typing(ev: &KeyboardEvent) -> bool {
+/// Whether a key press (or a copy, a paste) belongs to a text field rather than to the board.
+fn typing(ev: &web_sys::Event) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))

@@ -102,11 +102,30 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
     };
     // Two layers: the blocks are painted once per edit; only the small outline layer above them
     // repaints while panning (one SVG with both repainted 5,000 rects on every pan frame).
+    // Folded away on a phone-sized screen to start with; a button brings it back.
+    let shown = RwSignal::new(true);
+    Effect::new(move |_| shown.set(!crate::components::small_screen()));
     view! {
-        <div class="minimap" style=format!("width:{WIDTH}px;height:{HEIGHT}px") on:click=jump aria-label="Minimap">
-            <svg class="minimap-blocks" width=WIDTH height=HEIGHT>{blocks}</svg>
-            <svg class="minimap-view" width=WIDTH height=HEIGHT>{outline}</svg>
-        </div>
+        <Show
+            when=move || shown.get()
+            fallback=move || view! {
+                <button class="minimap-toggle" title="Show the map of the board" on:click=move |_| shown.set(true)>"Map"</button>
+            }
+        >
+            <div class="minimap" style=format!("width:{WIDTH}px;height:{HEIGHT}px") on:click=jump aria-label="Minimap">
+                <svg class="minimap-blocks" width=WIDTH height=HEIGHT>{blocks}</svg>
+                <svg class="minimap-view" width=WIDTH height=HEIGHT>{outline}</svg>
+                <button
+                    class="minimap-hide"
+                    title="Hide the map"
+                    aria-label="Hide the map"
+                    on:click=move |ev| {
+                        ev.stop_propagation();
+                        shown.set(false);
+                    }
+                >"×"</button>
+            </div>
+        </Show>
     }
 }
 

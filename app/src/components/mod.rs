@@ -12,10 +12,25 @@ mod minimap;
 mod palette;
 /// The selected element's properties.
 mod properties;
+/// Ctrl+F: find stickies by text.
+mod search;
 /// One element, and its inline text editor.
 mod sticky;
 /// Zoom, undo/redo and save state.
 mod toolbar;
+
+/// A phone-sized window (under 700 CSS pixels wide): palette and minimap start folded.
+pub fn small_screen() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        return web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .is_some_and(|w| w < 700.0);
+    }
+    #[allow(unreachable_code)]
+    false
+}
 
 pub use arrows::{Arrows, LinkPreview};
 pub use blocks::Blocks;
@@ -24,5 +39,6 @@ pub use export::ExportPanel;
 pub use minimap::Minimap;
 pub use palette::Palette;
 pub use properties::Properties;
-pub use sticky::Sticky;
+pub use search::Search;
+pub use sticky::{Sticky, composing};
 pub use toolbar::Toolbar;

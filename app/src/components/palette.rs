@@ -9,8 +9,18 @@ use crate::model::ElementKind;
 /// or drag it onto the board.
 #[component]
 pub fn Palette(editor: Editor) -> impl IntoView {
+    // On a phone-sized screen the palette starts folded to its colour chips.
+    let folded = RwSignal::new(false);
+    Effect::new(move |_| folded.set(super::small_screen()));
     view! {
-        <nav class="palette" aria-label="Palette">
+        <nav class="palette" class:folded=move || folded.get() aria-label="Palette">
+            <button
+                class="palette-fold"
+                title=move || if folded.get() { "Show the names" } else { "Fold the palette" }
+                aria-label=move || if folded.get() { "Show the names" } else { "Fold the palette" }
+                aria-expanded=move || (!folded.get()).to_string()
+                on:click=move |_| folded.update(|f| *f = !*f)
+            >{move || if folded.get() { "»" } else { "«" }}</button>
             {ElementKind::ALL
                 .into_iter()
                 .map(|kind| {
@@ -24,6 +34,11 @@ pub fn Palette(editor: Editor) -> impl IntoView {
                             data-kind=kind.as_str()
                             on:dragstart=move |ev: DragEvent| start_palette_drag(&ev, kind)
                             on:click=move |_| {
+                                if kind == ElementKind::BoundedContext {
+                                    // Frames go around what is selected (or fit the screen).
+                                    editor.frame_selection();
+                                    return;
+                                }
                                 editor.tool.set(kind);
                                 let (x, y) = editor.screen_centre();
                                 let n = editor.order.with_untracked(Vec::len) % 8;

@@ -29,7 +29,13 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
         selected().map(|(id, element)| {
             let kind = element.with_untracked(|e| e.kind);
             view! {
-                <aside class="properties" aria-label="Properties">
+                // Typing in a field is not saved until the field commits (change, on blur).
+                <aside
+                    class="properties"
+                    aria-label="Properties"
+                    on:input=move |_| editor.drafting.set(true)
+                    on:focusout=move |_| editor.drafting.set(false)
+                >
                     <h2>{kind.title()}</h2>
                     <label>"Description"
                         <textarea
@@ -40,6 +46,16 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
                             }
                         ></textarea>
                     </label>
+                    {(kind == ElementKind::BoundedContext).then(|| view! {
+                        <button
+                            class="fit-frame secondary"
+                            disabled=read_only
+                            title="Move and resize the frame around what lies in it"
+                            on:click=move |_| {
+                                editor.fit_frame(id);
+                            }
+                        >"Fit to contents"</button>
+                    })}
                     {(kind == ElementKind::Command).then(|| view! { <HttpRoute editor id read_only /> })}
                     {kind.has_fields().then(|| view! { <Fields editor id read_only /> })}
                     {matches!(kind, ElementKind::Policy | ElementKind::ReadModel).then(|| view! { <Links editor id kind /> })}

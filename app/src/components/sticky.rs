@@ -2,7 +2,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use crate::editor::Editor;
-use crate::model::{Id, Op, Patch};
+use crate::model::{ElementKind, Id, Op, Patch};
 
 /// One element at its position, in its kind's colour. It reads only its own signal, so moving
 /// it re-renders nothing else. Text is always escaped by Leptos: hostile labels are shown, never
@@ -31,27 +31,56 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
         editor.peers.with(|peers| {
             peers
                 .iter()
-                .find(|p| p.selection.contains(&id))
+                .find(|p| p.now.selection.contains(&id))
                 .map(|p| format!("--peer:{}", p.colour))
         })
     };
     let editing = move || editor.editing.get() == Some(id);
+    // Somebody else is typing in it: their colour and name on it, so nobody types over them.
+    let typist = move || {
+        editor.peers.with(|peers| {
+            peers
+                .iter()
+                .find(|p| p.now.editing == Some(id))
+                .map(|p| (p.name.clone(), p.colour.clone()))
+        })
+    };
+    // A frame's name grows as the board zooms out, so it stays readable (12 px or more on
+    // screen); only frames follow the zoom, and only when it changes, not on every pan.
+    let zoom = (kind == ElementKind::BoundedContext)
+        .then(|| Memo::new(move |_| editor.viewport.with(|v| v.zoom)));
+    let label_style =
+        move || zoom.map(|z| format!("font-size:{:.1}px", 20.0 * (0.6 / z.get()).max(1.0)));
     view! {
         <div
             class=format!("element kind-{}", kind.as_str())
             class:selected=selected
             class:peer-selected=move || peer_colour().is_some()
+            class:peer-editing=move || typist().is_some()
             data-id=id.to_string()
             data-kind=kind.as_str()
+            // Tab reaches every sticky on screen; focusing one selects it, so Enter edits it
+            // and the arrow keys move it.
+            tabindex="0"
+            aria-label=move || element.with(|e| format!("{}: {}", kind.title(), e.label))
+            on:focus=move |_| {
+                if !editor.selection.with_untracked(|s| s.contains(&id)) {
+                    editor.select_only([id]);
+                }
+            }
             title=kind.title()
-            style=move || match peer_colour() {
-                Some(peer) => format!("{};{peer}", style()),
-                None => style(),
+            style=move || match (typist(), peer_colour()) {
+                (Some((_, colour)), _) => format!("{};--peer:{colour}", style()),
+                (None, Some(peer)) => format!("{};{peer}", style()),
+                (None, None) => style(),
             }
         >
+            {move || typist().map(|(name, _)| view! {
+                <span class="typist" aria-live="polite">{format!("{name} is typing…")}</span>
+            })}
             <Show
                 when=editing
-                fallback=move || view! { <span class="label">{move || element.with(|e| e.label.clone())}</span> }
+                fallback=move || view! { <span class="label" style=label_style>{move || element.with(|e| e.label.clone())}</span> }
             >
                 <LabelEditor editor id initial=element.with_untracked(|e| e.label.clone()) />
             </Show>
@@ -63,7 +92,9 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
 }
 
 /// The text editor inside a sticky: Enter or a click elsewhere saves, Shift+Enter starts a new
-/// line, Escape cancels.
+/// line, Escape cancels (and removes a sticky just created and still empty). Keys pressed while an
+/// input method is composing (Korean, Japanese, Chinese) belong to the composition: Enter then
+/// ends the syllable, it does not save half of it.
 #[component]
 fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
     let area = NodeRef::<Textarea>::new();
@@ -74,6 +105,10 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
         }
     });
     let done = StoredValue::new(false);
+    let close = move || {
+        editor.drafting.set(false);
+        editor.editing.set(None);
+    };
     let save = move || {
         // A blur also fires when the editor is removed after Enter or Escape: then `done` is
         // already set, or already disposed.
@@ -83,6 +118,11 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
         done.set_value(true);
         if let Some(el) = area.get_untracked() {
             let label = el.value();
+            if label.trim().is_empty() && editor.is_fresh(id) {
+                editor.discard_fresh(id);
+                close();
+                return;
+            }
             let changed = editor
                 .element(id)
                 .is_some_and(|e| e.with_untracked(|e| e.label != label));
@@ -96,7 +136,14 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
                 )]);
             }
         }
-        editor.editing.set(None);
+        editor.settle(id);
+        close();
+    };
+    let cancel = move || {
+        done.set_value(true);
+        editor.discard_fresh(id);
+        editor.settle(id);
+        close();
     };
     view! {
         <textarea
@@ -106,7 +153,11 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
             maxlength="2000"
             on:pointerdown=|ev| ev.stop_propagation()
             on:dblclick=|ev| ev.stop_propagation()
+            on:input=move |_| editor.drafting.set(true)
             on:keydown=move |ev| {
+                if composing(&ev) {
+                    return;
+                }
                 match ev.key().as_str() {
                     "Enter" if !ev.shift_key() => {
                         ev.prevent_default();
@@ -114,8 +165,7 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
                     }
                     "Escape" => {
                         ev.prevent_default();
-                        done.set_value(true);
-                        editor.editing.set(None);
+                        cancel();
                     }
                     _ => {}
                 }
@@ -125,4 +175,10 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
             {initial}
         </textarea>
     }
+}
+
+/// Whether a key press belongs to an input method's composition (keyCode 229 covers browsers
+/// that end the composition before sending the keydown).
+pub fn composing(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.is_composing() || ev.key_code() == 229
 }

@@ -4,6 +4,9 @@ use crate::model::Op;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Action {
     pub ops: Vec<Op>,
+    /// The batch whose effect `ops` takes back: what is still as it left it is still yours
+    /// (docs/sync.md S5).
+    pub done: Vec<Op>,
 }
 
 /// Undo and redo stacks. Only the user's own actions go here: undo never touches anyone
@@ -18,13 +21,17 @@ impl History {
     const MAX: usize = 500;
 
     /// A new action: its undo goes on the stack and the redo stack is cleared.
-    pub fn record(&mut self, undo: Vec<Op>) {
-        self.push_undo(Action { ops: undo });
+    pub fn record(&mut self, undo: Vec<Op>, done: Vec<Op>) {
+        self.push_undo(Action { ops: undo, done });
         self.redo.clear();
     }
 
     pub fn take_undo(&mut self) -> Option<Action> {
         self.undo.pop()
+    }
+
+    pub fn last_undo(&self) -> Option<&Action> {
+        self.undo.last()
     }
 
     pub fn take_redo(&mut self) -> Option<Action> {
@@ -56,10 +63,10 @@ mod tests {
     #[test]
     fn a_new_action_clears_redo() {
         let mut h = History::default();
-        h.record(action(0));
+        h.record(action(0), vec![]);
         let undo = h.take_undo().unwrap();
         h.push_redo(undo);
-        h.record(action(1));
+        h.record(action(1), vec![]);
         assert!(h.take_redo().is_none());
     }
 
@@ -67,7 +74,7 @@ mod tests {
     fn the_undo_stack_is_bounded() {
         let mut h = History::default();
         for n in 0..History::MAX + 10 {
-            h.record(action(n));
+            h.record(action(n), vec![]);
         }
         let mut count = 0;
         while h.take_undo().is_some() {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::Editor;
 use crate::model::Id;
-use crate::sync::{ClientId, ClientMsg, Peer, Point};
+use crate::sync::{ClientId, ClientMsg, Peer, Point, Presence};
 
 /// Who this tab is to the others.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +43,7 @@ pub struct Live {
     ready: RwSignal<bool>,
     attempts: StoredValue<u32>,
     stopped: StoredValue<bool>,
-    cursor: StoredValue<Option<Point>>,
+    pub(super) cursor: StoredValue<Option<Point>>,
     last_presence: StoredValue<f64>,
     presence_queued: StoredValue<bool>,
 }
@@ -135,10 +135,11 @@ impl Editor {
                 .take(crate::sync::protocol::MAX_SELECTION)
                 .collect()
         });
-        live.send_now(&ClientMsg::Presence {
+        live.send_now(&ClientMsg::Presence(Presence {
             cursor: live.cursor.get_value(),
             selection,
-        });
+            editing: self.editing.get_untracked(),
+        }));
     }
 
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]

@@ -22,7 +22,7 @@ use crate::model::{Board, Connection, Element, ElementKind, Id, Op};
 use crate::sync::{ClientMsg, Replica};
 use history::History;
 pub use live::{Identity, PeerView};
-pub use viewport::{Rect, Viewport, grid_tiles, snapped_delta};
+pub use viewport::{Edges, Rect, Viewport, grid_tiles, snapped_delta};
 
 /// What the save indicator shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +51,8 @@ pub struct Editor {
     pub selection: RwSignal<HashSet<Id>>,
     /// The element whose text is being edited.
     pub editing: RwSignal<Option<Id>>,
+    /// The sticky this page just created and opened for typing (see [`Editor::is_fresh`]).
+    fresh: StoredValue<Option<Id>>,
     pub viewport: RwSignal<Viewport>,
     /// Size of the canvas on screen, in CSS pixels.
     pub screen: RwSignal<(f64, f64)>,
@@ -62,6 +64,13 @@ pub struct Editor {
     /// Bumped on every change of the board, for views of the whole board (minimap, culling).
     pub version: RwSignal<u64>,
     pub save: RwSignal<SaveState>,
+    /// Text is being typed in a field (label editor, properties) and not committed yet: the save
+    /// indicator must not say "All changes saved" meanwhile.
+    pub drafting: RwSignal<bool>,
+    /// The Ctrl+F search bar is open.
+    pub searching: RwSignal<bool>,
+    /// A short message for the user (an undo that was skipped); the page clears it after a while.
+    pub notice: RwSignal<Option<String>>,
     history: StoredValue<History>,
     /// The other people on the board, by peer id.
     pub peers: RwSignal<Vec<PeerView>>,
@@ -81,6 +90,7 @@ impl Editor {
             connections: RwSignal::new(Vec::new()),
             selection: RwSignal::new(HashSet::new()),
             editing: RwSignal::new(None),
+            fresh: StoredValue::new(None),
             viewport: RwSignal::new(Viewport::default()),
             screen: RwSignal::new((1440.0, 840.0)),
             tool: RwSignal::new(ElementKind::DomainEvent),
@@ -88,6 +98,9 @@ impl Editor {
             title: RwSignal::new(String::new()),
             version: RwSignal::new(0),
             save: RwSignal::new(SaveState::Saved),
+            notice: RwSignal::new(None),
+            searching: RwSignal::new(false),
+            drafting: RwSignal::new(false),
             history: StoredValue::new(History::default()),
             peers: RwSignal::new(Vec::new()),
             live: live::Live::new(),
@@ -99,6 +112,13 @@ impl Editor {
 
     /// Connects to the board's room (browser only) as `identity`.
     pub fn go_live(&self, identity: Identity) {
+        let this = *self;
+        // Selecting and opening a sticky's text show on the others' screens at once.
+        Effect::new(move |_| {
+            this.editing.track();
+            this.selection.track();
+            this.send_presence();
+        });
         live::connect(*self, identity);
     }
 
@@ -179,7 +199,7 @@ impl Editor {
         }
         match self.apply_local(&ops) {
             Ok(undo) => {
-                self.history.update_value(|h| h.record(undo));
+                self.history.update_value(|h| h.record(undo, ops));
                 true
             }
             Err(message) => {
@@ -205,10 +225,29 @@ impl Editor {
         let Some(action) = self.history.try_update_value(take).flatten() else {
             return;
         };
+        // Only what nobody else changed since is taken back (docs/sync.md S5).
+        let trimmed = self.with_board(|b| crate::sync::still_yours(b, action.ops, &action.done));
+        if trimmed.skipped > 0 {
+            self.notice.set(Some(if trimmed.ops.is_empty() {
+                "Not undone: changed by someone else since".to_string()
+            } else {
+                "Partly undone: the rest was changed by someone else since".to_string()
+            }));
+        }
         // An action that no longer applies (its element was deleted meanwhile) is dropped.
-        if let Ok(inverse) = self.apply_local(&action.ops) {
-            self.history
-                .update_value(|h| put(h, history::Action { ops: inverse }));
+        if trimmed.ops.is_empty() {
+            return;
+        }
+        if let Ok(inverse) = self.apply_local(&trimmed.ops) {
+            self.history.update_value(|h| {
+                put(
+                    h,
+                    history::Action {
+                        ops: inverse,
+                        done: trimmed.ops,
+                    },
+                )
+            });
         }
     }
 
@@ -394,14 +433,70 @@ impl Editor {
 
     /// Creates an element of `kind` centred at the board point `at` and opens its text editor.
     pub fn create_at(&self, kind: ElementKind, at: (f64, f64)) -> Id {
-        let (w, h) = kind.default_size();
-        let element = Element::new(kind, "", at.0 - w / 2.0, at.1 - h / 2.0);
+        let (w, h) = self.new_size(kind);
+        let mut element =
+            Element::new(kind, "", (at.0 - w / 2.0).round(), (at.1 - h / 2.0).round());
+        (element.width, element.height) = (w, h);
         let id = element.id;
         if self.commit(vec![Op::CreateElement { element }]) {
             self.select_only([id]);
+            self.fresh.set_value(Some(id));
             self.editing.set(Some(id));
         }
         id
+    }
+
+    /// The size of a new element of `kind`: its default, except that a frame is never larger
+    /// than most of the screen, so its label and edges are in view.
+    fn new_size(&self, kind: ElementKind) -> (f64, f64) {
+        let (w, h) = kind.default_size();
+        if kind != ElementKind::BoundedContext {
+            return (w, h);
+        }
+        let (sw, sh) = self.screen.get_untracked();
+        let zoom = self.viewport.get_untracked().zoom;
+        let room = if sw > 900.0 { sw - PALETTE_WIDTH } else { sw };
+        (
+            w.min(room * 0.7 / zoom).max(240.0).round(),
+            h.min(sh * 0.7 / zoom).max(180.0).round(),
+        )
+    }
+
+    /// Whether `id` was just created here and nothing was typed into it yet: Escape or a click
+    /// away then removes it instead of leaving an empty sticky behind.
+    pub fn is_fresh(&self, id: Id) -> bool {
+        self.fresh.get_value() == Some(id)
+            && self
+                .element(id)
+                .is_some_and(|e| e.with_untracked(|e| e.label.is_empty()))
+    }
+
+    /// The sticky `id` is no longer new (it got its text, or its editor closed).
+    pub fn settle(&self, id: Id) {
+        if self.fresh.get_value() == Some(id) {
+            self.fresh.set_value(None);
+        }
+    }
+
+    /// Takes back the creation of a fresh, untouched sticky as if it never happened: its undo
+    /// step goes too, so Ctrl+Z does not bring back an empty sticky.
+    pub fn discard_fresh(&self, id: Id) {
+        if !self.is_fresh(id) {
+            return;
+        }
+        self.fresh.set_value(None);
+        let created_last = self.history.with_value(|h| {
+            h.last_undo().is_some_and(|a| {
+                matches!(a.done.as_slice(), [Op::CreateElement { element }] if element.id == id)
+            })
+        });
+        if created_last {
+            if let Some(action) = self.history.try_update_value(|h| h.take_undo()).flatten() {
+                let _ = self.apply_local(&action.ops);
+            }
+        } else {
+            self.commit(vec![Op::DeleteElement { id }]);
+        }
     }
 
     /// The part of the board worth putting in the DOM: the screen and a margin around it, so a
@@ -456,6 +551,111 @@ impl Editor {
             .update(|v| *v = v.zoom_step((w / 2.0, h / 2.0), factor));
     }
 
+    /// Gives the keyboard back to the board (after a search or a dialog closes).
+    pub fn focus_canvas(&self) {
+        if !cfg!(feature = "hydrate") {
+            return;
+        }
+        if let Some(canvas) = document()
+            .query_selector(".canvas")
+            .ok()
+            .flatten()
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = canvas.focus();
+        }
+    }
+
+    /// A sticky of the current kind holding `text` (pasted from elsewhere), centred at `at`.
+    pub fn create_text_sticky(&self, text: &str, at: (f64, f64)) -> bool {
+        let kind = self.tool.get_untracked();
+        let (w, h) = self.new_size(kind);
+        let label: String = text
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+            .take(crate::model::Limits::MAX_LABEL_CHARS)
+            .collect();
+        let element = Element::new(
+            kind,
+            label,
+            (at.0 - w / 2.0).round(),
+            (at.1 - h / 2.0).round(),
+        );
+        let id = element.id;
+        let ok = self.commit(vec![Op::CreateElement { element }]);
+        if ok {
+            self.select_only([id]);
+        }
+        ok
+    }
+
+    /// Where the pointer is on the board, if it is over it.
+    pub fn pointer(&self) -> Option<(f64, f64)> {
+        self.live.cursor.get_value().map(|p| (p.x, p.y))
+    }
+
+    /// Shows the selected elements, as large as fits (Shift+2).
+    pub fn zoom_to_selection(&self) {
+        let rects: Vec<Rect> = self.with_board(|b| {
+            self.selected_elements()
+                .iter()
+                .filter_map(|id| b.element(*id))
+                .map(rect_of)
+                .collect()
+        });
+        if let Some(content) = Rect::union(rects) {
+            let (w, h) = self.screen.get_untracked();
+            self.viewport.set(Viewport::fit(content, w, h));
+        }
+    }
+
+    /// Moves the selection (and what selected frames hold) by `(dx, dy)` as one step: the arrow
+    /// keys.
+    pub fn nudge(&self, dx: f64, dy: f64) -> bool {
+        let ids = self.dragged_with(&self.selected_elements());
+        let ops: Vec<Op> = self.with_board(|b| {
+            ids.iter()
+                .filter_map(|id| b.element(*id))
+                .map(|e| Op::MoveElement {
+                    id: e.id,
+                    x: e.x + dx,
+                    y: e.y + dy,
+                })
+                .collect()
+        });
+        !ops.is_empty() && self.commit(ops)
+    }
+
+    /// Connects the selected stickies one after the other, left to right (the timeline's
+    /// direction; top to bottom where they stand in a column), skipping pairs already connected.
+    pub fn connect_in_order(&self) -> bool {
+        let ops: Vec<Op> = self.with_board(|b| {
+            let mut stickies: Vec<&Element> = self
+                .selected_elements()
+                .iter()
+                .filter_map(|id| b.element(*id))
+                .filter(|e| e.kind != ElementKind::BoundedContext)
+                .collect();
+            stickies.sort_by(|a, z| a.x.total_cmp(&z.x).then(a.y.total_cmp(&z.y)));
+            stickies
+                .windows(2)
+                .filter(|pair| {
+                    !b.connections()
+                        .any(|c| c.from == pair[0].id && c.to == pair[1].id)
+                })
+                .map(|pair| Op::Connect {
+                    connection: Connection {
+                        id: crate::model::new_id(),
+                        from: pair[0].id,
+                        to: pair[1].id,
+                    },
+                })
+                .collect()
+        });
+        !ops.is_empty() && self.commit(ops)
+    }
+
     /// Copies the selection (with the arrows between selected stickies) as JSON.
     pub fn copy_selection(&self) -> Option<String> {
         let ids: HashSet<Id> = self.selected_elements().into_iter().collect();
@@ -477,10 +677,19 @@ impl Editor {
         serde_json::to_string(&clip).ok()
     }
 
-    /// Pastes copied stickies with new ids, shifted by `offset`, and selects them.
-    pub fn paste(&self, json: &str, offset: (f64, f64)) -> bool {
+    /// Pastes copied stickies with new ids, centred on the board point `at` (where the pointer
+    /// is), or 24 px beside the originals when the pointer is not on the board, and selects
+    /// them. False when `json` is not something Squall copied.
+    pub fn paste(&self, json: &str, at: Option<(f64, f64)>) -> bool {
         let Ok(clip) = serde_json::from_str::<Clipboard>(json) else {
             return false;
+        };
+        let offset = match (at, Rect::union(clip.elements.iter().map(rect_of))) {
+            (Some((x, y)), Some(area)) => {
+                let (cx, cy) = area.centre();
+                ((x - cx).round(), (y - cy).round())
+            }
+            _ => (24.0, 24.0),
         };
         let mut new_ids = HashMap::new();
         let mut ops = Vec::new();
@@ -508,6 +717,72 @@ impl Editor {
             self.select_only(new_ids.into_values());
         }
         ok
+    }
+
+    /// Puts a new bounded-context frame around the selected elements (with room for its label)
+    /// and opens its label for typing; with nothing selected, a frame that fits the screen's
+    /// middle. Returns the new frame's id.
+    pub fn frame_selection(&self) -> Option<Id> {
+        let rects: Vec<Rect> = self.with_board(|b| {
+            self.selected_elements()
+                .iter()
+                .filter_map(|id| b.element(*id))
+                .map(rect_of)
+                .collect()
+        });
+        let area = match Rect::union(rects) {
+            Some(r) => frame_around(r),
+            None => {
+                // A default frame in the middle of what the user sees.
+                let (cx, cy) = self.screen_centre();
+                let (width, height) = self.new_size(ElementKind::BoundedContext);
+                Rect {
+                    x: (cx - width / 2.0).round(),
+                    y: (cy - height / 2.0).round(),
+                    width,
+                    height,
+                }
+            }
+        };
+        let mut frame = Element::new(ElementKind::BoundedContext, "", area.x, area.y);
+        frame.width = area.width;
+        frame.height = area.height;
+        let id = frame.id;
+        if !self.commit(vec![Op::CreateElement { element: frame }]) {
+            return None;
+        }
+        self.select_only([id]);
+        self.fresh.set_value(Some(id));
+        self.editing.set(Some(id));
+        Some(id)
+    }
+
+    /// Moves and resizes the frame `id` to hold exactly what lies in it (every element whose
+    /// centre is inside), with room for its label. False when it holds nothing.
+    pub fn fit_frame(&self, id: Id) -> bool {
+        let inside = self.with_board(|b| {
+            let frame = b
+                .element(id)
+                .filter(|e| e.kind == ElementKind::BoundedContext)?;
+            let area = rect_of(frame);
+            Rect::union(
+                b.elements()
+                    .filter(|e| e.id != id && area.contains_point(rect_of(e).centre()))
+                    .map(rect_of),
+            )
+        });
+        let Some(contents) = inside else {
+            return false;
+        };
+        let r = frame_around(contents);
+        self.commit(vec![
+            Op::MoveElement { id, x: r.x, y: r.y },
+            Op::ResizeElement {
+                id,
+                width: r.width,
+                height: r.height,
+            },
+        ])
     }
 
     /// The elements a move of `ids` drags along: the ids themselves and, for a bounded-context
@@ -560,6 +835,20 @@ impl Editor {
 struct Clipboard {
     elements: Vec<Element>,
     connections: Vec<Connection>,
+}
+
+/// Room around a frame's contents, and above them for the frame's label.
+const FRAME_PADDING: f64 = 40.0;
+const FRAME_LABEL: f64 = 40.0;
+
+/// A frame's rectangle around `contents`.
+pub fn frame_around(contents: Rect) -> Rect {
+    Rect {
+        x: (contents.x - FRAME_PADDING).round(),
+        y: (contents.y - FRAME_PADDING - FRAME_LABEL).round(),
+        width: (contents.width + 2.0 * FRAME_PADDING).round(),
+        height: (contents.height + 2.0 * FRAME_PADDING + FRAME_LABEL).round(),
+    }
 }
 
 /// Screen width the palette covers on the left of the canvas.

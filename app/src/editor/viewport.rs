@@ -199,6 +199,54 @@ impl Viewport {
     }
 }
 
+/// Which edges of a rectangle a resize moves.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Edges {
+    pub left: bool,
+    pub top: bool,
+    pub right: bool,
+    pub bottom: bool,
+}
+
+impl Edges {
+    /// `"nw"`, `"e"`, `"se"`…: compass points.
+    pub fn parse(s: &str) -> Self {
+        Self {
+            left: s.contains('w'),
+            top: s.contains('n'),
+            right: s.contains('e'),
+            bottom: s.contains('s'),
+        }
+    }
+
+    /// `origin` with the chosen edges moved by `delta`, never smaller than a sticky can be; the
+    /// opposite edges stay where they were.
+    pub fn resize(self, origin: Rect, (dx, dy): (f64, f64)) -> Rect {
+        const MIN: (f64, f64) = (40.0, 30.0);
+        let (mut x0, mut y0) = (origin.x, origin.y);
+        let (mut x1, mut y1) = (origin.x + origin.width, origin.y + origin.height);
+        if self.left {
+            x0 = (x0 + dx).min(x1 - MIN.0);
+        }
+        if self.right {
+            x1 = (x1 + dx).max(x0 + MIN.0);
+        }
+        if self.top {
+            y0 = (y0 + dy).min(y1 - MIN.1);
+        }
+        if self.bottom {
+            y1 = (y1 + dy).max(y0 + MIN.1);
+        }
+        let (x0, y0, x1, y1) = (x0.round(), y0.round(), x1.round(), y1.round());
+        Rect {
+            x: x0,
+            y: y0,
+            width: x1 - x0,
+            height: y1 - y0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,5 +386,48 @@ mod tests {
         assert!(close(a.edge_towards((500.0, 25.0)), (100.0, 25.0)));
         assert!(close(a.edge_towards((50.0, -300.0)), (50.0, 0.0)));
         assert!(close(a.edge_towards((50.0, 25.0)), (50.0, 25.0)));
+    }
+
+    fn rect(x: f64, y: f64, width: f64, height: f64) -> Rect {
+        Rect {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
+    #[test]
+    fn a_left_edge_drag_moves_the_left_edge_and_keeps_the_right_one() {
+        let frame = rect(100.0, 100.0, 400.0, 300.0);
+        assert_eq!(
+            Edges::parse("w").resize(frame, (-50.0, 30.0)),
+            rect(50.0, 100.0, 450.0, 300.0)
+        );
+        assert_eq!(
+            Edges::parse("nw").resize(frame, (20.0, 20.0)),
+            rect(120.0, 120.0, 380.0, 280.0)
+        );
+        assert_eq!(
+            Edges::parse("se").resize(frame, (10.0, -10.0)),
+            rect(100.0, 100.0, 410.0, 290.0)
+        );
+        assert_eq!(
+            Edges::parse("s").resize(frame, (99.0, 10.0)),
+            rect(100.0, 100.0, 400.0, 310.0)
+        );
+    }
+
+    #[test]
+    fn an_edge_dragged_past_the_other_stops_at_the_smallest_size() {
+        let frame = rect(0.0, 0.0, 200.0, 100.0);
+        assert_eq!(
+            Edges::parse("w").resize(frame, (500.0, 0.0)),
+            rect(160.0, 0.0, 40.0, 100.0)
+        );
+        assert_eq!(
+            Edges::parse("n").resize(frame, (0.0, 500.0)),
+            rect(0.0, 70.0, 200.0, 30.0)
+        );
     }
 }

@@ -450,35 +450,51 @@ impl Serialize for Board {
     }
 }
 
-/// The wire form of a board; turned into a [`Board`] only through `apply`, so a stored or
-/// imported document is validated exactly like live edits.
+/// The wire form of a board; turned into a [`Board`] only through `apply` ([`BoardDoc::build`]),
+/// so a stored or imported document is validated exactly like live edits.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BoardDoc {
-    title: String,
+pub(super) struct BoardDoc {
+    pub title: String,
     #[serde(default)]
-    elements: Vec<Element>,
+    pub elements: Vec<Element>,
     #[serde(default)]
-    connections: Vec<Connection>,
+    pub connections: Vec<Connection>,
+}
+
+/// Where in a board document a rejection was found, for messages that name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DocPlace {
+    Title,
+    /// The element at this index of `elements`.
+    Element(usize),
+    /// The connection at this index of `connections`.
+    Connection(usize),
+}
+
+impl BoardDoc {
+    /// The board these parts describe: elements first, then connections, each through `apply`.
+    pub fn build(self) -> Result<Board, (DocPlace, Rejection)> {
+        let mut board = Board::new(&self.title).map_err(|r| (DocPlace::Title, r))?;
+        for (i, element) in self.elements.into_iter().enumerate() {
+            board
+                .apply(Op::CreateElement { element })
+                .map_err(|r| (DocPlace::Element(i), r))?;
+        }
+        for (i, connection) in self.connections.into_iter().enumerate() {
+            board
+                .apply(Op::Connect { connection })
+                .map_err(|r| (DocPlace::Connection(i), r))?;
+        }
+        Ok(board)
+    }
 }
 
 impl<'de> Deserialize<'de> for Board {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let doc = BoardDoc::deserialize(deserializer)?;
-        let mut board = Board::new(&doc.title).map_err(serde::de::Error::custom)?;
-        let ops = doc
-            .elements
-            .into_iter()
-            .map(|element| Op::CreateElement { element })
-            .chain(
-                doc.connections
-                    .into_iter()
-                    .map(|connection| Op::Connect { connection }),
-            );
-        for op in ops {
-            board.apply(op).map_err(serde::de::Error::custom)?;
-        }
-        Ok(board)
+        BoardDoc::deserialize(deserializer)?
+            .build()
+            .map_err(|(_, rejection)| serde::de::Error::custom(rejection))
     }
 }
 

@@ -7,7 +7,7 @@ use leptos_router::{
 
 use super::recent::{self, RecentBoard};
 use crate::api::{OpenBoard, load_board};
-use crate::components::{Canvas, ExportPanel, Minimap, Palette, Properties, Toolbar};
+use crate::components::{Canvas, ExportPanel, Minimap, Palette, Properties, Search, Toolbar};
 use crate::editor::Editor;
 use crate::model::Board;
 use crate::use_hydrated;
@@ -212,6 +212,8 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
             })
         };
         let copied = RwSignal::new(false);
+        // Replacing cannot be undone: the first click asks, the second replaces.
+        let confirming = RwSignal::new(false);
         let copy = {
             let link = link.clone();
             move |_| {
@@ -228,14 +230,47 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
                 <p class="muted">{help}</p>
                 <div class="share-actions">
                     <button on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
-                    <button class="secondary" on:click=move |_| rotate(role)>"Replace link"</button>
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! {
+                            <button class="secondary" on:click=move |_| confirming.set(true)>"Replace link"</button>
+                        }
+                    >
+                        <span class="confirm" role="alert">"The old link stops working for everyone. Replace it?"</span>
+                        <button class="danger" on:click={
+                            let rotate = rotate.clone();
+                            move |_| {
+                                confirming.set(false);
+                                copied.set(false);
+                                rotate(role);
+                            }
+                        }>"Replace"</button>
+                        <button class="secondary" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                    </Show>
                 </div>
             </div>
         }
     };
+    // The dialog takes the focus, so Escape closes it at once; the board gets it back after.
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = dialog.get() {
+            let _ = el.focus();
+        }
+    });
+    on_cleanup(move || editor.focus_canvas());
     view! {
         <div class="modal-backdrop" on:click=move |_| sharing.set(false)>
-            <div class="modal share-dialog" role="dialog" aria-label="Share" on:click=|ev| ev.stop_propagation()>
+            <div
+                class="modal share-dialog"
+                role="dialog"
+                aria-modal="true"
+                aria-label="Share"
+                tabindex="-1"
+                node_ref=dialog
+                on:click=|ev| ev.stop_propagation()
+                on:keydown=move |ev| if ev.key() == "Escape" { sharing.set(false) }
+            >
                 <h2>"Share this board"</h2>
                 {row("Edit", crate::access::Role::Edit, "Anyone with this link can change the board.")}
                 {row("View", crate::access::Role::View, "Anyone with this link can watch the board live.")}
@@ -301,6 +336,79 @@ pub fn BoardPage() -> impl IntoView {
     }
 }
 
+/// The board's title; with an edit link, a click (or Enter on it) turns it into a field: Enter or
+/// a click away renames the board, Escape keeps the old title.
+#[component]
+fn BoardTitle(editor: Editor, can_edit: bool) -> impl IntoView {
+    let editing = RwSignal::new(false);
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = field.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    let done = StoredValue::new(false);
+    let save = move || {
+        if done.get_value() {
+            return;
+        }
+        done.set_value(true);
+        if let Some(el) = field.get_untracked() {
+            let title = el.value().trim().to_string();
+            if !title.is_empty() && title != editor.title.get_untracked() {
+                editor.commit(vec![crate::model::Op::RenameBoard { title }]);
+            }
+        }
+        editing.set(false);
+    };
+    let open = move || {
+        if can_edit {
+            done.set_value(false);
+            editing.set(true);
+        }
+    };
+    view! {
+        <Show
+            when=move || editing.get()
+            fallback=move || view! {
+                <h1
+                    class="board-title"
+                    class:renamable=can_edit
+                    title=can_edit.then_some("Rename the board")
+                    tabindex=can_edit.then_some("0")
+                    on:click=move |_| open()
+                    on:keydown=move |ev| if ev.key() == "Enter" { open() }
+                >
+                    {move || editor.title.get()}
+                </h1>
+            }
+        >
+            <input
+                class="board-title-field"
+                node_ref=field
+                aria-label="Board title"
+                maxlength="200"
+                prop:value=editor.title.get_untracked()
+                on:keydown=move |ev| {
+                    if crate::components::composing(&ev) {
+                        return;
+                    }
+                    match ev.key().as_str() {
+                        "Enter" => save(),
+                        "Escape" => {
+                            done.set_value(true);
+                            editing.set(false);
+                        }
+                        _ => {}
+                    }
+                }
+                on:blur=move |_| save()
+            />
+        </Show>
+    }
+}
+
 #[component]
 fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     let OpenBoard { board, seq, role } = open;
@@ -355,7 +463,7 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
         <Meta name="referrer" content="no-referrer" />
         <header class="board-bar">
             <A href="/" attr:class="logo">"Squall"</A>
-            <h1 class="board-title">{move || editor.title.get()}</h1>
+            <BoardTitle editor can_edit=role.can_edit() />
             <span class="muted element-count">{count}</span>
             {(!role.can_edit()).then(|| view! {
                 <span class="badge view-only" title="This link lets you watch the board, not change it">"View only"</span>
@@ -380,6 +488,9 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
                 <Palette editor />
             </Show>
             <Canvas editor read_only />
+            <Show when=move || editor.searching.get()>
+                <Search editor />
+            </Show>
             <Properties editor read_only />
             <Minimap editor />
         </div>

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::protocol::{
-    CatchUp, ClientId, LogEntry, MAX_SELECTION, Peer, PeerId, Point, Resume, ServerMsg,
-    clean_colour, clean_name,
+    CatchUp, ClientId, LogEntry, Peer, PeerId, Presence, Resume, ServerMsg, clean_colour,
+    clean_name,
 };
-use crate::model::{Board, Id, Limits, Op, Rejection};
+use crate::model::{Board, Op, Rejection};
 
 /// How many recent batches a hub keeps to catch a reconnecting browser up without a snapshot.
 pub const RECENT_ENTRIES: usize = 4_096;
@@ -140,8 +140,7 @@ impl Hub {
             id,
             name: clean_name(name),
             colour: clean_colour(colour),
-            cursor: None,
-            selection: Vec::new(),
+            now: Presence::default(),
         };
         let peers = self
             .conns
@@ -391,22 +390,10 @@ impl Hub {
         out
     }
 
-    /// Connection `id` moved its pointer or changed its selection.
-    pub fn presence(&mut self, id: PeerId, cursor: Option<Point>, selection: Vec<Id>) -> Vec<Out> {
-        let valid = cursor.is_none_or(|p| {
-            p.x.is_finite()
-                && p.y.is_finite()
-                && p.x.abs() <= Limits::MAX_COORDINATE
-                && p.y.abs() <= Limits::MAX_COORDINATE
-        });
-        if !valid || selection.len() > MAX_SELECTION {
-            return vec![Out::To(
-                id,
-                ServerMsg::error(
-                    "bad_presence",
-                    format!("a cursor must be finite and a selection at most {MAX_SELECTION} ids"),
-                ),
-            )];
+    /// Connection `id` moved its pointer, changed its selection or opened a sticky's text.
+    pub fn presence(&mut self, id: PeerId, now: Presence) -> Vec<Out> {
+        if let Err(message) = now.check() {
+            return vec![Out::To(id, ServerMsg::error("bad_presence", message))];
         }
         let Some(conn) = self.conns.get_mut(&id) else {
             return vec![Out::To(
@@ -414,8 +401,7 @@ impl Hub {
                 ServerMsg::error("not_joined", SubmitError::NotJoined.to_string()),
             )];
         };
-        conn.peer.cursor = cursor;
-        conn.peer.selection = selection;
+        conn.peer.now = now;
         vec![Out::Others {
             except: Some(id),
             msg: ServerMsg::Presence {

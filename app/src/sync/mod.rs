@@ -9,12 +9,15 @@ mod hub;
 pub mod protocol;
 /// The browser's copy of a board: confirmed state plus its own unconfirmed batches.
 mod replica;
+/// Undo on a shared board: only what is still yours (S12).
+mod undo;
 
 pub use hub::{Accepted, Entry, Hub, Out, SubmitError};
 pub use protocol::{
-    CatchUp, ClientId, ClientMsg, LogEntry, Peer, PeerId, Point, Resume, ServerMsg,
+    CatchUp, ClientId, ClientMsg, LogEntry, Peer, PeerId, Point, Presence, Resume, ServerMsg,
 };
 pub use replica::{Received, Replica};
+pub use undo::{Trimmed, still_yours};
 
 /// Workshop moments step by step: delete during a drag, undo, concurrent edits.
 #[cfg(test)]

@@ -29,11 +29,41 @@ pub enum ClientMsg {
     /// A batch of operations, applied all or nothing. `batch` increases with every batch a
     /// client sends, so the server can tell a retry from a new batch.
     Submit { batch: u64, ops: Vec<Op> },
-    /// Where this person's pointer is (board coordinates) and what they have selected.
-    Presence {
-        cursor: Option<Point>,
-        selection: Vec<Id>,
-    },
+    /// What this person is doing now: pointer, selection, the sticky they type in.
+    Presence(Presence),
+}
+
+/// What one person is doing on the board, as the others see it: sent by their browser, checked
+/// by the hub ([`Presence::check`]) and relayed inside their [`Peer`]. Something new to show
+/// ("who is editing" was the last) is a field here and a line in `check`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Presence {
+    /// The pointer, in board coordinates; `None` when it left the board.
+    pub cursor: Option<Point>,
+    #[serde(default)]
+    pub selection: Vec<Id>,
+    /// The sticky whose text they are typing (others see their colour on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editing: Option<Id>,
+}
+
+impl Presence {
+    /// Why the server refuses this presence, if it does.
+    pub fn check(&self) -> Result<(), String> {
+        let finite = self.cursor.is_none_or(|p| {
+            p.x.is_finite()
+                && p.y.is_finite()
+                && p.x.abs() <= crate::model::Limits::MAX_COORDINATE
+                && p.y.abs() <= crate::model::Limits::MAX_COORDINATE
+        });
+        if !finite || self.selection.len() > MAX_SELECTION {
+            return Err(format!(
+                "a cursor must be finite and a selection at most {MAX_SELECTION} ids"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The state a reconnecting browser already has.
@@ -108,8 +138,9 @@ pub struct Peer {
     pub id: PeerId,
     pub name: String,
     pub colour: String,
-    pub cursor: Option<Point>,
-    pub selection: Vec<Id>,
+    /// What they are doing now.
+    #[serde(flatten)]
+    pub now: Presence,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

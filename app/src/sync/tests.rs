@@ -247,7 +247,7 @@ impl Sim {
                 self.unstored.extend(accepted.map(|a| a.entry));
                 out
             }
-            ClientMsg::Presence { cursor, selection } => self.hub.presence(peer, cursor, selection),
+            ClientMsg::Presence(now) => self.hub.presence(peer, now),
         };
         self.route(out);
     }

@@ -120,25 +120,24 @@ fn created(id: Id, board: &Board, tokens: access::NewTokens) -> impl IntoRespons
 }
 
 /// Creates a board from a board document (docs/board-format.md): the same validation and limits
-/// as live edits; on any error nothing is stored. Answers like `POST /api/boards`.
+/// as live edits; on any error nothing is stored, and the message names the element and field.
+/// Answers like `POST /api/boards`.
 async fn import(
     State(state): State<AppState>,
-    body: Result<Json<BoardDocument>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Json(document) = body?;
-    let (id, board, tokens) = import_board(state.store.as_ref(), document).await?;
+    let board =
+        BoardDocument::read_value(document).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let (id, board, tokens) = import_board(state.store.as_ref(), board).await?;
     Ok(created(id, &board, tokens))
 }
 
-/// Stores a board document as a new board with three new links: rebuilt through
-/// `Board::apply`, so it meets the limits of live edits; nothing is stored on error.
+/// Stores a board read from a board document as a new board with three new links.
 pub async fn import_board(
     store: &dyn BoardStore,
-    document: BoardDocument,
+    board: Board,
 ) -> Result<(Id, Board, access::NewTokens), ApiError> {
-    let board = document
-        .into_board()
-        .map_err(|e| ApiError::InvalidBody(e.to_string()))?;
     let (id, tokens) = store_new_board(store, &board).await?;
     Ok((id, board, tokens))
 }

@@ -1,5 +1,7 @@
 //! The HTTP surface: JSON API under /api, health, and the Leptos pages.
 
+/// Static files: precompressed or compressed, cached by content hash.
+mod assets;
 /// Boards: create, read, apply operations, delete, links.
 pub mod boards;
 /// The one error type of the API and its JSON body.
@@ -8,7 +10,7 @@ mod error;
 use std::sync::Arc;
 
 use app::access::{Role, ShareLinks};
-use app::api::{BoardService, OpenBoard};
+use app::api::{BoardService, OpenBoard, Refusal};
 use app::model::Id;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
@@ -43,9 +45,18 @@ pub fn app(rooms: Arc<Rooms>, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(app::App);
     let api = boards::router().fallback(|| async { ApiError::RouteNotFound });
 
+    let pkg = format!(
+        "{}/{}",
+        leptos_options.site_root, leptos_options.site_pkg_dir
+    );
+
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api", api)
+        .nest(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            assets::router(&pkg),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -90,73 +101,77 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
-/// The store and the rooms, as the pages see them. Every call checks the key like the API does.
+/// The store and the rooms, as the pages see them. Every call checks the key like the API does,
+/// and refuses with the API's status and words.
 struct Pages(AppState);
 
+impl From<ApiError> for Refusal {
+    fn from(e: ApiError) -> Self {
+        let status = e.status().as_u16();
+        if let ApiError::Internal(source) = &e {
+            tracing::error!(error = %source, "a server function failed");
+        }
+        // The words of the API's JSON body (an internal error says no more than that).
+        Refusal::new(status, e.to_string())
+    }
+}
+
 impl Pages {
-    async fn owner(&self, id: Id, key: &str) -> Result<(), String> {
+    async fn owner(&self, id: Id, key: &str) -> Result<(), Refusal> {
         match crate::access::role_of(self.0.store.as_ref(), id, Some(key)).await {
             Ok(Some(Role::Owner)) => Ok(()),
-            Ok(_) => Err("only the board's owner link may manage its links".into()),
-            Err(e) => {
-                tracing::error!(error = %e, %id, "checking a link failed");
-                Err("the link could not be checked".into())
-            }
+            Ok(_) => Err(Refusal::new(
+                403,
+                "only the board's owner link may manage its links",
+            )),
+            Err(e) => Err(ApiError::from(e).into()),
         }
     }
 }
 
 #[async_trait::async_trait]
 impl BoardService for Pages {
-    async fn create_board(&self, title: &str) -> Result<(Id, String), String> {
-        boards::create_board(self.0.store.as_ref(), title)
-            .await
-            .map(|(id, _, owner)| (id, owner))
-            .map_err(|e| e.to_string())
+    async fn create_board(&self, title: &str) -> Result<(Id, String), Refusal> {
+        let (id, _, owner) = boards::create_board(self.0.store.as_ref(), title).await?;
+        Ok((id, owner))
     }
 
-    async fn import_board(&self, document: &str) -> Result<(Id, String), String> {
-        let document: app::model::BoardDocument = serde_json::from_str(document)
-            .map_err(|e| format!("this file is not a Squall board document: {e}"))?;
-        boards::import_board(self.0.store.as_ref(), document)
-            .await
-            .map(|(id, _, tokens)| (id, tokens.owner))
-            .map_err(|e| e.to_string())
+    async fn import_board(&self, document: &str) -> Result<(Id, String), Refusal> {
+        let board = app::model::BoardDocument::read(document)
+            .map_err(|e| Refusal::new(422, e.to_string()))?;
+        let (id, _, tokens) = boards::import_board(self.0.store.as_ref(), board).await?;
+        Ok((id, tokens.owner))
     }
 
-    async fn load_board(&self, id: Id, key: &str) -> Result<Option<OpenBoard>, String> {
+    async fn load_board(&self, id: Id, key: &str) -> Result<Option<OpenBoard>, Refusal> {
         let store = self.0.store.as_ref();
-        let loaded = async {
-            let Some(role) = crate::access::role_of(store, id, Some(key)).await? else {
-                return Ok(None);
-            };
-            Ok(store.load_board(id).await?.map(|s| OpenBoard {
-                board: s.board,
-                seq: s.seq,
-                role,
-            }))
-        };
-        loaded.await.map_err(|e: crate::store::StoreError| {
-            tracing::error!(error = %e, %id, "loading a board for a page failed");
-            "the board could not be loaded".to_string()
-        })
-    }
-
-    async fn share_links(&self, id: Id, key: &str) -> Result<ShareLinks, String> {
-        self.owner(id, key).await?;
-        crate::access::share_links(self.0.store.as_ref(), id, key)
+        let Some(role) = crate::access::role_of(store, id, Some(key))
             .await
-            .map_err(|e| e.to_string())
+            .map_err(ApiError::from)?
+        else {
+            return Ok(None);
+        };
+        let loaded = store.load_board(id).await.map_err(ApiError::from)?;
+        Ok(loaded.map(|s| OpenBoard {
+            board: s.board,
+            seq: s.seq,
+            role,
+        }))
     }
 
-    async fn rotate_link(&self, id: Id, key: &str, role: Role) -> Result<String, String> {
+    async fn share_links(&self, id: Id, key: &str) -> Result<ShareLinks, Refusal> {
+        self.owner(id, key).await?;
+        Ok(crate::access::share_links(self.0.store.as_ref(), id, key)
+            .await
+            .map_err(ApiError::from)?)
+    }
+
+    async fn rotate_link(&self, id: Id, key: &str, role: Role) -> Result<String, Refusal> {
         self.owner(id, key).await?;
         if role == Role::Owner {
-            return Err("the owner link cannot be rotated".into());
+            return Err(Refusal::new(422, "the owner link cannot be rotated"));
         }
-        boards::rotate_link(&self.0, id, key, role)
-            .await
-            .map_err(|e| e.to_string())
+        Ok(boards::rotate_link(&self.0, id, key, role).await?)
     }
 
     async fn export_preview(
@@ -165,12 +180,13 @@ impl BoardService for Pages {
         key: &str,
         target: &str,
         identifiers: &str,
-    ) -> Result<app::api::ExportPreview, String> {
+    ) -> Result<app::api::ExportPreview, Refusal> {
         let Some(open) = self.load_board(id, key).await? else {
-            return Err("no such board".into());
+            return Err(Refusal::new(404, "no such board"));
         };
-        let export = crate::codegen::export(&open.board, Some(target), identifiers.parse()?, None)
-            .map_err(|e| ApiError::from(e).to_string())?;
+        let identifiers = identifiers.parse().map_err(|e| Refusal::new(422, e))?;
+        let export = crate::codegen::export(&open.board, Some(target), identifiers, None)
+            .map_err(ApiError::from)?;
         Ok(app::api::ExportPreview {
             target: export.target.to_string(),
             file_name: export.file_name,

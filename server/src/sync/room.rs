@@ -11,7 +11,7 @@ use std::sync::{Arc, Weak};
 
 use app::access::Role;
 use app::model::{Id, Op};
-use app::sync::{Accepted, ClientId, Hub, Out, PeerId, Point, Resume, ServerMsg};
+use app::sync::{Accepted, ClientId, Hub, Out, PeerId, Presence, Resume, ServerMsg};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, oneshot};
 
@@ -43,8 +43,7 @@ pub enum RoomMsg {
     },
     Presence {
         peer: PeerId,
-        cursor: Option<Point>,
-        selection: Vec<Id>,
+        now: Presence,
     },
     Leave {
         peer: PeerId,
@@ -231,12 +230,8 @@ impl Room {
                     let _ = reply.send(answer);
                 }
             }
-            RoomMsg::Presence {
-                peer,
-                cursor,
-                selection,
-            } => {
-                let out = self.hub.presence(peer, cursor, selection);
+            RoomMsg::Presence { peer, now } => {
+                let out = self.hub.presence(peer, now);
                 self.route(out);
                 self.publish_presence(peer);
             }
@@ -407,7 +402,7 @@ impl Room {
         if let Some(p) = self.hub.peer(peer) {
             let mut p = p.clone();
             // A notification carries at most 8,000 bytes.
-            p.selection.truncate(100);
+            p.now.selection.truncate(100);
             self.publish(BusEvent::Presence {
                 board: self.id,
                 peer: p,

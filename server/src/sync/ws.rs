@@ -148,11 +148,13 @@ async fn connection(socket: WebSocket, id: app::model::Id, role: Role, rooms: Ar
                     }
                     RoomMsg::Submit { peer, batch, ops }
                 }
-                Ok(ClientMsg::Presence { cursor, selection }) => RoomMsg::Presence {
-                    peer,
-                    cursor,
-                    selection,
-                },
+                Ok(ClientMsg::Presence(mut now)) => {
+                    // Only someone who may edit is shown typing in a sticky.
+                    if role < Role::Edit {
+                        now.editing = None;
+                    }
+                    RoomMsg::Presence { peer, now }
+                }
                 Ok(ClientMsg::Hello { .. }) => {
                     reply(ServerMsg::error(
                         "already_joined",

@@ -1,0 +1,119 @@
+use leptos::html::Input;
+use leptos::prelude::*;
+
+use crate::editor::{Editor, Viewport, rect_of};
+use crate::model::Id;
+
+/// Ctrl+F: find stickies by their text. Enter (or ↓) goes to the next match, Shift+Enter (or ↑)
+/// to the previous one, Escape closes; each match is selected and brought to the middle of the
+/// screen.
+#[component]
+pub fn Search(editor: Editor) -> impl IntoView {
+    let input = NodeRef::<Input>::new();
+    let query = RwSignal::new(String::new());
+    let current = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    let matches = Memo::new(move |_| {
+        editor.version.track();
+        let q = query.get().trim().to_lowercase();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        editor.order.with(|order| {
+            editor.with_board(|b| {
+                order
+                    .iter()
+                    .filter(|id| {
+                        b.element(**id)
+                            .is_some_and(|e| e.label.to_lowercase().contains(&q))
+                    })
+                    .copied()
+                    .collect::<Vec<Id>>()
+            })
+        })
+    });
+    let show = move |i: usize| {
+        let found = matches.get_untracked();
+        let Some(&id) = found.get(i) else { return };
+        current.set(i);
+        editor.select_only([id]);
+        let Some(rect) = editor.with_board(|b| b.element(id).map(rect_of)) else {
+            return;
+        };
+        let (w, h) = editor.screen.get_untracked();
+        // Keep the zoom when the match is readable at it; otherwise come close enough to read.
+        let zoom = editor.viewport.get_untracked().zoom.max(0.6);
+        let (cx, cy) = rect.centre();
+        editor.viewport.set(Viewport {
+            x: w / 2.0 - cx * zoom,
+            y: h / 2.0 - cy * zoom,
+            zoom,
+        });
+    };
+    let step = move |forward: bool| {
+        let n = matches.with_untracked(Vec::len);
+        if n == 0 {
+            return;
+        }
+        let i = current.get_untracked();
+        show(if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        });
+    };
+    let close = move || {
+        editor.searching.set(false);
+        editor.focus_canvas();
+    };
+    let status = move || match matches.with(Vec::len) {
+        _ if query.with(|q| q.trim().is_empty()) => String::new(),
+        0 => "No match".to_string(),
+        n => format!("{} of {n}", current.get().min(n - 1) + 1),
+    };
+    view! {
+        <div class="search" role="search">
+            <input
+                node_ref=input
+                type="search"
+                aria-label="Find stickies by text"
+                placeholder="Find on the board"
+                prop:value=move || query.get()
+                on:input=move |ev| {
+                    query.set(event_target_value(&ev));
+                    current.set(0);
+                    show(0);
+                }
+                on:keydown=move |ev| {
+                    if super::sticky::composing(&ev) {
+                        return;
+                    }
+                    match ev.key().as_str() {
+                        "Enter" | "ArrowDown" => {
+                            ev.prevent_default();
+                            step(!ev.shift_key() || ev.key() == "ArrowDown");
+                        }
+                        "ArrowUp" => {
+                            ev.prevent_default();
+                            step(false);
+                        }
+                        "Escape" => {
+                            ev.prevent_default();
+                            close();
+                        }
+                        _ => {}
+                    }
+                }
+            />
+            <span class="search-status" aria-live="polite">{status}</span>
+            <button title="Previous match (Shift+Enter)" aria-label="Previous match" on:click=move |_| step(false)>"↑"</button>
+            <button title="Next match (Enter)" aria-label="Next match" on:click=move |_| step(true)>"↓"</button>
+            <button title="Close (Escape)" aria-label="Close search" on:click=move |_| close()>"×"</button>
+        </div>
+    }
+}
