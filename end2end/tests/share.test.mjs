@@ -77,6 +77,7 @@ test('the owner shares a view link; the viewer sees live updates and cannot chan
   // The owner replaces the view link: the viewer is cut off at once.
   await owner.getByRole('button', { name: 'Share' }).click();
   await owner.locator('.share-row[data-role="view"]').getByRole('button', { name: 'Replace link' }).click();
+  await owner.locator('.share-row[data-role="view"]').getByRole('button', { name: 'Replace', exact: true }).click();
   await owner.waitForFunction((old) => document.querySelector('input[aria-label="View link"]')?.value !== old, viewLink);
   await viewer.locator('.save-state.closed').waitFor();
   assert.match(await viewer.locator('.save-state').textContent(), /replaced/);

@@ -693,11 +693,10 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
 #[component]
 fn FrameHandles(editor: Editor) -> impl IntoView {
     let frame = move || {
-        let id = match editor.selected_elements().as_slice() {
-            [id] => *id,
-            _ => return None,
-        };
-        editor.selection.track();
+        let id = editor.selection.with(|s| match s.len() {
+            1 => s.iter().next().copied(),
+            _ => None,
+        })?;
         let e = editor.element(id)?;
         e.with(|e| (e.kind == ElementKind::BoundedContext).then(|| (id, rect_of(e))))
     };

@@ -8,6 +8,17 @@ const TYPES: [&str; 9] = [
     "String", "Integer", "Long", "Double", "Boolean", "Date", "DateTime", "UUID", "Money",
 ];
 
+/// Whether an input event comes from a field people type in (not a menu or a checkbox, which
+/// commit at once).
+fn is_text_field(ev: &leptos::ev::Event) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target().is_some_and(|t| {
+        t.dyn_ref::<web_sys::HtmlTextAreaElement>().is_some()
+            || t.dyn_ref::<web_sys::HtmlInputElement>()
+                .is_some_and(|i| matches!(i.type_().as_str(), "text" | "search" | ""))
+    })
+}
+
 /// Commits one property change of element `id`.
 fn set(editor: Editor, id: Id, patch: Patch) {
     editor.commit(vec![Op::update(id, patch)]);
@@ -33,7 +44,8 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
                 <aside
                     class="properties"
                     aria-label="Properties"
-                    on:input=move |_| editor.drafting.set(true)
+                    on:input=move |ev| editor.drafting.set(is_text_field(&ev))
+                    on:change=move |_| editor.drafting.set(false)
                     on:focusout=move |_| editor.drafting.set(false)
                 >
                     <h2>{kind.title()}</h2>

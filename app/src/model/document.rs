@@ -208,7 +208,7 @@ fn short(label: &str) -> String {
 
 /// serde's words made plain: ids are "ids", numbers are "numbers".
 fn plain_problem(message: &str) -> String {
-    if message.contains("UUID parsing failed") || message.starts_with("invalid character") {
+    if message.contains("UUID") || message.starts_with("invalid character") {
         return "not a valid id (expected a UUID such as 0190c3a0-7b5e-7c3d-9a41-2f6e8d1b0c55)"
             .into();
     }

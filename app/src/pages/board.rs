@@ -258,7 +258,16 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
             let _ = el.focus();
         }
     });
-    on_cleanup(move || editor.focus_canvas());
+    // Escape closes it wherever the focus is (a button that went away leaves it on the body).
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            sharing.set(false);
+        }
+    });
+    on_cleanup(move || {
+        escape.remove();
+        editor.focus_canvas();
+    });
     view! {
         <div class="modal-backdrop" on:click=move |_| sharing.set(false)>
             <div
@@ -269,7 +278,6 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
                 tabindex="-1"
                 node_ref=dialog
                 on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev| if ev.key() == "Escape" { sharing.set(false) }
             >
                 <h2>"Share this board"</h2>
                 {row("Edit", crate::access::Role::Edit, "Anyone with this link can change the board.")}

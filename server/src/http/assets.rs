@@ -47,20 +47,24 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// `squall.3f9a0c1b2d4e5f60.wasm`: a name, a content hash, an extension. cargo-leptos writes the
-/// hash as at least 8 characters of hexadecimal or unpadded base64url.
+/// `squall.3f9a0c1b2d4e5f60.wasm` or `squall.-S56R8VDcspRh38ihr79ug.wasm`: a name, a content
+/// hash, an extension.
 fn has_content_hash(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let parts: Vec<&str> = name.split('.').collect();
     let [_, .., hash, _] = parts.as_slice() else {
         return false;
     };
-    parts.len() >= 3
-        && hash.len() >= 8
-        && hash
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && hash.chars().any(|c| c.is_ascii_digit())
+    let base64url = hash
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    // cargo-leptos 0.3 writes 22 characters of base64url (which may hold no digit at all); a
+    // shorter word is taken for a hash only if it is hexadecimal with a digit in it.
+    base64url
+        && (hash.len() >= 16
+            || (hash.len() >= 8
+                && hash.chars().all(|c| c.is_ascii_hexdigit())
+                && hash.chars().any(|c| c.is_ascii_digit())))
 }
 
 #[cfg(test)]
@@ -162,11 +166,13 @@ mod tests {
     #[test]
     fn only_names_that_carry_a_hash_are_kept_for_a_year() {
         assert!(has_content_hash("/squall.3f9a0c1b2d4e5f60.wasm"));
-        assert!(has_content_hash("/squall.Zx8_pQ3r-Kd2.js"));
+        assert!(has_content_hash("/squall.-S56R8VDcspRh38ihr79ug.wasm"));
+        assert!(has_content_hash("/squall.agytcuoGhEsHvmltZqYoAQ.css"));
         assert!(!has_content_hash("/squall.wasm"));
         assert!(!has_content_hash("/squall.css"));
         assert!(!has_content_hash("/squall_bg.wasm"));
         assert!(!has_content_hash("/snippets/app-1234/inline0.js"));
         assert!(!has_content_hash("/vendor.min.js"));
+        assert!(!has_content_hash("/squall.bootstrap.js"));
     }
 }

@@ -196,7 +196,7 @@ fn ExportBody(
                     let spans = highlight::highlight(&path, &content);
                     view! {
                         <h3 class="export-path">{path}</h3>
-                        <pre class="code"><code>
+                        <pre class="code" tabindex="0" aria-label="Generated file"><code>
                             {spans.into_iter().map(|(class, text)| {
                                 if class.is_empty() {
                                     text.into_any()
