@@ -108,7 +108,7 @@ mod tests {
             .unwrap()
     }
 
-    fn header<'a>(response: &'a Response, name: header::HeaderName) -> Option<&'a str> {
+    fn header(response: &Response, name: header::HeaderName) -> Option<&str> {
         response.headers().get(name).and_then(|v| v.to_str().ok())
     }
 
