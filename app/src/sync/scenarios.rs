@@ -207,6 +207,24 @@ fn undo_takes_back_only_your_own_edit_and_keeps_what_others_did_since() {
     assert_eq!(shown.label, "Order submitted");
 }
 
+/// S5: Ada renames, then Bob renames the same sticky; Ada's undo (as her editor makes it) takes
+/// nothing back, and every copy keeps Bob's text.
+#[test]
+fn s5_an_undo_leaves_a_label_someone_else_changed_since() {
+    let sticky = Element::new(ElementKind::DomainEvent, "Order placed", 0.0, 0.0);
+    let mut room = Room::new(board_with(&sticky), 2);
+    let done = vec![relabel(sticky.id, "Order submitted")];
+    let undo = room.edit_and_settle(0, done.clone());
+    room.edit_and_settle(1, vec![relabel(sticky.id, "Order received")]);
+    let trimmed = super::still_yours(room.people[0].replica.board(), undo, &done);
+    assert_eq!((trimmed.ops.len(), trimmed.skipped), (0, 1));
+    room.assert_everyone_agrees();
+    assert_eq!(
+        room.hub.board().element(sticky.id).unwrap().label,
+        "Order received"
+    );
+}
+
 #[test]
 fn an_undo_of_a_sticky_someone_else_deleted_is_refused_and_changes_nothing() {
     let sticky = Element::new(ElementKind::Command, "Place order", 0.0, 0.0);

@@ -52,6 +52,8 @@ struct Client {
     conn: Option<(PeerId, bool)>,
     up: VecDeque<ClientMsg>,
     down: VecDeque<ServerMsg>,
+    /// This client's undo stack: each undo with the batch it takes back (S5).
+    history: Vec<(Vec<Op>, Vec<Op>)>,
 }
 
 /// What is on disk: the board and batch numbers up to `seq`.
@@ -85,6 +87,7 @@ impl Sim {
                 conn: None,
                 up: VecDeque::new(),
                 down: VecDeque::new(),
+                history: Vec::new(),
             })
             .collect();
         let mut sim = Self {
@@ -171,7 +174,15 @@ impl Sim {
         let arrows: Vec<Id> = board.connections().map(|a| a.id).collect();
         let count = 1 + self.rng_below_ops();
         let rng = &mut self.rng;
-        let some = |rng: &mut Rng, ids: &[Id]| rng.pick(ids).unwrap_or_else(|| rng.id());
+        // Half the time one of a few "hot" stickies, as when a workshop crowds around one part
+        // of the board: edits of the same property by several people, and undos between them.
+        let some = |rng: &mut Rng, ids: &[Id]| {
+            if !ids.is_empty() && rng.chance(50) {
+                ids[rng.below(ids.len().min(3))]
+            } else {
+                rng.pick(ids).unwrap_or_else(|| rng.id())
+            }
+        };
         let mut op = || -> Op {
             match rng.below(9) {
                 0 | 1 => {
@@ -212,11 +223,37 @@ impl Sim {
             }
         };
         let ops: Vec<Op> = (0..count).map(|_| op()).collect();
+        self.submit(c, ops);
+    }
+
+    /// The client applies `ops` locally, remembers their undo and sends them when connected.
+    fn submit(&mut self, c: usize, ops: Vec<Op>) {
         let client = &mut self.clients[c];
-        if let Ok((msg, _undo)) = client.replica.edit(ops)
-            && client.conn.is_some_and(|(_, ready)| ready)
-        {
-            client.up.push_back(msg);
+        if let Ok((msg, undo)) = client.replica.edit(ops.clone()) {
+            client.history.push((undo, ops));
+            if client.conn.is_some_and(|(_, ready)| ready) {
+                client.up.push_back(msg);
+            }
+        }
+    }
+
+    /// Ctrl+Z as the editor does it: only what is still this client's is taken back (S5), and the
+    /// copies must converge all the same. (A skip needs someone else's later batch on the same
+    /// property after this client's was confirmed: rare at random; scenarios.rs shows it.)
+    fn undo(&mut self, c: usize) {
+        let Some((undo, done)) = self.clients[c].history.pop() else {
+            return;
+        };
+        let board = self.clients[c].replica.board().clone();
+        let trimmed = super::still_yours(&board, undo.clone(), &done);
+        let kept: usize = trimmed.ops.len();
+        assert!(kept <= undo.len(), "an undo never grows");
+        if trimmed.skipped > 0 {
+            *self.seen.entry("undo_skipped").or_default() += 1;
+        }
+        if !trimmed.ops.is_empty() {
+            *self.seen.entry("undo").or_default() += 1;
+            self.submit(c, trimmed.ops);
         }
     }
 
@@ -331,7 +368,8 @@ impl Sim {
     fn step(&mut self) {
         let c = self.rng.below(self.clients.len());
         match self.rng.below(100) {
-            0..35 => self.edit(c),
+            0..31 => self.edit(c),
+            31..35 => self.undo(c),
             35..60 => self.deliver_up(c),
             60..88 => self.deliver_down(c),
             88..94 => self.store(false),
@@ -437,7 +475,7 @@ fn the_simulation_does_real_work() {
         }
     }
     for kind in [
-        "accepted", "rejected", "ops", "saved", "catch_up", "snapshot",
+        "accepted", "rejected", "ops", "saved", "catch_up", "snapshot", "undo",
     ] {
         assert!(
             seen.get(kind).copied().unwrap_or(0) > 20,
