@@ -4,11 +4,12 @@ use axum::Json;
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
+use super::auth::Authorized;
 use super::{ApiError, AppState};
 use crate::access;
 use crate::codegen::{self, Export};
@@ -24,40 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/boards/{id}/ops", post(apply_ops))
         .route("/boards/{id}/links", get(links))
         .route("/boards/{id}/links/{role}/rotate", post(rotate))
-        .route("/boards/{id}/ws", get(crate::sync::ws::upgrade))
-}
-
-/// The role the request's token grants on board `id`: an unknown board, a missing token and a
-/// token of another board all answer 404, so boards cannot be probed.
-pub async fn authorize(
-    state: &AppState,
-    id: &str,
-    headers: &HeaderMap,
-    query: Option<&str>,
-) -> Result<(Id, Role, String), ApiError> {
-    let id = parse_id(id)?;
-    let token = access::request_token(headers, query).ok_or(ApiError::BoardNotFound)?;
-    let role = access::role_of(state.store.as_ref(), id, Some(&token))
-        .await?
-        .ok_or(ApiError::BoardNotFound)?;
-    Ok((id, role, token))
-}
-
-/// Refuses a role below `needed` with 403.
-fn require(role: Role, needed: Role) -> Result<(), ApiError> {
-    if role >= needed {
-        Ok(())
-    } else if needed == Role::Edit {
-        Err(ApiError::Forbidden {
-            code: "read_only",
-            message: "this link may only view the board",
-        })
-    } else {
-        Err(ApiError::Forbidden {
-            code: "owner_only",
-            message: "only the board's owner link may do this",
-        })
-    }
+        .route("/boards/{id}/ws", get(super::ws::upgrade))
 }
 
 #[derive(Deserialize)]
@@ -146,11 +114,10 @@ pub async fn import_board(
 /// workspace as a ZIP. A view link or better.
 async fn export(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    auth: Authorized,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
 ) -> Result<axum::response::Response, ApiError> {
-    let export = requested_export(&state, &id, &headers, query.as_deref()).await?;
+    let export = requested_export(&state, auth.id, query.as_deref()).await?;
     let (content_type, body) = match export.target {
         "json" => (
             "application/json",
@@ -180,11 +147,10 @@ async fn export(
 /// `problems`: what cannot be generated yet), for the export panel's preview.
 async fn preview(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    auth: Authorized,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let export = requested_export(&state, &id, &headers, query.as_deref()).await?;
+    let export = requested_export(&state, auth.id, query.as_deref()).await?;
     let problems: Vec<_> = export
         .problems
         .iter()
@@ -202,11 +168,9 @@ async fn preview(
 /// export download and its preview both serve.
 async fn requested_export(
     state: &AppState,
-    id: &str,
-    headers: &HeaderMap,
+    id: Id,
     query: Option<&str>,
 ) -> Result<Export, ApiError> {
-    let (id, _, _) = authorize(state, id, headers, query).await?;
     let stored = state
         .store
         .load_board(id)
@@ -253,11 +217,8 @@ async fn store_new_board(
 
 async fn show(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    Authorized { id, role, .. }: Authorized,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (id, role, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
     let stored = state
         .store
         .load_board(id)
@@ -277,13 +238,11 @@ async fn show(
 /// Applies a batch of operations, all or nothing (edit or owner link).
 async fn apply_ops(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    auth: Authorized,
     body: Result<Json<OpsBatch>, JsonRejection>,
 ) -> Result<Json<Applied>, ApiError> {
-    let (id, role, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    require(role, Role::Edit)?;
+    auth.require(Role::Edit)?;
+    let id = auth.id;
     let Json(OpsBatch { ops }) = body?;
     let applied = ops.len();
     let seq = state.rooms.submit(id, ops).await?;
@@ -291,14 +250,9 @@ async fn apply_ops(
 }
 
 /// Deletes the board (owner link).
-async fn remove(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Result<StatusCode, ApiError> {
-    let (id, role, _) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    require(role, Role::Owner)?;
+async fn remove(State(state): State<AppState>, auth: Authorized) -> Result<StatusCode, ApiError> {
+    auth.require(Role::Owner)?;
+    let id = auth.id;
     if state.store.delete_board(id).await? {
         state.rooms.close(id).await;
         Ok(StatusCode::NO_CONTENT)
@@ -310,14 +264,11 @@ async fn remove(
 /// The current edit and view tokens (owner link).
 async fn links(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    auth: Authorized,
 ) -> Result<Json<ShareLinks>, ApiError> {
-    let (id, role, owner) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    require(role, Role::Owner)?;
+    auth.require(Role::Owner)?;
     Ok(Json(
-        access::share_links(state.store.as_ref(), id, &owner).await?,
+        access::share_links(state.store.as_ref(), auth.id, &auth.token).await?,
     ))
 }
 
@@ -325,12 +276,11 @@ async fn links(
 /// opened with it lose access.
 async fn rotate(
     State(state): State<AppState>,
-    Path((id, role)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    auth: Authorized,
+    Path((_, role)): Path<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let (id, caller, owner) = authorize(&state, &id, &headers, query.as_deref()).await?;
-    require(caller, Role::Owner)?;
+    auth.require(Role::Owner)?;
+    let (id, owner) = (auth.id, auth.token);
     let role = match Role::parse(&role) {
         Some(role @ (Role::Edit | Role::View)) => role,
         _ => return Err(ApiError::RouteNotFound),

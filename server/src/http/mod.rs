@@ -2,10 +2,14 @@
 
 /// Static files: precompressed or compressed, cached by content hash.
 mod assets;
+/// `Authorized`: the board a request names and the role its link gives, as an extractor.
+pub mod auth;
 /// Boards: create, read, apply operations, delete, links.
 pub mod boards;
 /// The one error type of the API and its JSON body.
 mod error;
+/// `GET /api/boards/{id}/ws`: the live connection of one browser tab.
+mod ws;
 
 use std::sync::Arc;
 

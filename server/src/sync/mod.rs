@@ -4,8 +4,6 @@
 
 /// The room task: ordering, fan-out, storage, and the other server processes.
 mod room;
-/// The WebSocket endpoint: one task pair per connection.
-pub mod ws;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,7 +14,7 @@ use app::sync::SubmitError;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use crate::store::{BoardStore, BusEvent, StoreError};
-pub use room::RoomMsg;
+pub use room::{CONNECTION_BUFFER, RoomMsg};
 
 /// Why a batch sent over HTTP was not stored.
 #[derive(Debug, thiserror::Error)]

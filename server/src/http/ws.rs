@@ -7,18 +7,17 @@ use std::time::Duration;
 
 use app::access::Role;
 use app::sync::{ClientMsg, PeerId, ServerMsg};
+use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
-use super::Rooms;
-use super::room::{CONNECTION_BUFFER, RoomMsg};
-use crate::http::{ApiError, AppState, MAX_BODY_BYTES};
+use super::auth::Authorized;
+use super::{ApiError, AppState, MAX_BODY_BYTES};
+use crate::sync::{CONNECTION_BUFFER, RoomMsg, Rooms};
 
 /// Protocol messages are small; bigger frames still arrive, over several reads.
 const READ_BUFFER_BYTES: usize = 8 * 1024;
@@ -26,16 +25,13 @@ const READ_BUFFER_BYTES: usize = 8 * 1024;
 /// How long a new connection may take to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Unknown boards and invalid links are refused before the upgrade, with the API's 404
+/// (`Authorized`); the socket keeps the role its link gave, and the room checks it on every batch.
 pub async fn upgrade(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    Authorized { id, role, .. }: Authorized,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
-    // Unknown boards and invalid links are refused before anything else, with the API's 404.
-    let (id, role, _) =
-        crate::http::boards::authorize(&state, &id, &headers, query.as_deref()).await?;
     state.rooms.room(id).await?;
     let ws = match ws {
         Ok(ws) => ws,
