@@ -143,6 +143,29 @@ test('Escape or a click away removes a new sticky nobody typed in, and leaves no
   assert.deepEqual(page.errors, []);
 });
 
+test('one Ctrl+Z takes back a new sticky with its text, and a click inside a selection narrows it', async () => {
+  const a = el('command', 'Place order', 0, 0);
+  const b = el('domain_event', 'Order placed', 300, 0);
+  const { page, id } = await boardWith([a, b]);
+  const canvas = await page.locator('.canvas').boundingBox();
+  await page.mouse.dblclick(canvas.x + 900, canvas.y + 600);
+  await page.keyboard.type('Order shipped');
+  await page.keyboard.press('Escape'); // Escape keeps what was typed, as on Miro
+  await saved(page);
+  assert.equal((await stored(id)).elements.length, 3);
+  await page.keyboard.press('Control+z');
+  await saved(page);
+  assert.deepEqual((await stored(id)).elements.map((e) => e.label).sort(), ['Order placed', 'Place order']);
+
+  await page.keyboard.press('Control+a');
+  await page.locator(`.element[data-id="${a.id}"]`).click();
+  assert.equal(await page.locator('.element.selected').count(), 1, 'the click narrowed the selection');
+  await page.keyboard.press('Delete');
+  await saved(page);
+  assert.deepEqual((await stored(id)).elements.map((e) => e.label), ['Order placed']);
+  assert.deepEqual(page.errors, []);
+});
+
 test('Korean typed through an input method: Enter while composing commits nothing half-made', async () => {
   const a = el('domain_event', '결제', 0, 0);
   const { page, id } = await boardWith([a]);
@@ -335,8 +358,12 @@ test('a phone-sized window reaches Share and pans with one finger', async () => 
   await page.context().close();
 });
 
-test('Replace link asks first, and Escape closes Share', async () => {
-  const { page } = await boardWith([]);
+test('Replace link asks first, and Escape closes Share; a page on the old link turns read-only', async () => {
+  const { page, id } = await boardWith([]);
+  const editor = await open(id, { name: 'Bob' });
+  await editor.goto(boardUrl(id, 'edit'));
+  await waitForHydration(editor);
+  await editor.locator('.palette').waitFor();
   await page.locator('.board-bar button.share').click();
   const dialog = page.getByRole('dialog', { name: 'Share' });
   await dialog.waitFor();
@@ -348,6 +375,11 @@ test('Replace link asks first, and Escape closes Share', async () => {
   await dialog.locator('.share-row[data-role="edit"]').getByRole('button', { name: 'Replace link' }).click();
   await dialog.getByRole('button', { name: 'Keep it' }).click();
   assert.equal(await edit.inputValue(), before, 'nothing replaced without a confirmation');
+  // Escape takes the question back and leaves the dialog open.
+  await dialog.locator('.share-row[data-role="edit"]').getByRole('button', { name: 'Replace link' }).click();
+  await page.keyboard.press('Escape');
+  await dialog.getByRole('button', { name: 'Keep it' }).waitFor({ state: 'detached' });
+  assert.equal(await dialog.count(), 1);
   await dialog.locator('.share-row[data-role="edit"]').getByRole('button', { name: 'Replace link' }).click();
   await dialog.getByRole('button', { name: 'Replace', exact: true }).click();
   for (let i = 0; i < 50 && (await edit.inputValue()) === before; i++) await page.waitForTimeout(100);
@@ -355,6 +387,11 @@ test('Replace link asks first, and Escape closes Share', async () => {
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
   assert.deepEqual(page.errors, []);
+  // The page still open on the replaced link cannot edit any more, and says why.
+  await editor.locator('.closed-banner').waitFor();
+  assert.match(await editor.locator('.closed-banner').textContent(), /^This link was replaced/);
+  assert.equal(await editor.locator('.palette').count(), 0);
+  await editor.context().close();
 });
 
 test('the board title is renamed by clicking it', async () => {

@@ -59,7 +59,7 @@ test('a board file exported from one board is imported from the home page as a n
   await page.getByLabel('Board file to import').setInputFiles(broken);
   await page.getByRole('alert').waitFor();
   assert.equal(await page.getByRole('alert').textContent(),
-    'element 1, field "id": not a valid id (expected a UUID such as 0190c3a0-7b5e-7c3d-9a41-2f6e8d1b0c55)');
+    'Not imported: element 1, field "id": not a valid id (expected a UUID such as 0190c3a0-7b5e-7c3d-9a41-2f6e8d1b0c55)');
   assert.equal(new URL(page.url()).pathname, '/');
   // (A refusal answers 422, which Chromium logs as a failed resource.)
   assert.deepEqual(page.errors, ['Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);

@@ -58,6 +58,8 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
         (all, scale, v.visible(w, h))
     };
     let blocks = move || {
+        // Every edit, not only those that move the board's edges (a sticky added inside it).
+        editor.version.track();
         let (all, scale) = extent.get();
         editor.with_board(|b| {
             b.elements()

@@ -40,6 +40,11 @@ pub fn Palette(editor: Editor) -> impl IntoView {
                                     return;
                                 }
                                 editor.tool.set(kind);
+                                // On a phone the open palette covers half the board: it folds
+                                // once a kind is picked.
+                                if super::small_screen() {
+                                    folded.set(true);
+                                }
                                 let (x, y) = editor.screen_centre();
                                 let n = editor.order.with_untracked(Vec::len) % 8;
                                 editor.create_at(kind, (x + 24.0 * n as f64, y + 24.0 * n as f64));

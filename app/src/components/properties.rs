@@ -19,6 +19,27 @@ fn is_text_field(ev: &leptos::ev::Event) -> bool {
     })
 }
 
+/// How long typing must pause before a description is saved.
+const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_millis(600);
+
+/// Saves a description unless the board already holds it; the bar stops saying "Typing…".
+fn save_description(editor: Editor, id: Id, text: String) {
+    let changed = editor
+        .element(id)
+        .is_some_and(|e| e.with_untracked(|e| e.props.description != text));
+    if changed {
+        set(
+            editor,
+            id,
+            Patch {
+                description: Some(text),
+                ..Patch::default()
+            },
+        );
+    }
+    editor.drafting.set(false);
+}
+
 /// Commits one property change of element `id`.
 fn set(editor: Editor, id: Id, patch: Patch) {
     editor.commit(vec![Op::update(id, patch)]);
@@ -39,6 +60,8 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
     move || {
         selected().map(|(id, element)| {
             let kind = element.with_untracked(|e| e.kind);
+            // Bumped by every keystroke: a pending save runs only if nothing was typed since.
+            let pause = StoredValue::new(0u64);
             view! {
                 // Typing in a field is not saved until the field commits (change, on blur).
                 <aside
@@ -53,8 +76,23 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
                         <textarea
                             prop:value=move || element.with(|e| e.props.description.clone())
                             disabled=read_only
+                            // Saved as you type (after a pause), and at once when you leave it.
+                            on:input=move |ev| {
+                                let text = event_target_value(&ev);
+                                pause.update_value(|n| *n += 1);
+                                let mine = pause.get_value();
+                                set_timeout(
+                                    move || {
+                                        if pause.try_get_value() == Some(mine) {
+                                            save_description(editor, id, text);
+                                        }
+                                    },
+                                    TYPING_PAUSE,
+                                );
+                            }
                             on:change=move |ev| {
-                                set(editor, id, Patch { description: Some(event_target_value(&ev)), ..Patch::default() });
+                                pause.update_value(|n| *n += 1);
+                                save_description(editor, id, event_target_value(&ev));
                             }
                         ></textarea>
                     </label>

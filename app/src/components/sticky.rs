@@ -91,8 +91,9 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
     .into_any()
 }
 
-/// The text editor inside a sticky: Enter or a click elsewhere saves, Shift+Enter starts a new
-/// line, Escape cancels (and removes a sticky just created and still empty). Keys pressed while an
+/// The text editor inside a sticky: Enter, Escape or a click elsewhere saves (as on Miro and
+/// Excalidraw; a sticky just created and left empty goes away instead), Shift+Enter starts a new
+/// line. Keys pressed while an
 /// input method is composing (Korean, Japanese, Chinese) belong to the composition: Enter then
 /// ends the syllable, it does not save half of it.
 #[component]
@@ -126,22 +127,21 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
             let changed = editor
                 .element(id)
                 .is_some_and(|e| e.with_untracked(|e| e.label != label));
-            if changed {
-                editor.commit(vec![Op::update(
+            let first_text = editor.is_fresh(id);
+            if changed
+                && editor.commit(vec![Op::update(
                     id,
                     Patch {
                         label: Some(label),
                         ..Patch::default()
                     },
-                )]);
+                )])
+                && first_text
+            {
+                // Adding a sticky and typing its text is one step to undo, not two.
+                editor.join_with_creation(id);
             }
         }
-        editor.settle(id);
-        close();
-    };
-    let cancel = move || {
-        done.set_value(true);
-        editor.discard_fresh(id);
         editor.settle(id);
         close();
     };
@@ -165,7 +165,7 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
                     }
                     "Escape" => {
                         ev.prevent_default();
-                        cancel();
+                        save();
                     }
                     _ => {}
                 }

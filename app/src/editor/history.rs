@@ -34,6 +34,21 @@ impl History {
         self.undo.last()
     }
 
+    pub fn second_last_undo(&self) -> Option<&Action> {
+        self.undo.iter().rev().nth(1)
+    }
+
+    /// The last two actions become one (undone together, the later one first).
+    pub fn join_last_two(&mut self) {
+        if let (Some(later), Some(earlier)) = (self.undo.pop(), self.undo.pop()) {
+            let mut ops = later.ops;
+            ops.extend(earlier.ops);
+            let mut done = earlier.done;
+            done.extend(later.done);
+            self.undo.push(Action { ops, done });
+        }
+    }
+
     pub fn take_redo(&mut self) -> Option<Action> {
         self.redo.pop()
     }
@@ -68,6 +83,18 @@ mod tests {
         h.push_redo(undo);
         h.record(action(1), vec![]);
         assert!(h.take_redo().is_none());
+    }
+
+    #[test]
+    fn two_joined_actions_are_undone_together_later_first() {
+        let mut h = History::default();
+        h.record(action(0), action(10));
+        h.record(action(1), action(11));
+        h.join_last_two();
+        let both = h.take_undo().unwrap();
+        assert_eq!(both.ops, [action(1), action(0)].concat());
+        assert_eq!(both.done, [action(10), action(11)].concat());
+        assert!(h.take_undo().is_none());
     }
 
     #[test]

@@ -197,6 +197,13 @@ impl Editor {
         if ops.is_empty() {
             return true;
         }
+        // The board is gone for this page (link replaced, board deleted): nothing could be sent.
+        if self
+            .save
+            .with_untracked(|s| matches!(s, SaveState::Closed(_)))
+        {
+            return false;
+        }
         match self.apply_local(&ops) {
             Ok(undo) => {
                 self.history.update_value(|h| h.record(undo, ops));
@@ -476,6 +483,19 @@ impl Editor {
         if self.fresh.get_value() == Some(id) {
             self.fresh.set_value(None);
         }
+    }
+
+    /// Joins the last action (the first text of sticky `id`) with the one before it when that
+    /// one created `id`: one Ctrl+Z takes the new sticky away, text and all.
+    pub fn join_with_creation(&self, id: Id) {
+        self.history.update_value(|h| {
+            let created_before = h.second_last_undo().is_some_and(|a| {
+                matches!(a.done.as_slice(), [Op::CreateElement { element }] if element.id == id)
+            });
+            if created_before {
+                h.join_last_two();
+            }
+        });
     }
 
     /// Takes back the creation of a fresh, untouched sticky as if it never happened: its undo

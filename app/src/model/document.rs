@@ -28,6 +28,8 @@ pub enum DocumentError {
         "this file is not JSON (line {line}, column {column}): a board file is the Export panel's \"Board JSON\""
     )]
     NotJson { line: usize, column: usize },
+    #[error("this file is empty: a board file is the Export panel's \"Board JSON\"")]
+    Empty,
     #[error("this file is not a Squall board: it has no \"format\": \"squall-board\"")]
     NotABoard,
     #[error("not a Squall board document (format {0:?}, expected \"squall-board\")")]
@@ -64,6 +66,9 @@ impl BoardDocument {
     /// Reads a board file as a user gives it: every refusal says where (which element or arrow,
     /// which field) and what is wrong, in words for people rather than a parser's.
     pub fn read(text: &str) -> Result<Board, DocumentError> {
+        if text.trim().is_empty() {
+            return Err(DocumentError::Empty);
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| DocumentError::NotJson {
             line: e.line(),
             column: e.column(),
@@ -213,6 +218,8 @@ fn plain_problem(message: &str) -> String {
             .into();
     }
     message
+        .replace('`', "\"")
+        .replace("unknown variant", "unknown value")
         .replace("expected f64", "expected a number")
         .replace("expected u32", "expected a whole number")
         .replace("invalid type: ", "")
@@ -308,11 +315,10 @@ mod tests {
         );
         let mut doc = sample();
         doc["board"]["elements"][0]["kind"] = serde_json::json!("sticker");
-        assert!(
-            refusal(doc).starts_with(
-                "element 1 (\"Place order\"), field \"kind\": unknown variant `sticker`"
-            ),
-        );
+        assert!(refusal(doc).starts_with(
+            "element 1 (\"Place order\"), field \"kind\": unknown value \"sticker\", \
+                 expected one of \"domain_event\", \"command\""
+        ),);
         let mut doc = sample();
         doc["board"]["elements"][0]["props"] =
             serde_json::json!({ "fields": [{ "name": "qty", "type": 3 }] });
@@ -325,7 +331,10 @@ mod tests {
             .as_object_mut()
             .unwrap()
             .remove("width");
-        assert_eq!(refusal(doc), "element 2 (\"Order\"): missing field `width`");
+        assert_eq!(
+            refusal(doc),
+            "element 2 (\"Order\"): missing field \"width\""
+        );
     }
 
     #[test]
@@ -379,6 +388,10 @@ mod tests {
         );
         let mut doc = sample();
         doc["extra"] = serde_json::json!(true);
-        assert!(refusal(doc).starts_with("the document: unknown field `extra`"));
+        assert!(refusal(doc).starts_with("the document: unknown field \"extra\""));
+        assert_eq!(
+            BoardDocument::read(" \n").unwrap_err(),
+            DocumentError::Empty
+        );
     }
 }

@@ -153,6 +153,8 @@ impl Preview {
 #[component]
 fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
     let links = RwSignal::new(None::<crate::access::ShareLinks>);
+    // Which link's "Replace?" question is open.
+    let asking = RwSignal::new(None::<crate::access::Role>);
     let error = RwSignal::new(None::<String>);
     let id = editor.board_id();
     let key = editor.board_key();
@@ -213,7 +215,14 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
         };
         let copied = RwSignal::new(false);
         // Replacing cannot be undone: the first click asks, the second replaces.
-        let confirming = RwSignal::new(false);
+        let confirming = Memo::new(move |_| asking.get() == Some(role));
+        // The question takes the focus, so Enter answers it and Escape takes it back.
+        let replace = NodeRef::<leptos::html::Button>::new();
+        Effect::new(move |_| {
+            if let Some(button) = replace.get() {
+                let _ = button.focus();
+            }
+        });
         let copy = {
             let link = link.clone();
             move |_| {
@@ -233,19 +242,19 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
                     <Show
                         when=move || confirming.get()
                         fallback=move || view! {
-                            <button class="secondary" on:click=move |_| confirming.set(true)>"Replace link"</button>
+                            <button class="secondary" on:click=move |_| asking.set(Some(role))>"Replace link"</button>
                         }
                     >
                         <span class="confirm" role="alert">"The old link stops working for everyone. Replace it?"</span>
-                        <button class="danger" on:click={
+                        <button class="danger" node_ref=replace on:click={
                             let rotate = rotate.clone();
                             move |_| {
-                                confirming.set(false);
+                                asking.set(None);
                                 copied.set(false);
                                 rotate(role);
                             }
                         }>"Replace"</button>
-                        <button class="secondary" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                        <button class="secondary" on:click=move |_| asking.set(None)>"Keep it"</button>
                     </Show>
                 </div>
             </div>
@@ -258,10 +267,14 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
             let _ = el.focus();
         }
     });
-    // Escape closes it wherever the focus is (a button that went away leaves it on the body).
+    // Escape takes back an open question, or else closes the dialog, wherever the focus is.
     let escape = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" {
-            sharing.set(false);
+            if asking.get_untracked().is_some() {
+                asking.set(None);
+            } else {
+                sharing.set(false);
+            }
         }
     });
     on_cleanup(move || {
@@ -342,6 +355,15 @@ pub fn BoardPage() -> impl IntoView {
             </Suspense>
         </main>
     }
+}
+
+/// `message` with its first letter in upper case, to start a sentence.
+fn capitalised(message: &str) -> String {
+    let mut chars = message.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The board's title; with an edit link, a click (or Enter on it) turns it into a field: Enter or
@@ -429,7 +451,18 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     Effect::new(move |_| recent::remember(remembered.clone()));
     let preview = Preview::of(&board);
     let editor = Editor::new(id, key, board, seq);
-    let read_only = Signal::derive(move || !role.can_edit());
+    // A link replaced or a board deleted under this page: nothing typed here could be saved any
+    // more, so the board turns read-only and says why.
+    let closed = move || match editor.save.get() {
+        crate::editor::SaveState::Closed(message) => Some(message),
+        _ => None,
+    };
+    let read_only = Signal::derive(move || {
+        !role.can_edit()
+            || editor
+                .save
+                .with(|s| matches!(s, crate::editor::SaveState::Closed(_)))
+    });
     // Who this tab is: asked once per browser, then remembered.
     let name = RwSignal::new(None::<String>);
     Effect::new(move |_| name.set(identity::stored_name()));
@@ -492,6 +525,12 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
             <ExportPanel editor open=exporting />
         </Show>
         <div class="board-body">
+            {move || closed().map(|message| view! {
+                <div class="closed-banner" role="alert">
+                    <strong>{capitalised(&message)}</strong>
+                    ". Nothing more can be saved from this page: ask the board's owner for the current link."
+                </div>
+            })}
             <Show when=move || !read_only.get()>
                 <Palette editor />
             </Show>

@@ -43,7 +43,7 @@ pub fn HomePage() -> impl IntoView {
                 Ok(href) => {
                     let _ = window().location().set_href(&href);
                 }
-                Err(message) => import_error.set(Some(message)),
+                Err(message) => import_error.set(Some(format!("Not imported: {message}"))),
             }
         });
     };

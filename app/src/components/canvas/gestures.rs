@@ -24,6 +24,9 @@ pub enum Gesture {
         /// Where the sticky under the pointer started: the one snapping puts on the grid.
         lead: (f64, f64),
         moved: bool,
+        /// A plain click on a sticky inside a larger selection: without a drag, the selection
+        /// narrows to it on release (as on Miro and Figma).
+        narrow_to: Option<Id>,
     },
     Resize {
         id: Id,
@@ -193,6 +196,11 @@ pub fn pointer_down(s: Surface, ev: PointerEvent) {
                 }
             }
             (_, Some(id)) => {
+                let narrow_to = (!ev.shift_key()
+                    && editor
+                        .selection
+                        .with_untracked(|s| s.len() > 1 && s.contains(&id)))
+                .then_some(id);
                 if ev.shift_key() {
                     editor.selection.update(|s| {
                         if !s.remove(&id) {
@@ -221,6 +229,7 @@ pub fn pointer_down(s: Surface, ev: PointerEvent) {
                     origins,
                     lead,
                     moved: false,
+                    narrow_to,
                 }
             }
             (_, None) => {
@@ -305,6 +314,7 @@ pub fn pointer_move(s: Surface, ev: PointerEvent) {
             origins,
             lead,
             moved,
+            ..
         } => {
             let mut delta = (w.0 - start.0, w.1 - start.1);
             if editor.snap.get_untracked() != ev.alt_key() {
@@ -431,6 +441,11 @@ pub fn pointer_up(s: Surface, ev: PointerEvent) {
                 editor.commit(vec![Op::Connect { connection }]);
             }
         }
+        Gesture::Move {
+            narrow_to: Some(id),
+            moved: false,
+            ..
+        } => editor.select_only([id]),
         _ => {}
     }
 }
