@@ -236,6 +236,34 @@ test('a frame is put around the selected stickies and resized by its left edge',
   assert.deepEqual(page.errors, []);
 });
 
+test('"Fit to contents" wraps a frame around what lies in it, and Shift+2 shows the selection', async () => {
+  const frame = el('bounded_context', 'Ordering', 0, 0, 1200, 900);
+  const a = el('command', 'Place order', 100, 200);
+  const b = el('domain_event', 'Order placed', 400, 300);
+  const { page, id } = await boardWith([frame, a, b]);
+  await page.locator(`.element[data-id="${frame.id}"]`).click({ position: { x: 40, y: 10 } });
+  await page.getByRole('button', { name: 'Fit to contents' }).click();
+  await saved(page);
+  const fitted = (await stored(id)).elements.find((e) => e.id === frame.id);
+  assert.deepEqual([fitted.x, fitted.y, fitted.width, fitted.height], [60, 120, 500, 340]);
+  // One Ctrl+Z puts it back as it was.
+  await page.keyboard.press('Control+z');
+  await saved(page);
+  const back = (await stored(id)).elements.find((e) => e.id === frame.id);
+  assert.deepEqual([back.x, back.y, back.width, back.height], [0, 0, 1200, 900]);
+
+  await page.locator(`.element[data-id="${b.id}"]`).click();
+  await page.keyboard.press('Shift+@');
+  await page.waitForTimeout(100);
+  // The sticky in the middle of the canvas, as large as fits (never past 100%).
+  assert.equal(await page.locator('.zoom-level').textContent(), '100%');
+  const canvas = await page.locator('.canvas').boundingBox();
+  const m = middle(await box(page, b.id));
+  assert.ok(Math.abs(m.x - (canvas.x + canvas.width / 2)) < 2 && Math.abs(m.y - (canvas.y + canvas.height / 2)) < 2,
+    `centred: ${JSON.stringify(m)} in ${JSON.stringify(canvas)}`);
+  assert.deepEqual(page.errors, []);
+});
+
 test('two people rename a sticky in turn: the first one\'s undo leaves the second one\'s text', async () => {
   const a = el('domain_event', 'Order placed', 0, 0);
   const { page: ada, id } = await boardWith([a], { name: 'Ada' });
