@@ -409,9 +409,12 @@ test('Replace link asks first, and Escape closes Share; a page on the old link t
   await dialog.getByRole('button', { name: 'Keep it' }).waitFor({ state: 'detached' });
   assert.equal(await dialog.count(), 1);
   await dialog.locator('.share-row[data-role="edit"]').getByRole('button', { name: 'Replace link' }).click();
+  // The question's focus is on "Keep it": a reflex Enter keeps the link.
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Keep it');
   await dialog.getByRole('button', { name: 'Replace', exact: true }).click();
   for (let i = 0; i < 50 && (await edit.inputValue()) === before; i++) await page.waitForTimeout(100);
   assert.notEqual(await edit.inputValue(), before);
+  await dialog.getByText('Replaced: the old link no longer opens the board.').waitFor();
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
   assert.deepEqual(page.errors, []);

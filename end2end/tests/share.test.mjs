@@ -80,7 +80,8 @@ test('the owner shares a view link; the viewer sees live updates and cannot chan
   await owner.locator('.share-row[data-role="view"]').getByRole('button', { name: 'Replace', exact: true }).click();
   await owner.waitForFunction((old) => document.querySelector('input[aria-label="View link"]')?.value !== old, viewLink);
   await viewer.locator('.save-state.closed').waitFor();
-  assert.match(await viewer.locator('.save-state').textContent(), /replaced/);
+  assert.equal(await viewer.locator('.save-state').textContent(), 'Read-only');
+  assert.match(await viewer.locator('.closed-banner').textContent(), /^This link was replaced/);
   assert.equal((await api('GET', `/api/boards/${id}`, undefined, new URL(viewLink).searchParams.get('key'))).status, 404);
   assert.deepEqual(owner.errors, []);
   assert.deepEqual(viewer.errors, []);

@@ -29,7 +29,8 @@ pub fn Toolbar(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl In
             ),
         ),
         SaveState::Error(message) => ("error", format!("Not saved: {message}")),
-        SaveState::Closed(message) => ("error closed", message),
+        // The banner on the board says why; the bar only says what it means.
+        SaveState::Closed(_) => ("error closed", "Read-only".to_string()),
     };
     view! {
         <div class="toolbar" role="toolbar">

@@ -449,8 +449,26 @@ impl Editor {
             self.select_only([id]);
             self.fresh.set_value(Some(id));
             self.editing.set(Some(id));
+            self.come_close_to(at);
         }
         id
+    }
+
+    /// Zoomed far out, a new sticky is a few pixels wide and its text unreadable while typed:
+    /// the view comes close enough (75%) around `at`. At a readable zoom nothing moves.
+    fn come_close_to(&self, (x, y): (f64, f64)) {
+        const READABLE: f64 = 0.5;
+        let v = self.viewport.get_untracked();
+        if v.zoom >= READABLE {
+            return;
+        }
+        let (w, h) = self.screen.get_untracked();
+        let zoom = 0.75;
+        self.viewport.set(Viewport {
+            x: w / 2.0 - x * zoom,
+            y: h / 2.0 - y * zoom,
+            zoom,
+        });
     }
 
     /// The size of a new element of `kind`: its default, except that a frame is never larger

@@ -216,13 +216,14 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
         let copied = RwSignal::new(false);
         // Replacing cannot be undone: the first click asks, the second replaces.
         let confirming = Memo::new(move |_| asking.get() == Some(role));
-        // The question takes the focus, so Enter answers it and Escape takes it back.
-        let replace = NodeRef::<leptos::html::Button>::new();
+        // The question takes the focus on its safe answer: a reflex Enter keeps the link.
+        let keep = NodeRef::<leptos::html::Button>::new();
         Effect::new(move |_| {
-            if let Some(button) = replace.get() {
+            if let Some(button) = keep.get() {
                 let _ = button.focus();
             }
         });
+        let replaced = RwSignal::new(false);
         let copy = {
             let link = link.clone();
             move |_| {
@@ -246,15 +247,19 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
                         }
                     >
                         <span class="confirm" role="alert">"The old link stops working for everyone. Replace it?"</span>
-                        <button class="danger" node_ref=replace on:click={
+                        <button class="danger" on:click={
                             let rotate = rotate.clone();
                             move |_| {
                                 asking.set(None);
                                 copied.set(false);
+                                replaced.set(true);
                                 rotate(role);
                             }
                         }>"Replace"</button>
-                        <button class="secondary" on:click=move |_| asking.set(None)>"Keep it"</button>
+                        <button class="secondary" node_ref=keep on:click=move |_| asking.set(None)>"Keep it"</button>
+                    </Show>
+                    <Show when=move || replaced.get() && !confirming.get()>
+                        <span class="replaced" role="status">"Replaced: the old link no longer opens the board."</span>
                     </Show>
                 </div>
             </div>

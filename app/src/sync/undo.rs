@@ -16,8 +16,10 @@ pub struct Trimmed {
 
 /// `undo` as far as it touches only what `done` set and nobody changed since on `board`.
 ///
-/// Creating, deleting and connecting are not property changes and are kept as they are (an undo
-/// of a sticky someone deleted is refused later, by `Board::apply`).
+/// Taking back a creation (a delete) is skipped too when someone else has changed that sticky
+/// since or drawn an arrow to it: deleting it would take their work with it. Other creations,
+/// deletions and arrows are kept as they are (an undo of a sticky someone deleted is refused
+/// later, by `Board::apply`).
 pub fn still_yours(board: &Board, undo: Vec<Op>, done: &[Op]) -> Trimmed {
     let mut skipped = 0;
     let mut ops = Vec::with_capacity(undo.len());
@@ -82,6 +84,7 @@ pub fn still_yours(board: &Board, undo: Vec<Op>, done: &[Op]) -> Trimmed {
                     _ => ops.push(Op::ResizeElement { id, width, height }),
                 }
             }
+            Op::DeleteElement { id } if !still_as_created(board, id, done) => skipped += 1,
             Op::RenameBoard { title } => {
                 let did = done.iter().rev().find_map(|op| match op {
                     Op::RenameBoard { title } => Some(title.as_str()),
@@ -96,6 +99,42 @@ pub fn still_yours(board: &Board, undo: Vec<Op>, done: &[Op]) -> Trimmed {
         }
     }
     Trimmed { ops, skipped }
+}
+
+/// Whether the sticky `id` that `done` created is still exactly as `done` left it, with no arrow
+/// but those `done` drew: only then is deleting it taking back nothing but one's own work.
+fn still_as_created(board: &Board, id: crate::model::Id, done: &[Op]) -> bool {
+    let Some(now) = board.element(id) else {
+        return true; // gone already: `apply` decides
+    };
+    let mine = |op: &&Op| match op {
+        Op::CreateElement { element } => element.id == id,
+        Op::UpdateElement { id: i, .. }
+        | Op::MoveElement { id: i, .. }
+        | Op::ResizeElement { id: i, .. } => *i == id,
+        _ => false,
+    };
+    let Ok(mut left) = Board::new("scratch") else {
+        return true;
+    };
+    if !done
+        .iter()
+        .any(|op| matches!(op, Op::CreateElement { element } if element.id == id))
+    {
+        return true; // not a creation of this batch: nothing to compare
+    }
+    if left.apply_all(done.iter().filter(mine).cloned()).is_err() {
+        return true;
+    }
+    let drawn_by_done = |arrow: crate::model::Id| {
+        done.iter()
+            .any(|op| matches!(op, Op::Connect { connection } if connection.id == arrow))
+    };
+    left.element(id) == Some(now)
+        && board
+            .connections()
+            .filter(|c| c.from == id || c.to == id)
+            .all(|c| drawn_by_done(c.id))
 }
 
 /// One property of an undo: kept when the board still holds what `did` set (or `did` did not
@@ -245,6 +284,30 @@ mod tests {
         assert_eq!(
             (now.x, now.y, now.width, now.height),
             (500.0, 500.0, sticky.width, sticky.height)
+        );
+    }
+
+    /// S5: a sticky someone else renamed since is not deleted by undoing its creation.
+    #[test]
+    fn s5_undoing_a_creation_keeps_a_sticky_someone_else_changed_since() {
+        let mut board = Board::new("t").unwrap();
+        let sticky = Element::new(ElementKind::DomainEvent, "Order placed", 0.0, 0.0);
+        let done = vec![Op::CreateElement {
+            element: sticky.clone(),
+        }];
+        let undo = board.apply_all_with_inverse(done.clone()).unwrap();
+        assert_eq!(
+            still_yours(&board, undo.clone(), &done).ops,
+            undo,
+            "untouched: deleted"
+        );
+        board.apply(relabel(sticky.id, "Order submitted")).unwrap();
+        assert_eq!(
+            still_yours(&board, undo, &done),
+            Trimmed {
+                ops: vec![],
+                skipped: 1
+            }
         );
     }
 
