@@ -633,16 +633,21 @@ impl Editor {
         self.live.cursor.get_value().map(|p| (p.x, p.y))
     }
 
+    /// The rectangle around the selected elements, if any is selected.
+    fn selection_area(&self) -> Option<Rect> {
+        self.with_board(|b| {
+            Rect::union(
+                self.selected_elements()
+                    .iter()
+                    .filter_map(|id| b.element(*id))
+                    .map(rect_of),
+            )
+        })
+    }
+
     /// Shows the selected elements, as large as fits (Shift+2).
     pub fn zoom_to_selection(&self) {
-        let rects: Vec<Rect> = self.with_board(|b| {
-            self.selected_elements()
-                .iter()
-                .filter_map(|id| b.element(*id))
-                .map(rect_of)
-                .collect()
-        });
-        if let Some(content) = Rect::union(rects) {
+        if let Some(content) = self.selection_area() {
             let (w, h) = self.screen.get_untracked();
             self.viewport.set(Viewport::fit(content, w, h));
         }
@@ -761,14 +766,7 @@ impl Editor {
     /// and opens its label for typing; with nothing selected, a frame that fits the screen's
     /// middle. Returns the new frame's id.
     pub fn frame_selection(&self) -> Option<Id> {
-        let rects: Vec<Rect> = self.with_board(|b| {
-            self.selected_elements()
-                .iter()
-                .filter_map(|id| b.element(*id))
-                .map(rect_of)
-                .collect()
-        });
-        let area = match Rect::union(rects) {
+        let area = match self.selection_area() {
             Some(r) => frame_around(r),
             None => {
                 // A default frame in the middle of what the user sees.

@@ -25,6 +25,8 @@ pub fn still_yours(board: &Board, undo: Vec<Op>, done: &[Op]) -> Trimmed {
     let mut ops = Vec::with_capacity(undo.len());
     for op in undo {
         match op {
+            // Gone: `apply` refuses it and the editor drops the step.
+            op @ Op::UpdateElement { id, .. } if board.element(id).is_none() => ops.push(op),
             Op::UpdateElement {
                 id,
                 label,
@@ -34,18 +36,7 @@ pub fn still_yours(board: &Board, undo: Vec<Op>, done: &[Op]) -> Trimmed {
                 http_path,
             } => {
                 let Some(now) = board.element(id) else {
-                    // Gone: `apply` refuses it and the editor drops the step.
-                    ops.push(Op::update(
-                        id,
-                        Patch {
-                            label,
-                            description,
-                            fields,
-                            http_method,
-                            http_path,
-                        },
-                    ));
-                    continue;
+                    continue; // taken care of above
                 };
                 let set = set_by(done, id);
                 let k = &mut skipped;
