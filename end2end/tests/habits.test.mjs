@@ -346,6 +346,13 @@ test('the arrow keys move the selection and L connects it left to right', async 
   await saved(page);
   const moved = (await stored(id)).elements.find((e) => e.id === a.id);
   assert.deepEqual([moved.x, moved.y], [4, 24]);
+  // A burst of arrow keys is one step to undo.
+  await page.keyboard.press('Control+z');
+  await saved(page);
+  const back = (await stored(id)).elements.find((e) => e.id === a.id);
+  assert.deepEqual([back.x, back.y], [0, 0]);
+  await page.keyboard.press('Control+Shift+z');
+  await saved(page);
   await page.locator(`.element[data-id="${b.id}"]`).click({ modifiers: ['Shift'] });
   await page.keyboard.press('l');
   await saved(page);

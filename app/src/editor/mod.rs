@@ -53,6 +53,8 @@ pub struct Editor {
     pub editing: RwSignal<Option<Id>>,
     /// The sticky this page just created and opened for typing (see [`Editor::is_fresh`]).
     fresh: StoredValue<Option<Id>>,
+    /// When the arrow keys last moved the selection, and what they moved.
+    last_nudge: StoredValue<Option<(f64, Vec<Id>)>>,
     pub viewport: RwSignal<Viewport>,
     /// Size of the canvas on screen, in CSS pixels.
     pub screen: RwSignal<(f64, f64)>,
@@ -91,6 +93,7 @@ impl Editor {
             selection: RwSignal::new(HashSet::new()),
             editing: RwSignal::new(None),
             fresh: StoredValue::new(None),
+            last_nudge: StoredValue::new(None),
             viewport: RwSignal::new(Viewport::default()),
             screen: RwSignal::new((1440.0, 840.0)),
             tool: RwSignal::new(ElementKind::DomainEvent),
@@ -653,10 +656,15 @@ impl Editor {
         }
     }
 
-    /// Moves the selection (and what selected frames hold) by `(dx, dy)` as one step: the arrow
-    /// keys.
+    /// Moves the selection (and what selected frames hold) by `(dx, dy)`: the arrow keys. A burst
+    /// of presses on the same selection (less than a second apart) is one undo step.
     pub fn nudge(&self, dx: f64, dy: f64) -> bool {
         let ids = self.dragged_with(&self.selected_elements());
+        let now = live::now_ms();
+        let burst = self.last_nudge.with_value(|last| {
+            last.as_ref()
+                .is_some_and(|(at, moved)| now - at < 1_000.0 && *moved == ids)
+        });
         let ops: Vec<Op> = self.with_board(|b| {
             ids.iter()
                 .filter_map(|id| b.element(*id))
@@ -667,7 +675,14 @@ impl Editor {
                 })
                 .collect()
         });
-        !ops.is_empty() && self.commit(ops)
+        if ops.is_empty() || !self.commit(ops) {
+            return false;
+        }
+        if burst {
+            self.history.update_value(|h| h.join_last_two());
+        }
+        self.last_nudge.set_value(Some((now, ids)));
+        true
     }
 
     /// Connects the selected stickies one after the other, left to right (the timeline's
