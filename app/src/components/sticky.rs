@@ -28,22 +28,18 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
     let selected = move || editor.selection.with(|s| s.contains(&id));
     // Somebody else has it selected: their colour around it.
     let peer_colour = move || {
-        editor.peers.with(|peers| {
-            peers
-                .iter()
-                .find(|p| p.now.selection.contains(&id))
-                .map(|p| format!("--peer:{}", p.colour))
+        editor.peer_marks.with(|m| {
+            m.get(&id)
+                .and_then(|m| m.selected_by.as_ref())
+                .map(|colour| format!("--peer:{colour}"))
         })
     };
     let editing = move || editor.editing.get() == Some(id);
     // Somebody else is typing in it: their colour and name on it, so nobody types over them.
     let typist = move || {
-        editor.peers.with(|peers| {
-            peers
-                .iter()
-                .find(|p| p.now.editing == Some(id))
-                .map(|p| (p.name.clone(), p.colour.clone()))
-        })
+        editor
+            .peer_marks
+            .with(|m| m.get(&id).and_then(|m| m.typing.clone()))
     };
     // A frame's name grows as the board zooms out, so it stays readable (12 px or more on
     // screen); only frames follow the zoom, and only when it changes, not on every pan.

@@ -7,9 +7,14 @@ use crate::editor::{Editor, SaveState};
 pub fn Toolbar(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl IntoView {
     // A notice shows for a few seconds.
     Effect::new(move |_| {
-        if editor.notice.with(Option::is_some) {
+        if let Some(shown) = editor.notice.get() {
+            // Only this notice goes: a newer one keeps its own four seconds.
             set_timeout(
-                move || editor.notice.set(None),
+                move || {
+                    if editor.notice.get_untracked().as_ref() == Some(&shown) {
+                        editor.notice.set(None);
+                    }
+                },
                 std::time::Duration::from_secs(4),
             );
         }

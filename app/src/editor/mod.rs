@@ -76,6 +76,10 @@ pub struct Editor {
     history: StoredValue<History>,
     /// The other people on the board, by peer id.
     pub peers: RwSignal<Vec<PeerView>>,
+    /// What the other people's presence marks on stickies (selected by, typed in by), derived
+    /// from `peers`. It changes only when a selection or an editor does: the many presence
+    /// messages that only move a pointer leave the stickies alone.
+    pub peer_marks: Memo<HashMap<Id, PeerMark>>,
     live: live::Live,
 }
 
@@ -83,6 +87,7 @@ impl Editor {
     /// An editor for `board` as the store had it at `seq`. Call [`Editor::go_live`] in the
     /// browser to connect.
     pub fn new(board_id: String, key: String, board: Board, seq: i64) -> Self {
+        let peers = RwSignal::new(Vec::new());
         let editor = Self {
             board_id: StoredValue::new(board_id),
             board_key: StoredValue::new(key),
@@ -105,7 +110,8 @@ impl Editor {
             searching: RwSignal::new(false),
             drafting: RwSignal::new(false),
             history: StoredValue::new(History::default()),
-            peers: RwSignal::new(Vec::new()),
+            peers,
+            peer_marks: Memo::new(move |_| peers.with(|p| peer_marks(p))),
             live: live::Live::new(),
         };
         editor.rebuild();
@@ -881,6 +887,37 @@ impl Editor {
     }
 }
 
+/// Another person's mark on one sticky: the colour of who has it selected, and who types in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerMark {
+    pub selected_by: Option<String>,
+    /// Name and colour.
+    pub typing: Option<(String, String)>,
+}
+
+/// The marks `peers` put on stickies; the first person to list a sticky wins.
+fn peer_marks(peers: &[PeerView]) -> HashMap<Id, PeerMark> {
+    let mut marks: HashMap<Id, PeerMark> = HashMap::new();
+    for p in peers {
+        for id in &p.now.selection {
+            let mark = marks.entry(*id).or_insert(PeerMark {
+                selected_by: None,
+                typing: None,
+            });
+            mark.selected_by.get_or_insert_with(|| p.colour.clone());
+        }
+        if let Some(id) = p.now.editing {
+            let mark = marks.entry(id).or_insert(PeerMark {
+                selected_by: None,
+                typing: None,
+            });
+            mark.typing
+                .get_or_insert_with(|| (p.name.clone(), p.colour.clone()));
+        }
+    }
+    marks
+}
+
 /// What Ctrl+C puts on the clipboard (kept in localStorage, so it pastes into other boards too).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Clipboard {
@@ -924,4 +961,50 @@ fn draw_order(board: &Board) -> Vec<Id> {
         .elements()
         .filter(|e| e.kind != ElementKind::BoundedContext);
     frames.chain(others).map(|e| e.id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::{Point, Presence};
+
+    fn peer(id: u64, name: &str, selection: Vec<Id>, editing: Option<Id>) -> PeerView {
+        PeerView {
+            id,
+            name: name.into(),
+            colour: format!("#00000{id}"),
+            now: Presence {
+                cursor: Some(Point { x: 1.0, y: 2.0 }),
+                selection,
+                editing,
+            },
+        }
+    }
+
+    #[test]
+    fn peer_marks_say_who_selected_and_who_types_and_ignore_pointers() {
+        let (a, b) = (crate::model::new_id(), crate::model::new_id());
+        let peers = vec![
+            peer(1, "Ada", vec![a], Some(a)),
+            peer(2, "Bob", vec![a, b], None),
+        ];
+        let marks = peer_marks(&peers);
+        assert_eq!(
+            marks[&a],
+            PeerMark {
+                selected_by: Some("#000001".into()),
+                typing: Some(("Ada".into(), "#000001".into())),
+            }
+        );
+        assert_eq!(
+            marks[&b],
+            PeerMark {
+                selected_by: Some("#000002".into()),
+                typing: None,
+            }
+        );
+        let mut moved = peers.clone();
+        moved[1].now.cursor = Some(Point { x: 500.0, y: 9.0 });
+        assert_eq!(peer_marks(&moved), marks, "a pointer move changes no mark");
+    }
 }

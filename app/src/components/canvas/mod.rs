@@ -199,23 +199,40 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
 /// edge can be grabbed even where stickies overlap it; they keep their size on screen at any zoom.
 #[component]
 fn FrameHandles(editor: Editor) -> impl IntoView {
-    let frame = move || {
+    // The one selected frame; the handles are built when it changes and only restyled while it
+    // is resized or the view zooms (a pan changes nothing here).
+    let frame = Memo::new(move |_| {
         let id = editor.selection.with(|s| match s.len() {
             1 => s.iter().next().copied(),
             _ => None,
         })?;
         let e = editor.element(id)?;
-        e.with(|e| (e.kind == ElementKind::BoundedContext).then(|| (id, rect_of(e))))
-    };
+        e.with(|e| (e.kind == ElementKind::BoundedContext).then_some(id))
+    });
+    let zoom = Memo::new(move |_| editor.viewport.with(|v| v.zoom));
     move || {
-        frame().map(|(id, r)| {
-            let scale = 1.0 / editor.viewport.with(|v| v.zoom);
+        frame.get().map(|id| {
+            let style = move || {
+                let r = editor
+                    .element(id)
+                    .map(|e| e.with(rect_of))
+                    .unwrap_or(Rect {
+                        x: 0.0,
+                        y: 0.0,
+                        width: 0.0,
+                        height: 0.0,
+                    });
+                format!(
+                    "left:{}px;top:{}px;width:{}px;height:{}px;--handle-scale:{}",
+                    r.x,
+                    r.y,
+                    r.width,
+                    r.height,
+                    1.0 / zoom.get()
+                )
+            };
             view! {
-                <div
-                    class="frame-handles"
-                    data-frame=id.to_string()
-                    style=format!("left:{}px;top:{}px;width:{}px;height:{}px;--handle-scale:{scale}", r.x, r.y, r.width, r.height)
-                >
+                <div class="frame-handles" data-frame=id.to_string() style=style>
                     {["nw", "n", "ne", "e", "se", "s", "sw", "w"].map(|edges| view! {
                         <div class=format!("frame-handle {edges}") data-handle="resize" data-edges=edges title="Drag to resize the frame"></div>
                     }).collect_view()}
