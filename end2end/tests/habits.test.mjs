@@ -394,7 +394,9 @@ test('a phone-sized window reaches Share and pans with one finger', async () => 
 });
 
 test('Replace link asks first, and Escape closes Share; a page on the old link turns read-only', async () => {
-  const { page, id } = await boardWith([]);
+  const keep = el('domain_event', 'Keep me', 0, 0);
+  const { page, id } = await boardWith([keep]);
+  await page.locator(`.element[data-id="${keep.id}"]`).click();
   const editor = await open(id, { name: 'Bob' });
   await editor.goto(boardUrl(id, 'edit'));
   await waitForHydration(editor);
@@ -410,6 +412,13 @@ test('Replace link asks first, and Escape closes Share; a page on the old link t
   await dialog.locator('.share-row[data-role="edit"]').getByRole('button', { name: 'Replace link' }).click();
   await dialog.getByRole('button', { name: 'Keep it' }).click();
   assert.equal(await edit.inputValue(), before, 'nothing replaced without a confirmation');
+  // Keys pressed in the dialog stay there: the selected sticky behind it is neither moved nor
+  // deleted.
+  await dialog.getByRole('button', { name: 'Done' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Delete');
+  const behind = (await stored(id)).elements;
+  assert.deepEqual(behind.map((e) => [e.label, e.x]), [['Keep me', 0]]);
   // Escape takes the question back and leaves the dialog open.
   await dialog.locator('.share-row[data-role="edit"]').getByRole('button', { name: 'Replace link' }).click();
   await page.keyboard.press('Escape');

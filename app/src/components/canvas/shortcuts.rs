@@ -153,11 +153,20 @@ pub fn install(s: Surface) {
     });
 }
 
-/// Whether a key press (or a copy, a paste) belongs to a text field rather than to the board.
+/// Whether a key press (or a copy, a paste) belongs to a text field or an open dialog (Share,
+/// Export, the search bar) rather than to the board: arrow keys or Delete pressed there must not
+/// move or delete stickies behind it.
 fn typing(ev: &web_sys::Event) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el
+                    .closest("[role=dialog], [role=search]")
+                    .ok()
+                    .flatten()
+                    .is_some()
+        })
 }
 
 fn store_clipboard(json: &str) {
