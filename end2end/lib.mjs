@@ -35,10 +35,11 @@ export async function launch() {
 /**
  * A new page (in its own browser context, so its own localStorage) that records console errors
  * and page errors in `page.errors`. `name` is the display name this browser already chose;
- * `null` makes a first-time visitor who will be asked for one.
+ * `null` makes a first-time visitor who will be asked for one; `locale` the browser's language.
  */
-export async function newPage(browser, viewport = { width: 1440, height: 900 }, { name = 'Tester' } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function newPage(browser, viewport = { width: 1440, height: 900 }, { name = 'Tester', locale = 'en-US' } = {}) {
+  // `locale` is the browser's language: navigator.languages and the Accept-Language header.
+  const context = await browser.newContext({ viewport, locale });
   if (name !== null) {
     await context.addInitScript((n) => { window.localStorage.setItem('squall.name', n); }, name);
   }

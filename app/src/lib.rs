@@ -10,6 +10,8 @@ pub mod api;
 pub mod components;
 /// The editor's state in the browser: local board, signals, selection, undo, save queue.
 pub mod editor;
+/// The UI's languages (English, Korean): translations, the switch, numbers.
+pub mod i18n;
 /// The board model: elements, operations, `Board::apply`. Pure Rust.
 pub mod model;
 /// Whole screens: home and board.
@@ -29,7 +31,8 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // `lang` is set by the i18n provider to the language the page is in.
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -52,14 +55,16 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Title text="Squall" />
-        <Router>
-            <Routes fallback=|| view! { <pages::NotFound /> }>
-                <Route path=StaticSegment("") view=pages::HomePage />
-                // Async: the status (404 for an unknown board) and the title are known before
-                // the first byte is sent.
-                <Route path=path!("/b/:id") view=pages::BoardPage ssr=SsrMode::Async />
-            </Routes>
-        </Router>
+        <i18n::Languages>
+            <Router>
+                <Routes fallback=|| view! { <pages::NotFound /> }>
+                    <Route path=StaticSegment("") view=pages::HomePage />
+                    // Async: the status (404 for an unknown board) and the title are known
+                    // before the first byte is sent.
+                    <Route path=path!("/b/:id") view=pages::BoardPage ssr=SsrMode::Async />
+                </Routes>
+            </Router>
+        </i18n::Languages>
     }
 }
 

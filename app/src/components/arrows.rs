@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::editor::{Editor, Rect, rect_of};
-use crate::model::Connection;
+use crate::model::{Connection, Id};
 
 /// The arrow being drawn from a sticky's handle: from where to the pointer, in board coordinates.
 pub type LinkPreview = Option<((f64, f64), (f64, f64))>;
@@ -17,7 +17,20 @@ pub fn Arrows(editor: Editor, link: RwSignal<LinkPreview>) -> impl IntoView {
     let shown = Memo::new(move |_| {
         editor.version.track();
         let Some(area) = editor.drawn_area() else {
-            return Vec::new();
+            // A painted board: the arrows of the stickies in the DOM follow them; the canvas
+            // paints the others. Zoomed far out none is drawn here (CSS hides them).
+            let live: Vec<Id> = editor.selection.with(|s| s.iter().copied().collect());
+            let carried = editor.carried.get();
+            return editor.connections.with(|all| {
+                all.iter()
+                    .filter(|c| {
+                        [c.from, c.to]
+                            .iter()
+                            .any(|id| live.contains(id) || carried.contains(id))
+                    })
+                    .cloned()
+                    .collect()
+            });
         };
         editor.selection.with(|selection| {
             editor.connections.with(|all| {

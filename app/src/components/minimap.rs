@@ -2,6 +2,7 @@ use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 
 use crate::editor::{Editor, Rect, rect_of};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::ElementKind;
 
 const WIDTH: f64 = 220.0;
@@ -106,21 +107,22 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
     // repaints while panning (one SVG with both repainted 5,000 rects on every pan frame).
     // Folded away on a phone-sized screen to start with; a button brings it back.
     let shown = RwSignal::new(true);
+    let i18n = use_i18n();
     Effect::new(move |_| shown.set(!crate::components::small_screen()));
     view! {
         <Show
             when=move || shown.get()
             fallback=move || view! {
-                <button class="minimap-toggle" title="Show the map of the board" on:click=move |_| shown.set(true)>"Map"</button>
+                <button class="minimap-toggle" title=move || t_string!(i18n, canvas.show_map) on:click=move |_| shown.set(true)>{t!(i18n, canvas.map)}</button>
             }
         >
-            <div class="minimap" style=format!("width:{WIDTH}px;height:{HEIGHT}px") on:click=jump aria-label="Minimap">
+            <div class="minimap" style=format!("width:{WIDTH}px;height:{HEIGHT}px") on:click=jump aria-label=move || t_string!(i18n, canvas.minimap)>
                 <svg class="minimap-blocks" width=WIDTH height=HEIGHT>{blocks}</svg>
                 <svg class="minimap-view" width=WIDTH height=HEIGHT>{outline}</svg>
                 <button
                     class="minimap-hide"
-                    title="Hide the map"
-                    aria-label="Hide the map"
+                    title=move || t_string!(i18n, canvas.hide_map)
+                    aria-label=move || t_string!(i18n, canvas.hide_map)
                     on:click=move |ev| {
                         ev.stop_propagation();
                         shown.set(false);

@@ -3,21 +3,30 @@ use leptos::prelude::*;
 
 use super::canvas::start_palette_drag;
 use crate::editor::Editor;
+use crate::i18n::{fill, kind_name, t_string, use_i18n};
 use crate::model::ElementKind;
 
 /// One button per element kind, in its colour: click to add one in the middle of the screen,
 /// or drag it onto the board.
 #[component]
 pub fn Palette(editor: Editor) -> impl IntoView {
+    let i18n = use_i18n();
     // On a phone-sized screen the palette starts folded to its colour chips.
     let folded = RwSignal::new(false);
+    let fold_label = move |folded: bool| {
+        if folded {
+            t_string!(i18n, canvas.show_names)
+        } else {
+            t_string!(i18n, canvas.fold_palette)
+        }
+    };
     Effect::new(move |_| folded.set(super::small_screen()));
     view! {
-        <nav class="palette" class:folded=move || folded.get() aria-label="Palette">
+        <nav class="palette" class:folded=move || folded.get() aria-label=move || t_string!(i18n, canvas.palette)>
             <button
                 class="palette-fold"
-                title=move || if folded.get() { "Show the names" } else { "Fold the palette" }
-                aria-label=move || if folded.get() { "Show the names" } else { "Fold the palette" }
+                title=move || fold_label(folded.get())
+                aria-label=move || fold_label(folded.get())
                 aria-expanded=move || (!folded.get()).to_string()
                 on:click=move |_| folded.update(|f| *f = !*f)
             >{move || if folded.get() { "»" } else { "«" }}</button>
@@ -30,7 +39,10 @@ pub fn Palette(editor: Editor) -> impl IntoView {
                             class:active=move || editor.tool.get() == kind
                             style=format!("--sticky:{}", kind.colour())
                             draggable="true"
-                            title=format!("{} (click, or drag onto the board)", kind.title())
+                            title=move || {
+                                let kind = kind_name(kind, i18n.get_locale());
+                                fill(t_string!(i18n, canvas.palette_item), &[("kind", &kind.to_string())])
+                            }
                             data-kind=kind.as_str()
                             on:dragstart=move |ev: DragEvent| start_palette_drag(&ev, kind)
                             on:click=move |_| {
@@ -51,7 +63,7 @@ pub fn Palette(editor: Editor) -> impl IntoView {
                             }
                         >
                             <span class="chip"></span>
-                            <span class="name">{kind.title()}</span>
+                            <span class="name">{move || kind_name(kind, i18n.get_locale())}</span>
                         </button>
                     }
                 })

@@ -2,6 +2,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::editor::{Editor, Viewport, rect_of};
+use crate::i18n::{fill, number, t_string, use_i18n};
 use crate::model::Id;
 
 /// Ctrl+F: find stickies by their text. Enter (or ↓) goes to the next match, Shift+Enter (or ↑)
@@ -9,6 +10,7 @@ use crate::model::Id;
 /// screen.
 #[component]
 pub fn Search(editor: Editor) -> impl IntoView {
+    let i18n = use_i18n();
     let input = NodeRef::<Input>::new();
     let query = RwSignal::new(String::new());
     let current = RwSignal::new(0usize);
@@ -73,16 +75,24 @@ pub fn Search(editor: Editor) -> impl IntoView {
     };
     let status = move || match matches.with(Vec::len) {
         _ if query.with(|q| q.trim().is_empty()) => String::new(),
-        0 => "No match".to_string(),
-        n => format!("{} of {n}", current.get().min(n - 1) + 1),
+        0 => t_string!(i18n, canvas.no_match).to_string(),
+        n => {
+            let locale = i18n.get_locale();
+            let i = number(current.get().min(n - 1) + 1, locale);
+            let n = number(n, locale);
+            fill(
+                t_string!(i18n, canvas.match_of),
+                &[("i", &i.to_string()), ("n", &n.to_string())],
+            )
+        }
     };
     view! {
         <div class="search" role="search">
             <input
                 node_ref=input
                 type="search"
-                aria-label="Find stickies by text"
-                placeholder="Find on the board"
+                aria-label=move || t_string!(i18n, canvas.search_label)
+                placeholder=move || t_string!(i18n, canvas.search_placeholder)
                 prop:value=move || query.get()
                 on:input=move |ev| {
                     query.set(event_target_value(&ev));
@@ -111,9 +121,9 @@ pub fn Search(editor: Editor) -> impl IntoView {
                 }
             />
             <span class="search-status" aria-live="polite">{status}</span>
-            <button title="Previous match (Shift+Enter)" aria-label="Previous match" on:click=move |_| step(false)>"↑"</button>
-            <button title="Next match (Enter)" aria-label="Next match" on:click=move |_| step(true)>"↓"</button>
-            <button title="Close (Escape)" aria-label="Close search" on:click=move |_| close()>"×"</button>
+            <button title=move || t_string!(i18n, canvas.previous_help) aria-label=move || t_string!(i18n, canvas.previous) on:click=move |_| step(false)>"↑"</button>
+            <button title=move || t_string!(i18n, canvas.next_help) aria-label=move || t_string!(i18n, canvas.next) on:click=move |_| step(true)>"↓"</button>
+            <button title=move || t_string!(i18n, canvas.close_help) aria-label=move || t_string!(i18n, canvas.close_search) on:click=move |_| close()>"×"</button>
         </div>
     }
 }

@@ -2,6 +2,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use crate::editor::Editor;
+use crate::i18n::{fill, kind_name, t_string, use_i18n};
 use crate::model::{ElementKind, Id, Op, Patch};
 
 /// One element at its position, in its kind's colour. It reads only its own signal, so moving
@@ -9,6 +10,7 @@ use crate::model::{ElementKind, Id, Op, Patch};
 /// run.
 #[component]
 pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
+    let i18n = use_i18n();
     let Some(element) = editor.element(id) else {
         return ().into_any();
     };
@@ -58,13 +60,16 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
             // Tab reaches every sticky on screen; focusing one selects it, so Enter edits it
             // and the arrow keys move it.
             tabindex="0"
-            aria-label=move || element.with(|e| format!("{}: {}", kind.title(), e.label))
+            aria-label=move || {
+                let kind = kind_name(kind, i18n.get_locale());
+                element.with(|e| format!("{kind}: {}", e.label))
+            }
             on:focus=move |_| {
                 if !editor.selection.with_untracked(|s| s.contains(&id)) {
                     editor.select_only([id]);
                 }
             }
-            title=kind.title()
+            title=move || kind_name(kind, i18n.get_locale())
             style=move || match (typist(), peer_colour()) {
                 (Some((_, colour)), _) => format!("{};--peer:{colour}", style()),
                 (None, Some(peer)) => format!("{};{peer}", style()),
@@ -72,7 +77,7 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
             }
         >
             {move || typist().map(|(name, _)| view! {
-                <span class="typist" aria-live="polite">{format!("{name} is typing…")}</span>
+                <span class="typist" aria-live="polite">{fill(t_string!(i18n, canvas.is_typing), &[("name", &name.to_string())])}</span>
             })}
             <Show
                 when=editing
@@ -80,8 +85,8 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
             >
                 <LabelEditor editor id initial=element.with_untracked(|e| e.label.clone()) />
             </Show>
-            <div class="handle connect" data-handle="connect" title="Drag to another sticky to connect"></div>
-            <div class="handle resize" data-handle="resize" title="Drag to resize"></div>
+            <div class="handle connect" data-handle="connect" title=move || t_string!(i18n, canvas.connect)></div>
+            <div class="handle resize" data-handle="resize" title=move || t_string!(i18n, canvas.resize)></div>
         </div>
     }
     .into_any()
@@ -94,6 +99,7 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
 /// ends the syllable, it does not save half of it.
 #[component]
 fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
+    let i18n = use_i18n();
     let area = NodeRef::<Textarea>::new();
     Effect::new(move |_| {
         if let Some(el) = area.get() {
@@ -145,7 +151,7 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
         <textarea
             class="label-editor"
             node_ref=area
-            aria-label="Sticky text"
+            aria-label=move || t_string!(i18n, canvas.sticky_text)
             maxlength="2000"
             on:pointerdown=|ev| ev.stop_propagation()
             on:dblclick=|ev| ev.stop_propagation()

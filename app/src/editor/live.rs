@@ -201,13 +201,12 @@ pub fn connect(editor: Editor, identity: Identity) {
             match msg {
                 ServerMsg::Presence { peer } => editor.peer_changed(peer),
                 ServerMsg::Left { peer } => editor.peers.update(|p| p.retain(|x| x.id != peer)),
-                ServerMsg::Error {
-                    ref code,
-                    ref message,
-                } if code == "access_revoked" || code == "board_deleted" => {
+                ServerMsg::Error { ref code, .. }
+                    if code == "access_revoked" || code == "board_deleted" =>
+                {
                     // Reconnecting cannot help: this page's link or board is gone.
                     live.stopped.set_value(true);
-                    editor.save.set(super::SaveState::Closed(message.clone()));
+                    editor.save.set(super::SaveState::Closed(code.clone()));
                 }
                 ServerMsg::Welcome { ref peers, .. } => {
                     editor.peers.set(peers.clone());

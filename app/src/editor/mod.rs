@@ -33,8 +33,18 @@ pub enum SaveState {
     Offline(usize),
     /// The server refused a batch; it was taken back.
     Error(String),
-    /// The board is gone for this page (link replaced, board deleted); no more reconnects.
+    /// The board is gone for this page (link replaced, board deleted); no more reconnects. The
+    /// server's error code (`access_revoked`, `board_deleted`): the page says it in its language.
     Closed(String),
+}
+
+/// A short message for the user, shown for a few seconds (words in the UI's language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// An undo skipped: what it would undo was changed by someone else since (docs/sync.md S5).
+    NotUndone,
+    /// An undo of only what is still this person's.
+    PartlyUndone,
 }
 
 #[derive(Clone, Copy)]
@@ -72,7 +82,7 @@ pub struct Editor {
     /// The Ctrl+F search bar is open.
     pub searching: RwSignal<bool>,
     /// A short message for the user (an undo that was skipped); the page clears it after a while.
-    pub notice: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<Notice>>,
     history: StoredValue<History>,
     /// The other people on the board, by peer id.
     pub peers: RwSignal<Vec<PeerView>>,
@@ -80,7 +90,50 @@ pub struct Editor {
     /// from `peers`. It changes only when a selection or an editor does: the many presence
     /// messages that only move a pointer leave the stickies alone.
     pub peer_marks: Memo<HashMap<Id, PeerMark>>,
+    /// How the canvas draws the board at the current view (see [`Detail`]).
+    pub detail: Memo<Detail>,
+    /// The element under the mouse pointer while the board is painted: it gets a DOM node, so
+    /// it can be clicked, dragged, connected and edited as at any other zoom.
+    pub hovered: RwSignal<Option<Id>>,
+    /// Elements dragged along with the selection (a frame's contents): they are DOM nodes
+    /// while the drag lasts, so a painted board shows them moving.
+    pub carried: RwSignal<Vec<Id>>,
     live: live::Live,
+}
+
+/// How the canvas draws the board at the current view. Thousands of DOM nodes on screen are
+/// what makes a pan slow (the browser rasterises every newly exposed sticky), so a view with
+/// many stickies on it is painted on one `<canvas>` instead (docs/canvas.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Zoomed far out: coloured blocks on the canvas layer; the DOM holds only the selection.
+    Blocks,
+    /// Many stickies on screen: painted with their labels on the canvas layer; the DOM holds
+    /// the selection, the element under the pointer and those other people mark or carry.
+    Painted,
+    /// Every element near the screen is a DOM node.
+    Dom,
+}
+
+impl Detail {
+    /// A view with at least this many elements on screen is painted ...
+    pub const PAINT_FROM: usize = 150;
+    /// ... and goes back to DOM nodes only below this many, so a pan along the boundary does
+    /// not switch back and forth.
+    pub const DOM_BELOW: usize = 100;
+
+    /// The detail for a view at `zoom` with `on_screen` elements on it, given the last one.
+    pub fn choose(zoom: f64, on_screen: usize, last: Option<Detail>) -> Detail {
+        if zoom < Viewport::DETAIL_ZOOM {
+            Detail::Blocks
+        } else if on_screen >= Self::PAINT_FROM
+            || (last == Some(Detail::Painted) && on_screen >= Self::DOM_BELOW)
+        {
+            Detail::Painted
+        } else {
+            Detail::Dom
+        }
+    }
 }
 
 impl Editor {
@@ -88,10 +141,33 @@ impl Editor {
     /// browser to connect.
     pub fn new(board_id: String, key: String, board: Board, seq: i64) -> Self {
         let peers = RwSignal::new(Vec::new());
+        let replica = StoredValue::new(Replica::new(board, seq));
+        let viewport = RwSignal::new(Viewport::default());
+        let screen = RwSignal::new((1440.0, 840.0));
+        let version = RwSignal::new(0);
+        let detail = Memo::new(move |last: Option<&Detail>| {
+            version.track();
+            let v = viewport.get();
+            if !v.detailed() {
+                return Detail::Blocks;
+            }
+            let (w, h) = screen.get();
+            let area = v.visible(w, h);
+            // Counting stops where the answer is known: a dense view costs a few hundred
+            // rectangle tests, not one per element of the board.
+            let on_screen = replica.with_value(|r| {
+                r.board()
+                    .elements()
+                    .filter(|e| area.intersects(&rect_of(e)))
+                    .take(Detail::PAINT_FROM)
+                    .count()
+            });
+            Detail::choose(v.zoom, on_screen, last.copied())
+        });
         let editor = Self {
             board_id: StoredValue::new(board_id),
             board_key: StoredValue::new(key),
-            replica: StoredValue::new(Replica::new(board, seq)),
+            replica,
             signals: StoredValue::new(HashMap::new()),
             order: RwSignal::new(Vec::new()),
             connections: RwSignal::new(Vec::new()),
@@ -99,12 +175,12 @@ impl Editor {
             editing: RwSignal::new(None),
             fresh: StoredValue::new(None),
             last_nudge: StoredValue::new(None),
-            viewport: RwSignal::new(Viewport::default()),
-            screen: RwSignal::new((1440.0, 840.0)),
+            viewport,
+            screen,
             tool: RwSignal::new(ElementKind::DomainEvent),
             snap: RwSignal::new(false),
             title: RwSignal::new(String::new()),
-            version: RwSignal::new(0),
+            version,
             save: RwSignal::new(SaveState::Saved),
             notice: RwSignal::new(None),
             searching: RwSignal::new(false),
@@ -112,6 +188,9 @@ impl Editor {
             history: StoredValue::new(History::default()),
             peers,
             peer_marks: Memo::new(move |_| peers.with(|p| peer_marks(p))),
+            detail,
+            hovered: RwSignal::new(None),
+            carried: RwSignal::new(Vec::new()),
             live: live::Live::new(),
         };
         editor.rebuild();
@@ -245,9 +324,9 @@ impl Editor {
         let trimmed = self.with_board(|b| crate::sync::still_yours(b, action.ops, &action.done));
         if trimmed.skipped > 0 {
             self.notice.set(Some(if trimmed.ops.is_empty() {
-                "Not undone: changed by someone else since".to_string()
+                Notice::NotUndone
             } else {
-                "Partly undone: the rest was changed by someone else since".to_string()
+                Notice::PartlyUndone
             }));
         }
         // An action that no longer applies (its element was deleted meanwhile) is dropped.
@@ -547,13 +626,13 @@ impl Editor {
     }
 
     /// The part of the board worth putting in the DOM: the screen and a margin around it, so a
-    /// quick pan shows no holes. `None` when zoomed so far out that `Blocks` paints the board
-    /// instead. Tracks the view and the screen size.
+    /// quick pan shows no holes. `None` when `Blocks` paints the board instead (zoomed far out,
+    /// or many stickies on screen: [`Detail`]). Tracks the view and the screen size.
     pub fn drawn_area(&self) -> Option<Rect> {
-        let v = self.viewport.get();
-        if !v.detailed() {
+        if self.detail.get() != Detail::Dom {
             return None;
         }
+        let v = self.viewport.get();
         let (w, h) = self.screen.get();
         let area = v.visible(w + 2.0 * OVERSCAN, h + 2.0 * OVERSCAN);
         Some(Rect {
@@ -870,6 +949,29 @@ impl Editor {
     }
 
     /// Ids of the elements whose rectangle meets `area`, without subscribing.
+    /// The element a click at board point `p` lands on, as the DOM would stack them: the
+    /// topmost sticky there, else the innermost frame. For a board painted on the canvas.
+    pub fn element_at(&self, p: (f64, f64)) -> Option<Id> {
+        let order = self.order.get_untracked();
+        self.with_board(|b| {
+            let under = order
+                .iter()
+                .rev()
+                .filter_map(|id| b.element(*id))
+                .filter(|e| rect_of(e).contains_point(p));
+            let (frames, stickies): (Vec<&Element>, Vec<&Element>) =
+                under.partition(|e| e.kind == ElementKind::BoundedContext);
+            stickies
+                .first()
+                .or_else(|| {
+                    frames
+                        .iter()
+                        .min_by(|x, y| (x.width * x.height).total_cmp(&(y.width * y.height)))
+                })
+                .map(|e| e.id)
+        })
+    }
+
     pub fn elements_in(&self, area: Rect, wholly: bool) -> Vec<Id> {
         self.with_board(|b| {
             b.elements()
@@ -1006,5 +1108,53 @@ mod tests {
         let mut moved = peers.clone();
         moved[1].now.cursor = Some(Point { x: 500.0, y: 9.0 });
         assert_eq!(peer_marks(&moved), marks, "a pointer move changes no mark");
+    }
+
+    #[test]
+    fn a_crowded_view_is_painted_and_stays_painted_until_it_thins_out() {
+        // docs/canvas.md C1: far out blocks; many on screen painted; hysteresis between.
+        assert_eq!(Detail::choose(0.2, 5000, None), Detail::Blocks);
+        assert_eq!(Detail::choose(0.45, 149, None), Detail::Dom);
+        assert_eq!(Detail::choose(0.45, 150, None), Detail::Painted);
+        assert_eq!(
+            Detail::choose(0.45, 120, Some(Detail::Painted)),
+            Detail::Painted
+        );
+        assert_eq!(Detail::choose(0.45, 99, Some(Detail::Painted)), Detail::Dom);
+        assert_eq!(Detail::choose(0.45, 120, Some(Detail::Dom)), Detail::Dom);
+        assert_eq!(Detail::choose(1.0, 40, Some(Detail::Blocks)), Detail::Dom);
+    }
+
+    #[test]
+    fn a_click_on_a_painted_board_lands_on_the_top_sticky_else_the_innermost_frame() {
+        let mut board = Board::new("Painted").unwrap();
+        let mut outer = Element::new(ElementKind::BoundedContext, "Sales", 0.0, 0.0);
+        (outer.width, outer.height) = (1000.0, 1000.0);
+        let mut inner = Element::new(ElementKind::BoundedContext, "Orders", 100.0, 100.0);
+        (inner.width, inner.height) = (400.0, 400.0);
+        let below = Element::new(ElementKind::DomainEvent, "Order placed", 200.0, 200.0);
+        let above = Element::new(ElementKind::Command, "Place order", 250.0, 250.0);
+        let ids = [outer.id, inner.id, below.id, above.id];
+        for element in [outer, inner, below, above] {
+            board.apply(Op::CreateElement { element }).unwrap();
+        }
+        // The editor's signals live in a reactive owner, as on a page.
+        Owner::new_root(None).with(|| {
+            let editor = Editor::new("b".into(), "k".into(), board, 0);
+            let [outer, inner, below, above] = ids;
+            assert_eq!(
+                editor.element_at((260.0, 260.0)),
+                Some(above),
+                "both: the top one"
+            );
+            assert_eq!(editor.element_at((210.0, 210.0)), Some(below));
+            assert_eq!(
+                editor.element_at((150.0, 150.0)),
+                Some(inner),
+                "two frames: the smaller"
+            );
+            assert_eq!(editor.element_at((900.0, 900.0)), Some(outer));
+            assert_eq!(editor.element_at((2000.0, 0.0)), None);
+        });
     }
 }

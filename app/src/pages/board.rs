@@ -9,6 +9,7 @@ use super::recent::{self, RecentBoard};
 use crate::api::{OpenBoard, load_board};
 use crate::components::{Canvas, ExportPanel, Minimap, Palette, Properties, Search, Toolbar};
 use crate::editor::Editor;
+use crate::i18n::{LanguageSwitch, fill, number, t, t_string, use_i18n};
 use crate::model::Board;
 use crate::use_hydrated;
 
@@ -75,6 +76,7 @@ mod identity {
 /// Asks for a display name on the first visit; the others see it next to the pointer.
 #[component]
 fn NamePrompt(name: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
     let hydrated = use_hydrated();
     let input = NodeRef::<leptos::html::Input>::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -88,18 +90,18 @@ fn NamePrompt(name: RwSignal<Option<String>>) -> impl IntoView {
         <Show when=move || hydrated.get() && name.get().is_none()>
             <div class="modal-backdrop">
                 <form class="modal name-prompt" on:submit=submit>
-                    <h2>"What should others call you?"</h2>
-                    <p class="muted">"Your name is shown next to your pointer on this board."</p>
+                    <h2>{t!(i18n, board.name_title)}</h2>
+                    <p class="muted">{t!(i18n, board.name_help)}</p>
                     <input
                         node_ref=input
                         name="display-name"
-                        aria-label="Display name"
-                        placeholder="Your name"
+                        aria-label=move || t_string!(i18n, board.display_name)
+                        placeholder=move || t_string!(i18n, board.your_name)
                         maxlength="40"
                         autofocus
                         required
                     />
-                    <button type="submit" class="primary">"Join the board"</button>
+                    <button type="submit" class="primary">{t!(i18n, board.join)}</button>
                 </form>
             </div>
         </Show>
@@ -152,6 +154,7 @@ impl Preview {
 /// The owner's Share dialog: the edit and view links with copy buttons, and rotation.
 #[component]
 fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     let links = RwSignal::new(None::<crate::access::ShareLinks>);
     // Which link's "Replace?" question is open.
     let asking = RwSignal::new(None::<crate::access::Role>);
@@ -197,7 +200,29 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
             }
         });
     };
-    let row = move |label: &'static str, role: crate::access::Role, help: &'static str| {
+    let row = move |role: crate::access::Role| {
+        let edit = role == crate::access::Role::Edit;
+        let label = move || {
+            if edit {
+                t_string!(i18n, board.edit)
+            } else {
+                t_string!(i18n, board.view)
+            }
+        };
+        let link_label = move || {
+            if edit {
+                t_string!(i18n, board.edit_link)
+            } else {
+                t_string!(i18n, board.view_link)
+            }
+        };
+        let help = move || {
+            if edit {
+                t_string!(i18n, board.edit_help)
+            } else {
+                t_string!(i18n, board.view_help)
+            }
+        };
         let url = url.clone();
         let rotate = rotate.clone();
         let link = move || {
@@ -235,18 +260,18 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
             <div class="share-row" data-role=role.as_str()>
                 <label>
                     {label}
-                    <input readonly aria-label=format!("{label} link") prop:value=link.clone() />
+                    <input readonly aria-label=link_label prop:value=link.clone() />
                 </label>
                 <p class="muted">{help}</p>
                 <div class="share-actions">
-                    <button on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
+                    <button on:click=copy>{move || if copied.get() { t_string!(i18n, board.copied) } else { t_string!(i18n, board.copy_link) }}</button>
                     <Show
                         when=move || confirming.get()
                         fallback=move || view! {
-                            <button class="secondary" on:click=move |_| asking.set(Some(role))>"Replace link"</button>
+                            <button class="secondary" on:click=move |_| asking.set(Some(role))>{t!(i18n, board.replace_link)}</button>
                         }
                     >
-                        <span class="confirm" role="alert">"The old link stops working for everyone. Replace it?"</span>
+                        <span class="confirm" role="alert">{t!(i18n, board.replace_question)}</span>
                         <button class="danger" on:click={
                             let rotate = rotate.clone();
                             move |_| {
@@ -255,11 +280,11 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
                                 replaced.set(true);
                                 rotate(role);
                             }
-                        }>"Replace"</button>
-                        <button class="secondary" node_ref=keep on:click=move |_| asking.set(None)>"Keep it"</button>
+                        }>{t!(i18n, board.replace)}</button>
+                        <button class="secondary" node_ref=keep on:click=move |_| asking.set(None)>{t!(i18n, board.keep)}</button>
                     </Show>
                     <Show when=move || replaced.get() && !confirming.get()>
-                        <span class="replaced" role="status">"Replaced: the old link no longer opens the board."</span>
+                        <span class="replaced" role="status">{t!(i18n, board.replaced)}</span>
                     </Show>
                 </div>
             </div>
@@ -292,17 +317,17 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
                 class="modal share-dialog"
                 role="dialog"
                 aria-modal="true"
-                aria-label="Share"
+                aria-label=move || t_string!(i18n, board.share)
                 tabindex="-1"
                 node_ref=dialog
                 on:click=|ev| ev.stop_propagation()
             >
-                <h2>"Share this board"</h2>
-                {row("Edit", crate::access::Role::Edit, "Anyone with this link can change the board.")}
-                {row("View", crate::access::Role::View, "Anyone with this link can watch the board live.")}
-                <p class="muted">"Replacing a link stops the old one at once, also for people who have the board open with it."</p>
+                <h2>{t!(i18n, board.share_title)}</h2>
+                {row(crate::access::Role::Edit)}
+                {row(crate::access::Role::View)}
+                <p class="muted">{t!(i18n, board.replace_note)}</p>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <button class="primary" on:click=move |_| sharing.set(false)>"Done"</button>
+                <button class="primary" on:click=move |_| sharing.set(false)>{t!(i18n, board.done)}</button>
             </div>
         </div>
     }
@@ -320,8 +345,9 @@ fn copy_text(text: &str) {
 /// Who else is on the board: a coloured badge with each person's initial.
 #[component]
 fn Peers(editor: Editor) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <ul class="peers" aria-label="People on this board">
+        <ul class="peers" aria-label=move || t_string!(i18n, board.people)>
             <For each=move || editor.peers.get() key=|p| (p.id, p.name.clone(), p.colour.clone()) let:peer>
                 <li
                     class="peer"
@@ -344,17 +370,21 @@ pub fn BoardPage() -> impl IntoView {
     let key = move || query.read().get("key").unwrap_or_default();
     let board = Resource::new(move || (id(), key()), |(id, key)| load_board(id, key));
     let hydrated = use_hydrated();
+    let i18n = use_i18n();
 
     view! {
         <main class="page board-page" data-hydrated=move || hydrated.get().to_string()>
-            <Suspense fallback=|| view! { <p class="muted">"Loading board…"</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, board.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(Some(open)) => view! { <BoardScreen id=id() key=key() open /> }.into_any(),
                         Ok(None) => view! { <super::NotFound /> }.into_any(),
-                        Err(e) => view! {
-                            <p class="error" role="alert">{format!("Could not load the board: {e}")}</p>
-                        }.into_any(),
+                        Err(e) => {
+                            let error = e.to_string();
+                            view! {
+                                <p class="error" role="alert">{move || fill(t_string!(i18n, board.load_failed), &[("error", &error)])}</p>
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -362,19 +392,11 @@ pub fn BoardPage() -> impl IntoView {
     }
 }
 
-/// `message` with its first letter in upper case, to start a sentence.
-fn capitalised(message: &str) -> String {
-    let mut chars = message.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 /// The board's title; with an edit link, a click (or Enter on it) turns it into a field: Enter or
 /// a click away renames the board, Escape keeps the old title.
 #[component]
 fn BoardTitle(editor: Editor, can_edit: bool) -> impl IntoView {
+    let i18n = use_i18n();
     let editing = RwSignal::new(false);
     let field = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
@@ -410,7 +432,7 @@ fn BoardTitle(editor: Editor, can_edit: bool) -> impl IntoView {
                 <h1
                     class="board-title"
                     class:renamable=can_edit
-                    title=can_edit.then_some("Rename the board")
+                    title=move || can_edit.then(|| t_string!(i18n, board.rename))
                     tabindex=can_edit.then_some("0")
                     on:click=move |_| open()
                     on:keydown=move |ev| if ev.key() == "Enter" { open() }
@@ -422,7 +444,7 @@ fn BoardTitle(editor: Editor, can_edit: bool) -> impl IntoView {
             <input
                 class="board-title-field"
                 node_ref=field
-                aria-label="Board title"
+                aria-label=move || t_string!(i18n, board.title_field)
                 maxlength="200"
                 prop:value=editor.title.get_untracked()
                 on:keydown=move |ev| {
@@ -447,11 +469,13 @@ fn BoardTitle(editor: Editor, can_edit: bool) -> impl IntoView {
 #[component]
 fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     let OpenBoard { board, seq, role } = open;
+    let i18n = use_i18n();
     let remembered = RecentBoard {
         id: id.clone(),
         title: board.title().to_string(),
         key: key.clone(),
         key_role: role,
+        opened_at: None,
     };
     Effect::new(move |_| recent::remember(remembered.clone()));
     let preview = Preview::of(&board);
@@ -459,7 +483,11 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     // A link replaced or a board deleted under this page: nothing typed here could be saved any
     // more, so the board turns read-only and says why.
     let closed = move || match editor.save.get() {
-        crate::editor::SaveState::Closed(message) => Some(message),
+        crate::editor::SaveState::Closed(code) => Some(match code.as_str() {
+            "access_revoked" => t_string!(i18n, board.closed_revoked).to_string(),
+            "board_deleted" => t_string!(i18n, board.closed_deleted).to_string(),
+            _ => t_string!(i18n, board.closed_unknown).to_string(),
+        }),
         _ => None,
     };
     let read_only = Signal::derive(move || {
@@ -485,8 +513,19 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     });
     on_cleanup(move || editor.stop());
     let count = move || {
-        let n = editor.order.with(Vec::len);
-        format!("{n} element{}", if n == 1 { "" } else { "s" })
+        let count = editor.order.with(Vec::len);
+        let n = number(count, i18n.get_locale());
+        if count == 1 {
+            fill(
+                t_string!(i18n, board.elements_single),
+                &[("n", &n.to_string())],
+            )
+        } else {
+            fill(
+                t_string!(i18n, board.elements_many),
+                &[("n", &n.to_string())],
+            )
+        }
     };
     let sharing = RwSignal::new(false);
     let exporting = RwSignal::new(false);
@@ -512,15 +551,16 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
             <BoardTitle editor can_edit=role.can_edit() />
             <span class="muted element-count">{count}</span>
             {(!role.can_edit()).then(|| view! {
-                <span class="badge view-only" title="This link lets you watch the board, not change it">"View only"</span>
+                <span class="badge view-only" title=move || t_string!(i18n, board.view_only_help)>{t!(i18n, board.view_only)}</span>
             })}
             <Peers editor />
-            <button class="export secondary" title="Generate service code or the board file"
-                on:click=move |_| exporting.set(true)>"Export"</button>
+            <button class="export secondary" title=move || t_string!(i18n, board.export_help)
+                on:click=move |_| exporting.set(true)>{t!(i18n, board.export)}</button>
             {role.can_share().then(|| view! {
-                <button class="share" on:click=move |_| sharing.set(true)>"Share"</button>
+                <button class="share" on:click=move |_| sharing.set(true)>{t!(i18n, board.share)}</button>
             })}
             <Toolbar editor read_only />
+            <LanguageSwitch />
         </header>
         <NamePrompt name />
         <Show when=move || sharing.get()>
@@ -532,8 +572,8 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
         <div class="board-body">
             {move || closed().map(|message| view! {
                 <div class="closed-banner" role="alert">
-                    <strong>{capitalised(&message)}</strong>
-                    ". Nothing more can be saved from this page: ask the board's owner for the current link."
+                    <strong>{message}</strong>
+                    {t!(i18n, board.closed_rest)}
                 </div>
             })}
             <Show when=move || !read_only.get()>

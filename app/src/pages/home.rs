@@ -3,10 +3,12 @@ use leptos_router::components::A;
 
 use super::recent;
 use crate::api::{CreateBoard, import_board};
+use crate::i18n::{LanguageSwitch, fill, t, t_string, td_string, use_i18n};
 use crate::use_hydrated;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
     let hydrated = use_hydrated();
     let create = ServerAction::<CreateBoard>::new();
     let error = move || create.value().get().and_then(Result::err).map(user_message);
@@ -29,6 +31,7 @@ pub fn HomePage() -> impl IntoView {
         input.set_value("");
         importing.set(true);
         import_error.set(None);
+        let locale = i18n.get_locale_untracked();
         leptos::task::spawn_local(async move {
             let text = wasm_bindgen_futures::JsFuture::from(file.text())
                 .await
@@ -36,14 +39,17 @@ pub fn HomePage() -> impl IntoView {
                 .and_then(|v| v.as_string());
             let result = match text {
                 Some(text) => import_board(text).await.map_err(user_message),
-                None => Err("the file could not be read".to_string()),
+                None => Err(td_string!(locale, home.unreadable).to_string()),
             };
             importing.set(false);
             match result {
                 Ok(href) => {
                     let _ = window().location().set_href(&href);
                 }
-                Err(message) => import_error.set(Some(format!("Not imported: {message}"))),
+                Err(message) => import_error.set(Some(fill(
+                    td_string!(locale, home.not_imported),
+                    &[("message", &message.to_string())],
+                ))),
             }
         });
     };
@@ -54,27 +60,28 @@ pub fn HomePage() -> impl IntoView {
         <main class="page home" data-hydrated=move || hydrated.get().to_string()>
             <header class="brand">
                 <h1>"Squall"</h1>
+                <LanguageSwitch />
                 <p class="tagline">
-                    "Event storming for the whole team: put the domain on a board together, "
-                    "then turn bounded contexts into services."
+                    {t!(i18n, home.tagline_1)}
+                    {t!(i18n, home.tagline_2)}
                 </p>
             </header>
             <section class="card">
-                <h2>"New board"</h2>
+                <h2>{t!(i18n, home.new_board)}</h2>
                 <ActionForm action=create attr:class="create-board">
-                    <label for="board-title">"Title"</label>
+                    <label for="board-title">{t!(i18n, home.title)}</label>
                     <input
                         id="board-title"
                         name="title"
                         required
                         maxlength="200"
-                        placeholder="Online shop: order to delivery"
+                        placeholder=move || t_string!(i18n, home.title_placeholder)
                     />
                     <button
                         type="submit"
                         disabled=move || !hydrated.get() || create.pending().get()
                     >
-                        "Create board"
+                        {t!(i18n, home.create)}
                     </button>
                 </ActionForm>
                 <Show when=move || error().is_some()>
@@ -82,16 +89,16 @@ pub fn HomePage() -> impl IntoView {
                 </Show>
             </section>
             <section class="card import">
-                <h2>"Import a board"</h2>
+                <h2>{t!(i18n, home.import)}</h2>
                 <p class="muted">
-                    "A board file exported from Squall (Export, target \"Board JSON\") becomes a new board with links of its own."
+                    {t!(i18n, home.import_help)}
                 </p>
                 <label class="file-button" class:disabled=move || !hydrated.get() || importing.get()>
-                    {move || if importing.get() { "Importing…" } else { "Choose a board file" }}
+                    {move || if importing.get() { t_string!(i18n, home.importing) } else { t_string!(i18n, home.choose_file) }}
                     <input
                         type="file"
                         accept=".json,application/json"
-                        aria-label="Board file to import"
+                        aria-label=move || t_string!(i18n, home.file_label)
                         disabled=move || !hydrated.get() || importing.get()
                         on:change=on_import
                     />
@@ -101,16 +108,22 @@ pub fn HomePage() -> impl IntoView {
                 </Show>
             </section>
             <section class="card recent">
-                <h2>"Recent boards"</h2>
+                <h2>{t!(i18n, home.recent)}</h2>
                 <Show
                     when=move || !recent_boards.read().is_empty()
-                    fallback=|| view! { <p class="muted">"Boards you open in this browser show up here."</p> }
+                    fallback=move || view! { <p class="muted">{t!(i18n, home.recent_empty)}</p> }
                 >
                     <ul>
                         <For
                             each=move || recent_boards.get()
                             key=|b| b.id.clone()
-                            children=|b| view! { <li><A href=b.href()>{b.title}</A></li> }
+                            children=move |b| {
+                                let opened = b.opened_at.map(|at| {
+                                    let date = move || crate::i18n::date(at, i18n.get_locale());
+                                    view! { <span class="muted opened">{move || fill(t_string!(i18n, home.opened), &[("date", &date())])}</span> }
+                                });
+                                view! { <li><A href=b.href()>{b.title.clone()}</A>" "{opened}</li> }
+                            }
                         />
                     </ul>
                 </Show>

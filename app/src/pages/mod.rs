@@ -12,14 +12,15 @@ use leptos::prelude::*;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
         <main class="page not-found">
-            <h1>"Nothing here"</h1>
-            <p><a href="/">"Back to Squall"</a></p>
+            <h1>{crate::i18n::t!(i18n, common.not_found)}</h1>
+            <p><a href="/">{crate::i18n::t!(i18n, common.back)}</a></p>
         </main>
     }
 }

@@ -11,6 +11,10 @@ pub struct RecentBoard {
     /// The role of `key`.
     #[serde(default = "view")]
     pub key_role: crate::access::Role,
+    /// When this browser last opened it, in milliseconds since 1970 (absent in lists kept
+    /// before this was recorded).
+    #[serde(default)]
+    pub opened_at: Option<f64>,
 }
 
 fn view() -> crate::access::Role {
@@ -54,6 +58,7 @@ pub fn remember(board: RecentBoard) {
             board.key = old.key.clone();
             board.key_role = old.key_role;
         }
+        board.opened_at = Some(js_sys::Date::now());
         boards.retain(|b| b.id != board.id);
         boards.insert(0, board);
         boards.truncate(MAX);

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::super::LinkPreview;
-use crate::editor::{Edges, Editor, Rect, rect_of, snapped_delta};
+use crate::editor::{Detail, Edges, Editor, Rect, rect_of, snapped_delta};
 use crate::model::{Id, Op};
 
 /// What a pointer drag is doing, from pointerdown to pointerup.
@@ -77,6 +77,22 @@ impl Surface {
         (ev.client_x() as f64 - left, ev.client_y() as f64 - top)
     }
 
+    /// The element at a DOM node the pointer is on or, on a board painted on the canvas, the
+    /// one painted at board point `w` (a finger has no hover to give it a DOM node first).
+    pub fn hit(&self, target: Option<&web_sys::Element>, w: (f64, f64)) -> Option<Id> {
+        target.and_then(element_id).or_else(|| {
+            (self.editor.detail.get_untracked() == Detail::Painted
+                && target.is_none_or(|t| {
+                    t.closest("[data-frame], [data-arrow]")
+                        .ok()
+                        .flatten()
+                        .is_none()
+                }))
+            .then(|| self.editor.element_at(w))
+            .flatten()
+        })
+    }
+
     /// Where the pointer is on the board.
     pub fn world(&self, ev: &MouseEvent) -> (f64, f64) {
         self.editor
@@ -134,19 +150,18 @@ pub fn pointer_down(s: Surface, ev: PointerEvent) {
     let w = editor.viewport.get_untracked().to_world(p);
     // One finger on empty canvas pans, as on a phone's map; a rectangle selection needs a
     // mouse or a pen.
-    let on_empty = target.as_ref().is_none_or(|t| {
-        element_id(t).is_none()
-            && t.closest("[data-frame], [data-arrow]")
+    let on_element = s.hit(target.as_ref(), w);
+    let on_empty = on_element.is_none()
+        && target.as_ref().is_none_or(|t| {
+            t.closest("[data-frame], [data-arrow]")
                 .ok()
                 .flatten()
                 .is_none()
-    });
+        });
     let panning = ev.button() == 1
         || (ev.button() == 0 && space_held.get_value())
         || (touch && on_empty)
-        || (ev.button() == 0
-            && read_only.get_untracked()
-            && target.as_ref().and_then(element_id).is_none());
+        || (ev.button() == 0 && read_only.get_untracked() && on_element.is_none());
     if panning {
         gesture.set_value(Gesture::Pan { last: p });
     } else if ev.button() != 0 {
@@ -155,8 +170,8 @@ pub fn pointer_down(s: Surface, ev: PointerEvent) {
         let handle = target
             .as_ref()
             .and_then(|t| closest_attr(t, "[data-handle]", "data-handle"));
-        let hit = target.as_ref().and_then(|t| {
-            element_id(t).or_else(|| {
+        let hit = on_element.or_else(|| {
+            target.as_ref().and_then(|t| {
                 closest_attr(t, "[data-frame]", "data-frame").and_then(|s| s.parse().ok())
             })
         });
@@ -219,6 +234,18 @@ pub fn pointer_down(s: Surface, ev: PointerEvent) {
                             .map(|e| e.with_untracked(|e| (id, e.x, e.y)))
                     })
                     .collect();
+                // What the drag carries beyond the selection (a frame's contents) becomes DOM
+                // nodes for the drag's length, so a painted board shows it moving.
+                let carried: Vec<Id> = editor.selection.with_untracked(|s| {
+                    origins
+                        .iter()
+                        .map(|(id, _, _)| *id)
+                        .filter(|id| !s.contains(id))
+                        .collect()
+                });
+                if !carried.is_empty() {
+                    editor.carried.set(carried);
+                }
                 let lead = origins
                     .iter()
                     .find(|(o, _, _)| *o == id)
@@ -301,6 +328,17 @@ pub fn pointer_move(s: Surface, ev: PointerEvent) {
     }
     let w = world(&ev);
     editor.pointer_moved(Some(w));
+    // On a painted board the element under a mouse becomes a DOM node: it shows its handles
+    // and takes the click, the double-click or the arrow's end like any other.
+    if ev.pointer_type() == "mouse"
+        && editor.detail.get_untracked() == Detail::Painted
+        && gesture.with_value(|g| matches!(g, Gesture::Idle | Gesture::Connect { .. }))
+    {
+        let under = editor.element_at(w);
+        if editor.hovered.get_untracked() != under {
+            editor.hovered.set(under);
+        }
+    }
     gesture.update_value(|g| match g {
         Gesture::Idle => {}
         Gesture::Pan { last } => {
@@ -369,6 +407,9 @@ pub fn pointer_up(s: Surface, ev: PointerEvent) {
         touches.update_value(|t| t.retain(|(id, _)| *id != ev.pointer_id()));
     }
     let finished = gesture.try_update_value(std::mem::take).unwrap_or_default();
+    if editor.carried.with_untracked(|c| !c.is_empty()) {
+        editor.carried.set(Vec::new());
+    }
     match finished {
         Gesture::Move {
             origins,
@@ -428,10 +469,8 @@ pub fn pointer_up(s: Surface, ev: PointerEvent) {
         }
         Gesture::Connect { from } => {
             link.set(None);
-            let under = document()
-                .element_from_point(ev.client_x() as f32, ev.client_y() as f32)
-                .as_ref()
-                .and_then(element_id);
+            let on = document().element_from_point(ev.client_x() as f32, ev.client_y() as f32);
+            let under = s.hit(on.as_ref(), s.world(&ev));
             if let Some(to) = under.filter(|to| *to != from) {
                 let connection = crate::model::Connection {
                     id: crate::model::new_id(),
@@ -462,7 +501,7 @@ pub fn double_click(s: Surface, ev: MouseEvent) {
     // The canvas captured the pointer, so the event's target is the canvas itself: ask what
     // is under the pointer instead.
     let under = document().element_from_point(ev.client_x() as f32, ev.client_y() as f32);
-    match under.as_ref().and_then(element_id) {
+    match s.hit(under.as_ref(), world(&ev)) {
         Some(id) => editor.editing.set(Some(id)),
         None => {
             editor.create_at(editor.tool.get_untracked(), world(&ev));

@@ -11,7 +11,8 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::{Arrows, Blocks, LinkPreview, Sticky};
-use crate::editor::{Editor, Rect, grid_tiles, rect_of};
+use crate::editor::{Detail, Editor, Rect, grid_tiles, rect_of};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{ElementKind, Id};
 use gestures::{Gesture, Surface};
 
@@ -25,6 +26,7 @@ const KIND_MIME: &str = "application/x-squall-kind";
 /// Only elements near the screen are in the DOM; far out, they are drawn as plain blocks.
 #[component]
 pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     let root = NodeRef::<Div>::new();
     let gesture = StoredValue::new(Gesture::Idle);
     let band = RwSignal::new(None::<Rect>);
@@ -68,15 +70,22 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
     on_cleanup(move || resize.remove());
 
     // The elements worth putting in the DOM: those near the screen, plus the selection. Zoomed
-    // far out only the selection is: everything else is painted by `Blocks` on one <canvas>.
+    // far out, or with many stickies on screen, everything else is painted by `Blocks` on one
+    // <canvas> (docs/canvas.md): then the DOM holds the selection and, on a painted board, what
+    // the pointer is over, what a drag carries and what other people mark.
     let visible = Memo::new(move |_| {
         editor.version.track();
         let Some(area) = editor.drawn_area() else {
-            let selection = editor.selection.get();
+            let mut live = editor.selection.get();
+            if editor.detail.get() == Detail::Painted {
+                live.extend(editor.hovered.get());
+                live.extend(editor.carried.get());
+                editor.peer_marks.with(|m| live.extend(m.keys().copied()));
+            }
             return editor.order.with(|order| {
                 order
                     .iter()
-                    .filter(|id| selection.contains(id))
+                    .filter(|id| live.contains(id))
                     .copied()
                     .collect()
             });
@@ -158,6 +167,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
         <div
             class="canvas"
             class:lod=move || !detail()
+            class:painted=move || editor.detail.get() == Detail::Painted
             class:read-only=move || read_only.get()
             node_ref=root
             tabindex="0"
@@ -169,7 +179,10 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                 gesture.set_value(Gesture::Idle);
                 band.set(None);
             }
-            on:pointerleave=move |_| editor.pointer_moved(None)
+            on:pointerleave=move |_| {
+                editor.pointer_moved(None);
+                editor.hovered.set(None);
+            }
             on:dblclick=move |ev| gestures::double_click(surface, ev)
             on:wheel=on_wheel
             on:dragover=|ev: DragEvent| ev.prevent_default()
@@ -189,7 +202,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                 <Cursors editor />
             </div>
             {move || (editor.order.with(Vec::is_empty)).then(|| view! {
-                <p class="empty-hint muted">"Double-click anywhere to add a domain event, or drag a sticky from the palette."</p>
+                <p class="empty-hint muted">{t!(i18n, canvas.empty_hint)}</p>
             })}
         </div>
     }
@@ -199,6 +212,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
 /// edge can be grabbed even where stickies overlap it; they keep their size on screen at any zoom.
 #[component]
 fn FrameHandles(editor: Editor) -> impl IntoView {
+    let i18n = use_i18n();
     // The one selected frame; the handles are built when it changes and only restyled while it
     // is resized or the view zooms (a pan changes nothing here).
     let frame = Memo::new(move |_| {
@@ -234,7 +248,7 @@ fn FrameHandles(editor: Editor) -> impl IntoView {
             view! {
                 <div class="frame-handles" data-frame=id.to_string() style=style>
                     {["nw", "n", "ne", "e", "se", "s", "sw", "w"].map(|edges| view! {
-                        <div class=format!("frame-handle {edges}") data-handle="resize" data-edges=edges title="Drag to resize the frame"></div>
+                        <div class=format!("frame-handle {edges}") data-handle="resize" data-edges=edges title=move || t_string!(i18n, canvas.resize_frame)></div>
                     }).collect_view()}
                 </div>
             }
