@@ -49,8 +49,10 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	@touch $@
 
+# A Korean font too: the Korean UI's browser tests and screenshots (docs/*.ko.png) need glyphs.
 chromium:
 	@command -v chromium >/dev/null || scripts/apt-install.sh chromium
+	@fc-list :lang=ko 2>/dev/null | grep -q . || scripts/apt-install.sh fonts-nanum
 
 # The ecosystems' own validators for generated code (Kubernetes, OpenAPI, Dockerfiles, CI and
 # compose files), from PyPI into .venv; Debian's python3 needs python3-venv for that.
