@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
-use leptos_i18n::context::CookieOptions;
+use leptos_i18n::context::UseLocalesOptions;
 
 use crate::model::ElementKind;
 
@@ -13,21 +13,73 @@ leptos_i18n_macro::load_locales!();
 
 pub use i18n::{I18nContextProvider, Locale, t, t_string, td_string, use_i18n};
 
-/// How long the chosen language is remembered: a year, in milliseconds.
-const REMEMBERED_MS: i64 = 365 * 24 * 60 * 60 * 1000;
+/// The cookie that remembers the language picked in the menu, for a year.
+const COOKIE: &str = "squall_lang";
+#[cfg(feature = "hydrate")]
+const REMEMBERED_SECONDS: u32 = 365 * 24 * 60 * 60;
 
-/// Provides the language to everything inside: from the `squall_lang` cookie (the switch), or
-/// the browser's languages, or English.
+/// Provides the language to everything inside: the one picked in the menu (the `squall_lang`
+/// cookie), else the browser's first language Squall has, else English. The server decides and
+/// renders the page in it; the browser reads it back from `<html lang>` (leptos_i18n).
 #[component]
 pub fn Languages(children: Children) -> impl IntoView {
-    let cookie: CookieOptions<Locale> = CookieOptions::default()
-        .path("/".to_string())
-        .max_age(REMEMBERED_MS);
+    let languages = UseLocalesOptions::default().ssr_lang_header_getter(chosen_then_accepted);
     view! {
-        <I18nContextProvider cookie_name="squall_lang" cookie_options=cookie>
+        <I18nContextProvider ssr_lang_header_getter=languages>
             {children()}
         </I18nContextProvider>
     }
+}
+
+/// The request's Accept-Language with the language picked in the menu put first. Only the
+/// menu writes the cookie: someone who never picks one follows their browser's languages.
+fn chosen_then_accepted() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<http::request::Parts>()?;
+        let header = |name| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let accepted = header(http::header::ACCEPT_LANGUAGE);
+        return Some(match cookie(&header(http::header::COOKIE), COOKIE) {
+            Some(chosen) => format!("{chosen},{accepted}"),
+            None => accepted,
+        });
+    }
+    #[allow(unreachable_code)]
+    None
+}
+
+/// The value of cookie `name` in a `Cookie` header, when it is a language tag (letters and
+/// dashes: nothing else reaches the Accept-Language parser).
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn cookie(header: &str, name: &str) -> Option<String> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 16 && v.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+        })
+}
+
+/// Remembers `locale` in this browser for the server's next pages.
+fn remember(locale: Locale) {
+    #[cfg(feature = "hydrate")]
+    {
+        let value = format!(
+            "{COOKIE}={}; Path=/; Max-Age={REMEMBERED_SECONDS}; SameSite=Lax",
+            locale.as_str()
+        );
+        let _ = js_sys::Reflect::set(&document(), &"cookie".into(), &value.into());
+    }
+    let _ = locale;
 }
 
 /// The language menu: each language named in itself, as people look for their own.
@@ -44,6 +96,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                     .iter()
                     .find(|l| l.as_str() == event_target_value(&ev))
                 {
+                    remember(*locale);
                     i18n.set_locale(*locale);
                 }
             }
@@ -151,6 +204,23 @@ mod tests {
         assert_eq!(number(999, Locale::en), "999");
         assert_eq!(number(10_000, Locale::ko), "10,000");
         assert_eq!(number(1_234_567, Locale::en), "1,234,567");
+    }
+
+    #[test]
+    fn the_chosen_language_is_read_from_the_cookie_header_and_nothing_else() {
+        assert_eq!(
+            cookie("a=1; squall_lang=ko; b=2", COOKIE).as_deref(),
+            Some("ko")
+        );
+        assert_eq!(cookie("squall_lang=en", COOKIE).as_deref(), Some("en"));
+        assert_eq!(cookie("xsquall_lang=ko", COOKIE), None);
+        assert_eq!(
+            cookie("squall_lang=ko;q=1,fr", COOKIE),
+            None,
+            "only a language tag"
+        );
+        assert_eq!(cookie("squall_lang=", COOKIE), None);
+        assert_eq!(cookie("", COOKIE), None);
     }
 
     #[test]
