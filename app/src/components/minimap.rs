@@ -2,7 +2,7 @@ use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 
 use crate::editor::{Editor, Rect, rect_of};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, text, use_i18n};
 use crate::model::ElementKind;
 
 const WIDTH: f64 = 220.0;
@@ -113,16 +113,16 @@ pub fn Minimap(editor: Editor) -> impl IntoView {
         <Show
             when=move || shown.get()
             fallback=move || view! {
-                <button class="minimap-toggle" title=move || t_string!(i18n, canvas.show_map) on:click=move |_| shown.set(true)>{t!(i18n, canvas.map)}</button>
+                <button class="minimap-toggle" title=text(move || t_string!(i18n, canvas.show_map)) on:click=move |_| shown.set(true)>{text(move || t_string!(i18n, canvas.map))}</button>
             }
         >
-            <div class="minimap" style=format!("width:{WIDTH}px;height:{HEIGHT}px") on:click=jump aria-label=move || t_string!(i18n, canvas.minimap)>
+            <div class="minimap" style=format!("width:{WIDTH}px;height:{HEIGHT}px") on:click=jump aria-label=text(move || t_string!(i18n, canvas.minimap))>
                 <svg class="minimap-blocks" width=WIDTH height=HEIGHT>{blocks}</svg>
                 <svg class="minimap-view" width=WIDTH height=HEIGHT>{outline}</svg>
                 <button
                     class="minimap-hide"
-                    title=move || t_string!(i18n, canvas.hide_map)
-                    aria-label=move || t_string!(i18n, canvas.hide_map)
+                    title=text(move || t_string!(i18n, canvas.hide_map))
+                    aria-label=text(move || t_string!(i18n, canvas.hide_map))
                     on:click=move |ev| {
                         ev.stop_propagation();
                         shown.set(false);

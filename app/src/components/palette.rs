@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use super::canvas::start_palette_drag;
 use crate::editor::Editor;
-use crate::i18n::{fill, kind_name, t_string, use_i18n};
+use crate::i18n::{fill, kind_name, t_string, text, use_i18n};
 use crate::model::ElementKind;
 
 /// One button per element kind, in its colour: click to add one in the middle of the screen,
@@ -22,7 +22,7 @@ pub fn Palette(editor: Editor) -> impl IntoView {
     };
     Effect::new(move |_| folded.set(super::small_screen()));
     view! {
-        <nav class="palette" class:folded=move || folded.get() aria-label=move || t_string!(i18n, canvas.palette)>
+        <nav class="palette" class:folded=move || folded.get() aria-label=text(move || t_string!(i18n, canvas.palette))>
             <button
                 class="palette-fold"
                 title=move || fold_label(folded.get())

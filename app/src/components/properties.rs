@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::editor::Editor;
-use crate::i18n::{kind_name, t, t_string, use_i18n};
+use crate::i18n::{kind_name, t_string, text, use_i18n};
 use crate::model::{ElementKind, Field, FieldType, HttpMethod, Id, Op, Patch};
 
 /// The types offered for fields; `enum(A, B)`, `List<T>` and value object names can be typed.
@@ -68,13 +68,13 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
                 // Typing in a field is not saved until the field commits (change, on blur).
                 <aside
                     class="properties"
-                    aria-label=move || t_string!(i18n, panels.properties)
+                    aria-label=text(move || t_string!(i18n, panels.properties))
                     on:input=move |ev| editor.drafting.set(is_text_field(&ev))
                     on:change=move |_| editor.drafting.set(false)
                     on:focusout=move |_| editor.drafting.set(false)
                 >
                     <h2>{move || kind_name(kind, i18n.get_locale())}</h2>
-                    <label>{t!(i18n, panels.description)}
+                    <label>{text(move || t_string!(i18n, panels.description))}
                         <textarea
                             prop:value=move || element.with(|e| e.props.description.clone())
                             disabled=read_only
@@ -102,11 +102,11 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
                         <button
                             class="fit-frame secondary"
                             disabled=read_only
-                            title=move || t_string!(i18n, panels.fit_contents_help)
+                            title=text(move || t_string!(i18n, panels.fit_contents_help))
                             on:click=move |_| {
                                 editor.fit_frame(id);
                             }
-                        >{t!(i18n, panels.fit_contents)}</button>
+                        >{text(move || t_string!(i18n, panels.fit_contents))}</button>
                     })}
                     {(kind == ElementKind::Command).then(|| view! { <HttpRoute editor id read_only /> })}
                     {kind.has_fields().then(|| view! { <Fields editor id read_only /> })}
@@ -134,7 +134,7 @@ fn HttpRoute(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
     };
     view! {
         <div class="http-route">
-            <label>{t!(i18n, panels.http_method)}
+            <label>{text(move || t_string!(i18n, panels.http_method))}
                 <select disabled=read_only prop:value=method on:change=move |ev| {
                     let value = event_target_value(&ev);
                     let method = serde_json::from_value::<HttpMethod>(serde_json::Value::String(value)).ok();
@@ -144,7 +144,7 @@ fn HttpRoute(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                     {["POST", "PUT", "PATCH", "DELETE", "GET"].map(|m| view! { <option value=m>{m}</option> }).collect_view()}
                 </select>
             </label>
-            <label>{t!(i18n, panels.path)}
+            <label>{text(move || t_string!(i18n, panels.path))}
                 <input disabled=read_only placeholder="/orders/{id}/cancel" prop:value=path on:change=move |ev| {
                     let value = event_target_value(&ev);
                     let path = (!value.trim().is_empty()).then(|| value.trim().to_string());
@@ -202,16 +202,16 @@ fn Fields(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                         };
                         view! {
                             <tr>
-                                <td><input aria-label=move || t_string!(i18n, panels.field_name) disabled=read_only prop:value=f.name.clone() on:change=name_change /></td>
-                                <td><input aria-label=move || t_string!(i18n, panels.field_type) list="field-types" disabled=read_only prop:value=f.ty.to_string() on:change=type_change /></td>
+                                <td><input aria-label=text(move || t_string!(i18n, panels.field_name)) disabled=read_only prop:value=f.name.clone() on:change=name_change /></td>
+                                <td><input aria-label=text(move || t_string!(i18n, panels.field_type)) list="field-types" disabled=read_only prop:value=f.ty.to_string() on:change=type_change /></td>
                                 {is_aggregate.then(|| view! {
                                     <td><label class="key"><input type="checkbox" disabled=read_only prop:checked=f.key on:change=move |ev| {
                                         let mut next = fields();
                                         next[i].key = event_target_checked(&ev);
                                         set_fields(next);
-                                    } />{t!(i18n, panels.key)}</label></td>
+                                    } />{text(move || t_string!(i18n, panels.key))}</label></td>
                                 })}
-                                <td><button class="remove" title=move || t_string!(i18n, panels.remove_field) disabled=read_only on:click=move |_| {
+                                <td><button class="remove" title=text(move || t_string!(i18n, panels.remove_field)) disabled=read_only on:click=move |_| {
                                     let mut next = fields();
                                     next.remove(i);
                                     set_fields(next);
@@ -227,7 +227,7 @@ fn Fields(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                 let name = (1..).map(|n| format!("field{n}")).find(|n| next.iter().all(|f| &f.name != n)).unwrap_or_default();
                 next.push(Field { name, ty: FieldType::String, key: false });
                 set_fields(next);
-            }>{t!(i18n, panels.add_field)}</button>
+            }>{text(move || t_string!(i18n, panels.add_field))}</button>
         </div>
     }
 }
@@ -262,11 +262,11 @@ fn Links(editor: Editor, id: Id, kind: ElementKind) -> impl IntoView {
         <div class="links">
             {match kind {
                 ElementKind::Policy => view! {
-                    <p><b>{t!(i18n, panels.when)}</b>{move || or_none(names(true, ElementKind::DomainEvent))}</p>
-                    <p><b>{t!(i18n, panels.then)}</b>{move || or_none(names(false, ElementKind::Command))}</p>
+                    <p><b>{text(move || t_string!(i18n, panels.when))}</b>{move || or_none(names(true, ElementKind::DomainEvent))}</p>
+                    <p><b>{text(move || t_string!(i18n, panels.then))}</b>{move || or_none(names(false, ElementKind::Command))}</p>
                 }.into_any(),
                 _ => view! {
-                    <p><b>{t!(i18n, panels.updated_by)}</b>{move || or_none(names(true, ElementKind::DomainEvent))}</p>
+                    <p><b>{text(move || t_string!(i18n, panels.updated_by))}</b>{move || or_none(names(true, ElementKind::DomainEvent))}</p>
                 }.into_any(),
             }}
         </div>

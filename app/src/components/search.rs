@@ -2,7 +2,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::editor::{Editor, Viewport, rect_of};
-use crate::i18n::{fill, number, t_string, use_i18n};
+use crate::i18n::{fill, number, t_string, text, use_i18n};
 use crate::model::Id;
 
 /// Ctrl+F: find stickies by their text. Enter (or ↓) goes to the next match, Shift+Enter (or ↑)
@@ -91,8 +91,8 @@ pub fn Search(editor: Editor) -> impl IntoView {
             <input
                 node_ref=input
                 type="search"
-                aria-label=move || t_string!(i18n, canvas.search_label)
-                placeholder=move || t_string!(i18n, canvas.search_placeholder)
+                aria-label=text(move || t_string!(i18n, canvas.search_label))
+                placeholder=text(move || t_string!(i18n, canvas.search_placeholder))
                 prop:value=move || query.get()
                 on:input=move |ev| {
                     query.set(event_target_value(&ev));
@@ -121,9 +121,9 @@ pub fn Search(editor: Editor) -> impl IntoView {
                 }
             />
             <span class="search-status" aria-live="polite">{status}</span>
-            <button title=move || t_string!(i18n, canvas.previous_help) aria-label=move || t_string!(i18n, canvas.previous) on:click=move |_| step(false)>"↑"</button>
-            <button title=move || t_string!(i18n, canvas.next_help) aria-label=move || t_string!(i18n, canvas.next) on:click=move |_| step(true)>"↓"</button>
-            <button title=move || t_string!(i18n, canvas.close_help) aria-label=move || t_string!(i18n, canvas.close_search) on:click=move |_| close()>"×"</button>
+            <button title=text(move || t_string!(i18n, canvas.previous_help)) aria-label=text(move || t_string!(i18n, canvas.previous)) on:click=move |_| step(false)>"↑"</button>
+            <button title=text(move || t_string!(i18n, canvas.next_help)) aria-label=text(move || t_string!(i18n, canvas.next)) on:click=move |_| step(true)>"↓"</button>
+            <button title=text(move || t_string!(i18n, canvas.close_help)) aria-label=text(move || t_string!(i18n, canvas.close_search)) on:click=move |_| close()>"×"</button>
         </div>
     }
 }

@@ -2,7 +2,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use crate::editor::Editor;
-use crate::i18n::{fill, kind_name, t_string, use_i18n};
+use crate::i18n::{fill, kind_name, t_string, text, use_i18n};
 use crate::model::{ElementKind, Id, Op, Patch};
 
 /// One element at its position, in its kind's colour. It reads only its own signal, so moving
@@ -85,8 +85,8 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
             >
                 <LabelEditor editor id initial=element.with_untracked(|e| e.label.clone()) />
             </Show>
-            <div class="handle connect" data-handle="connect" title=move || t_string!(i18n, canvas.connect)></div>
-            <div class="handle resize" data-handle="resize" title=move || t_string!(i18n, canvas.resize)></div>
+            <div class="handle connect" data-handle="connect" title=text(move || t_string!(i18n, canvas.connect))></div>
+            <div class="handle resize" data-handle="resize" title=text(move || t_string!(i18n, canvas.resize))></div>
         </div>
     }
     .into_any()
@@ -151,7 +151,7 @@ fn LabelEditor(editor: Editor, id: Id, initial: String) -> impl IntoView {
         <textarea
             class="label-editor"
             node_ref=area
-            aria-label=move || t_string!(i18n, canvas.sticky_text)
+            aria-label=text(move || t_string!(i18n, canvas.sticky_text))
             maxlength="2000"
             on:pointerdown=|ev| ev.stop_propagation()
             on:dblclick=|ev| ev.stop_propagation()

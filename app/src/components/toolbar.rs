@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::editor::{Editor, Notice, SaveState};
-use crate::i18n::{fill, number, t, t_string, use_i18n};
+use crate::i18n::{fill, number, t_string, text, use_i18n};
 
 /// Zoom controls with the zoom level, undo/redo, and whether the board is saved.
 #[component]
@@ -68,22 +68,22 @@ pub fn Toolbar(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl In
     view! {
         <div class="toolbar" role="toolbar">
             <Show when=move || !read_only.get()>
-                <button title=move || t_string!(i18n, canvas.undo) on:click=move |_| editor.undo()>"↶"</button>
-                <button title=move || t_string!(i18n, canvas.redo) on:click=move |_| editor.redo()>"↷"</button>
+                <button title=text(move || t_string!(i18n, canvas.undo)) on:click=move |_| editor.undo()>"↶"</button>
+                <button title=text(move || t_string!(i18n, canvas.redo)) on:click=move |_| editor.redo()>"↷"</button>
                 <button
                     class="snap"
                     class:on=move || editor.snap.get()
                     aria-pressed=move || editor.snap.get().to_string()
-                    title=move || t_string!(i18n, canvas.snap_help)
+                    title=text(move || t_string!(i18n, canvas.snap_help))
                     on:click=move |_| editor.snap.update(|s| *s = !*s)
                 >
-                    {t!(i18n, canvas.snap)}
+                    {text(move || t_string!(i18n, canvas.snap))}
                 </button>
             </Show>
-            <button class="zoom-out" title=move || t_string!(i18n, canvas.zoom_out) on:click=move |_| editor.zoom_by(0.8)>"−"</button>
-            <span class="zoom-level" aria-label=move || t_string!(i18n, canvas.zoom_level)>{zoom}</span>
-            <button class="zoom-in" title=move || t_string!(i18n, canvas.zoom_in) on:click=move |_| editor.zoom_by(1.25)>"+"</button>
-            <button title=move || t_string!(i18n, canvas.fit_help) on:click=move |_| editor.zoom_to_fit()>{t!(i18n, canvas.fit)}</button>
+            <button class="zoom-out" title=text(move || t_string!(i18n, canvas.zoom_out)) on:click=move |_| editor.zoom_by(0.8)>"−"</button>
+            <span class="zoom-level" aria-label=text(move || t_string!(i18n, canvas.zoom_level))>{zoom}</span>
+            <button class="zoom-in" title=text(move || t_string!(i18n, canvas.zoom_in)) on:click=move |_| editor.zoom_by(1.25)>"+"</button>
+            <button title=text(move || t_string!(i18n, canvas.fit_help)) on:click=move |_| editor.zoom_to_fit()>{text(move || t_string!(i18n, canvas.fit))}</button>
             <span class=move || format!("save-state {}", status().0) role="status">{move || status().1}</span>
             <Show when=move || editor.notice.with(Option::is_some)>
                 <span class="notice" role="status">{notice}</span>

@@ -9,7 +9,7 @@ use super::recent::{self, RecentBoard};
 use crate::api::{OpenBoard, load_board};
 use crate::components::{Canvas, ExportPanel, Minimap, Palette, Properties, Search, Toolbar};
 use crate::editor::Editor;
-use crate::i18n::{LanguageSwitch, fill, number, t, t_string, use_i18n};
+use crate::i18n::{LanguageSwitch, fill, number, t_string, text, use_i18n};
 use crate::model::Board;
 use crate::use_hydrated;
 
@@ -90,18 +90,18 @@ fn NamePrompt(name: RwSignal<Option<String>>) -> impl IntoView {
         <Show when=move || hydrated.get() && name.get().is_none()>
             <div class="modal-backdrop">
                 <form class="modal name-prompt" on:submit=submit>
-                    <h2>{t!(i18n, board.name_title)}</h2>
-                    <p class="muted">{t!(i18n, board.name_help)}</p>
+                    <h2>{text(move || t_string!(i18n, board.name_title))}</h2>
+                    <p class="muted">{text(move || t_string!(i18n, board.name_help))}</p>
                     <input
                         node_ref=input
                         name="display-name"
-                        aria-label=move || t_string!(i18n, board.display_name)
-                        placeholder=move || t_string!(i18n, board.your_name)
+                        aria-label=text(move || t_string!(i18n, board.display_name))
+                        placeholder=text(move || t_string!(i18n, board.your_name))
                         maxlength="40"
                         autofocus
                         required
                     />
-                    <button type="submit" class="primary">{t!(i18n, board.join)}</button>
+                    <button type="submit" class="primary">{text(move || t_string!(i18n, board.join))}</button>
                 </form>
             </div>
         </Show>
@@ -268,10 +268,10 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
                     <Show
                         when=move || confirming.get()
                         fallback=move || view! {
-                            <button class="secondary" on:click=move |_| asking.set(Some(role))>{t!(i18n, board.replace_link)}</button>
+                            <button class="secondary" on:click=move |_| asking.set(Some(role))>{text(move || t_string!(i18n, board.replace_link))}</button>
                         }
                     >
-                        <span class="confirm" role="alert">{t!(i18n, board.replace_question)}</span>
+                        <span class="confirm" role="alert">{text(move || t_string!(i18n, board.replace_question))}</span>
                         <button class="danger" on:click={
                             let rotate = rotate.clone();
                             move |_| {
@@ -280,11 +280,11 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
                                 replaced.set(true);
                                 rotate(role);
                             }
-                        }>{t!(i18n, board.replace)}</button>
-                        <button class="secondary" node_ref=keep on:click=move |_| asking.set(None)>{t!(i18n, board.keep)}</button>
+                        }>{text(move || t_string!(i18n, board.replace))}</button>
+                        <button class="secondary" node_ref=keep on:click=move |_| asking.set(None)>{text(move || t_string!(i18n, board.keep))}</button>
                     </Show>
                     <Show when=move || replaced.get() && !confirming.get()>
-                        <span class="replaced" role="status">{t!(i18n, board.replaced)}</span>
+                        <span class="replaced" role="status">{text(move || t_string!(i18n, board.replaced))}</span>
                     </Show>
                 </div>
             </div>
@@ -317,17 +317,17 @@ fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
                 class="modal share-dialog"
                 role="dialog"
                 aria-modal="true"
-                aria-label=move || t_string!(i18n, board.share)
+                aria-label=text(move || t_string!(i18n, board.share))
                 tabindex="-1"
                 node_ref=dialog
                 on:click=|ev| ev.stop_propagation()
             >
-                <h2>{t!(i18n, board.share_title)}</h2>
+                <h2>{text(move || t_string!(i18n, board.share_title))}</h2>
                 {row(crate::access::Role::Edit)}
                 {row(crate::access::Role::View)}
-                <p class="muted">{t!(i18n, board.replace_note)}</p>
+                <p class="muted">{text(move || t_string!(i18n, board.replace_note))}</p>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <button class="primary" on:click=move |_| sharing.set(false)>{t!(i18n, board.done)}</button>
+                <button class="primary" on:click=move |_| sharing.set(false)>{text(move || t_string!(i18n, board.done))}</button>
             </div>
         </div>
     }
@@ -347,7 +347,7 @@ fn copy_text(text: &str) {
 fn Peers(editor: Editor) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <ul class="peers" aria-label=move || t_string!(i18n, board.people)>
+        <ul class="peers" aria-label=text(move || t_string!(i18n, board.people))>
             <For each=move || editor.peers.get() key=|p| (p.id, p.name.clone(), p.colour.clone()) let:peer>
                 <li
                     class="peer"
@@ -374,7 +374,7 @@ pub fn BoardPage() -> impl IntoView {
 
     view! {
         <main class="page board-page" data-hydrated=move || hydrated.get().to_string()>
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, board.loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted">{text(move || t_string!(i18n, board.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(Some(open)) => view! { <BoardScreen id=id() key=key() open /> }.into_any(),
@@ -444,7 +444,7 @@ fn BoardTitle(editor: Editor, can_edit: bool) -> impl IntoView {
             <input
                 class="board-title-field"
                 node_ref=field
-                aria-label=move || t_string!(i18n, board.title_field)
+                aria-label=text(move || t_string!(i18n, board.title_field))
                 maxlength="200"
                 prop:value=editor.title.get_untracked()
                 on:keydown=move |ev| {
@@ -551,13 +551,13 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
             <BoardTitle editor can_edit=role.can_edit() />
             <span class="muted element-count">{count}</span>
             {(!role.can_edit()).then(|| view! {
-                <span class="badge view-only" title=move || t_string!(i18n, board.view_only_help)>{t!(i18n, board.view_only)}</span>
+                <span class="badge view-only" title=text(move || t_string!(i18n, board.view_only_help))>{text(move || t_string!(i18n, board.view_only))}</span>
             })}
             <Peers editor />
-            <button class="export secondary" title=move || t_string!(i18n, board.export_help)
-                on:click=move |_| exporting.set(true)>{t!(i18n, board.export)}</button>
+            <button class="export secondary" title=text(move || t_string!(i18n, board.export_help))
+                on:click=move |_| exporting.set(true)>{text(move || t_string!(i18n, board.export))}</button>
             {role.can_share().then(|| view! {
-                <button class="share" on:click=move |_| sharing.set(true)>{t!(i18n, board.share)}</button>
+                <button class="share" on:click=move |_| sharing.set(true)>{text(move || t_string!(i18n, board.share))}</button>
             })}
             <Toolbar editor read_only />
             <LanguageSwitch />
@@ -573,7 +573,7 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
             {move || closed().map(|message| view! {
                 <div class="closed-banner" role="alert">
                     <strong>{message}</strong>
-                    {t!(i18n, board.closed_rest)}
+                    {text(move || t_string!(i18n, board.closed_rest))}
                 </div>
             })}
             <Show when=move || !read_only.get()>

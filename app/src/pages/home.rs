@@ -3,7 +3,7 @@ use leptos_router::components::A;
 
 use super::recent;
 use crate::api::{CreateBoard, import_board};
-use crate::i18n::{LanguageSwitch, fill, t, t_string, td_string, use_i18n};
+use crate::i18n::{LanguageSwitch, fill, t, t_string, td_string, text, use_i18n};
 use crate::use_hydrated;
 
 #[component]
@@ -67,21 +67,21 @@ pub fn HomePage() -> impl IntoView {
                 </p>
             </header>
             <section class="card">
-                <h2>{t!(i18n, home.new_board)}</h2>
+                <h2>{text(move || t_string!(i18n, home.new_board))}</h2>
                 <ActionForm action=create attr:class="create-board">
-                    <label for="board-title">{t!(i18n, home.title)}</label>
+                    <label for="board-title">{text(move || t_string!(i18n, home.title))}</label>
                     <input
                         id="board-title"
                         name="title"
                         required
                         maxlength="200"
-                        placeholder=move || t_string!(i18n, home.title_placeholder)
+                        placeholder=text(move || t_string!(i18n, home.title_placeholder))
                     />
                     <button
                         type="submit"
                         disabled=move || !hydrated.get() || create.pending().get()
                     >
-                        {t!(i18n, home.create)}
+                        {text(move || t_string!(i18n, home.create))}
                     </button>
                 </ActionForm>
                 <Show when=move || error().is_some()>
@@ -89,16 +89,16 @@ pub fn HomePage() -> impl IntoView {
                 </Show>
             </section>
             <section class="card import">
-                <h2>{t!(i18n, home.import)}</h2>
+                <h2>{text(move || t_string!(i18n, home.import))}</h2>
                 <p class="muted">
-                    {t!(i18n, home.import_help)}
+                    {text(move || t_string!(i18n, home.import_help))}
                 </p>
                 <label class="file-button" class:disabled=move || !hydrated.get() || importing.get()>
                     {move || if importing.get() { t_string!(i18n, home.importing) } else { t_string!(i18n, home.choose_file) }}
                     <input
                         type="file"
                         accept=".json,application/json"
-                        aria-label=move || t_string!(i18n, home.file_label)
+                        aria-label=text(move || t_string!(i18n, home.file_label))
                         disabled=move || !hydrated.get() || importing.get()
                         on:change=on_import
                     />
@@ -108,10 +108,10 @@ pub fn HomePage() -> impl IntoView {
                 </Show>
             </section>
             <section class="card recent">
-                <h2>{t!(i18n, home.recent)}</h2>
+                <h2>{text(move || t_string!(i18n, home.recent))}</h2>
                 <Show
                     when=move || !recent_boards.read().is_empty()
-                    fallback=move || view! { <p class="muted">{t!(i18n, home.recent_empty)}</p> }
+                    fallback=move || view! { <p class="muted">{text(move || t_string!(i18n, home.recent_empty))}</p> }
                 >
                     <ul>
                         <For

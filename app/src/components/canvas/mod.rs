@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use super::{Arrows, Blocks, LinkPreview, Sticky};
 use crate::editor::{Detail, Editor, Rect, grid_tiles, rect_of};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, text, use_i18n};
 use crate::model::{ElementKind, Id};
 use gestures::{Gesture, Surface};
 
@@ -202,7 +202,7 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
                 <Cursors editor />
             </div>
             {move || (editor.order.with(Vec::is_empty)).then(|| view! {
-                <p class="empty-hint muted">{t!(i18n, canvas.empty_hint)}</p>
+                <p class="empty-hint muted">{text(move || t_string!(i18n, canvas.empty_hint))}</p>
             })}
         </div>
     }
@@ -248,7 +248,7 @@ fn FrameHandles(editor: Editor) -> impl IntoView {
             view! {
                 <div class="frame-handles" data-frame=id.to_string() style=style>
                     {["nw", "n", "ne", "e", "se", "s", "sw", "w"].map(|edges| view! {
-                        <div class=format!("frame-handle {edges}") data-handle="resize" data-edges=edges title=move || t_string!(i18n, canvas.resize_frame)></div>
+                        <div class=format!("frame-handle {edges}") data-handle="resize" data-edges=edges title=text(move || t_string!(i18n, canvas.resize_frame))></div>
                     }).collect_view()}
                 </div>
             }

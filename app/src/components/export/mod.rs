@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::api::{EXPORT_TARGETS, ExportPreview, preview_export};
 use crate::editor::Editor;
-use crate::i18n::{fill, number, t, t_string, use_i18n};
+use crate::i18n::{fill, number, t_string, text, use_i18n};
 
 /// One row of the file tree: a folder or a file (with its index in the preview's files).
 #[derive(Clone, Debug, PartialEq)]
@@ -110,13 +110,13 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
     view! {
         <div class="modal-backdrop" on:click=move |_| close()
             on:keydown=move |ev| if ev.key() == "Escape" { close() }>
-            <div class="modal export-panel" role="dialog" aria-label=move || t_string!(i18n, panels.export) tabindex="-1" node_ref=panel
+            <div class="modal export-panel" role="dialog" aria-label=text(move || t_string!(i18n, panels.export)) tabindex="-1" node_ref=panel
                 on:click=|ev| ev.stop_propagation()>
                 <header class="export-head">
-                    <h2>{t!(i18n, panels.export)}</h2>
+                    <h2>{text(move || t_string!(i18n, panels.export))}</h2>
                     <label class="export-target">
-                        {t!(i18n, panels.target)}
-                        <select aria-label=move || t_string!(i18n, panels.export_target)
+                        {text(move || t_string!(i18n, panels.target))}
+                        <select aria-label=text(move || t_string!(i18n, panels.export_target))
                             on:change=move |ev| target.set(event_target_value(&ev))
                             prop:value=move || target.get()>
                             {EXPORT_TARGETS.iter().map(|(id, label)| view! {
@@ -124,20 +124,20 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
-                    <label class="export-native" title=move || t_string!(i18n, panels.native_help)
+                    <label class="export-native" title=text(move || t_string!(i18n, panels.native_help))
                         class:hidden=move || target.get() != "rust-axum">
                         <input type="checkbox" prop:checked=move || native.get()
                             on:change=move |ev| native.set(event_target_checked(&ev)) />
-                        {t!(i18n, panels.native)}
+                        {text(move || t_string!(i18n, panels.native))}
                     </label>
                     <a class="button primary download" href=download download=file_name
                         aria-disabled=move || preview.with(|p| !matches!(p, Some(Ok(_)))).to_string()>
-                        {t!(i18n, panels.download)}
+                        {text(move || t_string!(i18n, panels.download))}
                     </a>
-                    <button class="secondary" on:click=move |_| close()>{t!(i18n, common.close)}</button>
+                    <button class="secondary" on:click=move |_| close()>{text(move || t_string!(i18n, common.close))}</button>
                 </header>
                 {move || match preview.get() {
-                    None => view! { <p class="muted export-loading">{t!(i18n, panels.generating)}</p> }.into_any(),
+                    None => view! { <p class="muted export-loading">{text(move || t_string!(i18n, panels.generating))}</p> }.into_any(),
                     Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                     Some(Ok(p)) => view! { <ExportBody preview=p chosen find /> }.into_any(),
                 }}
@@ -166,7 +166,7 @@ fn ExportBody(
     view! {
         <div class="export-body">
             <aside class="export-side">
-                <section class="export-problems" aria-label=move || t_string!(i18n, panels.problems)>
+                <section class="export-problems" aria-label=text(move || t_string!(i18n, panels.problems))>
                     <h3>{move || {
                         let n = number(count, i18n.get_locale());
                         match count {
@@ -177,12 +177,12 @@ fn ExportBody(
                     }}</h3>
                     <ul>
                         {problems.into_iter().map(|(element, message)| view! {
-                            <li><button class="link problem" title=move || t_string!(i18n, panels.show_sticky)
+                            <li><button class="link problem" title=text(move || t_string!(i18n, panels.show_sticky))
                                 on:click=move |_| find(element)>{message}</button></li>
                         }).collect_view()}
                     </ul>
                 </section>
-                <nav class="export-tree" aria-label=move || t_string!(i18n, panels.files_label)>
+                <nav class="export-tree" aria-label=text(move || t_string!(i18n, panels.files_label))>
                     <h3>{move || {
                         let n = number(files.with_value(Vec::len), i18n.get_locale());
                         fill(t_string!(i18n, panels.files), &[("n", &n.to_string())])
@@ -204,12 +204,12 @@ fn ExportBody(
                     </ul>
                 </nav>
             </aside>
-            <section class="export-file" aria-label=move || t_string!(i18n, panels.file)>
+            <section class="export-file" aria-label=text(move || t_string!(i18n, panels.file))>
                 {move || shown().map(|(path, content)| {
                     let spans = highlight::highlight(&path, &content);
                     view! {
                         <h3 class="export-path">{path}</h3>
-                        <pre class="code" tabindex="0" aria-label=move || t_string!(i18n, panels.generated_file)><code>
+                        <pre class="code" tabindex="0" aria-label=text(move || t_string!(i18n, panels.generated_file))><code>
                             {spans.into_iter().map(|(class, text)| {
                                 if class.is_empty() {
                                     text.into_any()
