@@ -16,6 +16,9 @@ pub mod i18n;
 pub mod model;
 /// Whole screens: home and board.
 pub mod pages;
+/// What a board means (contexts, who handles and emits what) and the numbered rules that check
+/// it. Pure Rust.
+pub mod semantic;
 /// Live collaboration: protocol, server hub, browser replica. Pure Rust.
 pub mod sync;
 

@@ -164,6 +164,10 @@ fn Fields(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
             .map(|e| e.with(|e| e.props.fields.clone()))
             .unwrap_or_default()
     };
+    // Aggregates and read models mark their key.
+    let keyed = element.is_some_and(|e| {
+        e.with_untracked(|e| matches!(e.kind, ElementKind::Aggregate | ElementKind::ReadModel))
+    });
     let is_aggregate =
         element.is_some_and(|e| e.with_untracked(|e| e.kind == ElementKind::Aggregate));
     let set_fields = move |next: Vec<Field>| {
@@ -204,7 +208,7 @@ fn Fields(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                             <tr>
                                 <td><input aria-label=text(move || t_string!(i18n, panels.field_name)) disabled=read_only prop:value=f.name.clone() on:change=name_change /></td>
                                 <td><input aria-label=text(move || t_string!(i18n, panels.field_type)) list="field-types" disabled=read_only prop:value=f.ty.to_string() on:change=type_change /></td>
-                                {is_aggregate.then(|| view! {
+                                {keyed.then(|| view! {
                                     <td><label class="key"><input type="checkbox" disabled=read_only prop:checked=f.key on:change=move |ev| {
                                         let mut next = fields();
                                         next[i].key = event_target_checked(&ev);

@@ -416,7 +416,8 @@ fn check_fields(kind: ElementKind, fields: &[Field]) -> Result<(), Rejection> {
         if !seen.insert(name) {
             return Err(Rejection::DuplicateFieldName(field.name.clone()));
         }
-        if field.key && kind != ElementKind::Aggregate {
+        // An aggregate is found by its key, and so is a read model's row (docs/model-rules.md).
+        if field.key && !matches!(kind, ElementKind::Aggregate | ElementKind::ReadModel) {
             return Err(Rejection::KeyOutsideAggregate);
         }
     }

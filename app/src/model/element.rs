@@ -106,6 +106,8 @@ impl ElementKind {
             (DomainEvent, ReadModel) => "updates",
             (ReadModel, Actor) => "informs",
             (Command, ExternalSystem) => "calls",
+            // Another context's command, synchronously (docs/model-rules.md R23).
+            (Command, Command) => "calls",
             (ExternalSystem, Command) => "calls back",
             (ExternalSystem, DomainEvent) => "emits",
             _ => return None,

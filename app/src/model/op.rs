@@ -132,7 +132,7 @@ pub enum Rejection {
     BadFieldName(String),
     #[error("field name {0:?} appears twice")]
     DuplicateFieldName(String),
-    #[error("only aggregate fields can be keys")]
+    #[error("only the fields of an aggregate or a read model can be keys")]
     KeyOutsideAggregate,
     #[error("a {kind} has no {property}")]
     PropertyNotAllowed {

@@ -115,7 +115,7 @@ fn kinds_with_fields_accept_typed_fields_and_only_aggregates_have_keys() {
             http_path: None,
         };
         match kind {
-            ElementKind::Aggregate => b.apply(keyed).unwrap(),
+            ElementKind::Aggregate | ElementKind::ReadModel => b.apply(keyed).unwrap(),
             k if k.has_fields() => assert_rejected(&mut b, keyed, Rejection::KeyOutsideAggregate),
             _ => assert!(b.apply(keyed).is_err()),
         }

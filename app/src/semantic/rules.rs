@@ -1,0 +1,654 @@
+//! The rules a model is checked against, numbered as in docs/model-rules.md (tests cite the
+//! numbers). [`check`] runs them all over a [`Semantic`] model and returns every [`Problem`],
+//! each naming its rule and the element it is about.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Results, Semantic, phrasing};
+use crate::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
+
+/// How much a problem matters.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The model says something code cannot do (or the board contradicts itself).
+    Error,
+    /// Something is missing that the generated code will lack.
+    Warning,
+    /// A convention: worth a look.
+    Info,
+}
+
+/// The rules, by number (docs/model-rules.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    R1,
+    R2,
+    R3,
+    R4,
+    R5,
+    R6,
+    R7,
+    R8,
+    R9,
+    R10,
+    R11,
+    R12,
+    R13,
+    R14,
+    R15,
+    R16,
+    R17,
+    R18,
+    R19,
+    R20,
+    R21,
+    R22,
+    R23,
+    R24,
+    R25,
+    R26,
+    R27,
+}
+
+impl Rule {
+    pub fn id(self) -> &'static str {
+        use Rule::*;
+        match self {
+            R1 => "R1",
+            R2 => "R2",
+            R3 => "R3",
+            R4 => "R4",
+            R5 => "R5",
+            R6 => "R6",
+            R7 => "R7",
+            R8 => "R8",
+            R9 => "R9",
+            R10 => "R10",
+            R11 => "R11",
+            R12 => "R12",
+            R13 => "R13",
+            R14 => "R14",
+            R15 => "R15",
+            R16 => "R16",
+            R17 => "R17",
+            R18 => "R18",
+            R19 => "R19",
+            R20 => "R20",
+            R21 => "R21",
+            R22 => "R22",
+            R23 => "R23",
+            R24 => "R24",
+            R25 => "R25",
+            R26 => "R26",
+            R27 => "R27",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        use Rule::*;
+        match self {
+            R1 | R3 | R5 | R10 | R19 | R24 => Severity::Error,
+            R20 | R21 | R26 | R27 => Severity::Info,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// One thing wrong with a model: which rule, about which element, in the user's terms.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub element: Id,
+    pub rule: Rule,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
+}
+
+/// Every problem of `board`, sorted by element then rule.
+pub fn check(board: &Board) -> Vec<Problem> {
+    let model = Semantic::of(board);
+    let mut out = Checks {
+        model: &model,
+        problems: Vec::new(),
+    };
+    out.arrows();
+    out.elements();
+    out.commands();
+    out.events();
+    out.aggregates();
+    out.policies_and_read_models();
+    out.names();
+    out.routes();
+    out.call_cycles();
+    let mut problems = out.problems;
+    problems.sort();
+    problems
+}
+
+struct Checks<'m, 'a> {
+    model: &'m Semantic<'a>,
+    problems: Vec<Problem>,
+}
+
+/// `"Order Placed"` or `(unnamed)`, for a message.
+fn quoted(e: &Element) -> String {
+    if e.label.trim().is_empty() {
+        "(unnamed)".to_string()
+    } else {
+        format!("{:?}", e.label)
+    }
+}
+
+fn kind_word(kind: ElementKind) -> String {
+    kind.title().to_lowercase()
+}
+
+impl Checks<'_, '_> {
+    fn add(&mut self, rule: Rule, e: &Element, message: String) {
+        self.problems.push(Problem {
+            element: e.id,
+            rule,
+            message,
+        });
+    }
+
+    /// R1: arrows the grammar does not allow (a hotspot or a text note may point anywhere).
+    fn arrows(&mut self) {
+        let board = self.model.board;
+        for c in board.connections() {
+            let (Some(from), Some(to)) = (board.element(c.from), board.element(c.to)) else {
+                continue;
+            };
+            if matches!(from.kind, ElementKind::Hotspot | ElementKind::TextNote) {
+                continue;
+            }
+            if from.kind.arrow_meaning(to.kind).is_none() {
+                self.add(
+                    Rule::R1,
+                    from,
+                    format!(
+                        "an arrow from {} {} to {} {} means nothing in event storming",
+                        kind_word(from.kind),
+                        quoted(from),
+                        kind_word(to.kind),
+                        quoted(to)
+                    ),
+                );
+            }
+        }
+    }
+
+    /// R16 outside every context, R17 straddling a frame's edge, R27 open hotspots.
+    fn elements(&mut self) {
+        let board = self.model.board;
+        let frames: Vec<&Element> = board
+            .elements()
+            .filter(|e| e.kind == ElementKind::BoundedContext)
+            .collect();
+        for e in board.elements() {
+            let modelled = !matches!(
+                e.kind,
+                ElementKind::BoundedContext | ElementKind::Hotspot | ElementKind::TextNote
+            );
+            if e.kind == ElementKind::Hotspot {
+                self.add(Rule::R27, e, format!("hotspot {} is still open", quoted(e)));
+            }
+            if !modelled {
+                continue;
+            }
+            match self.model.context_of(e.id) {
+                None => self.add(
+                    Rule::R16,
+                    e,
+                    format!(
+                        "{} {} is outside every bounded context",
+                        kind_word(e.kind),
+                        quoted(e)
+                    ),
+                ),
+                Some(_) => {
+                    let straddled = frames.iter().find(|f| {
+                        let overlaps = e.x < f.x + f.width
+                            && e.x + e.width > f.x
+                            && e.y < f.y + f.height
+                            && e.y + e.height > f.y;
+                        let inside = e.x >= f.x
+                            && e.y >= f.y
+                            && e.x + e.width <= f.x + f.width
+                            && e.y + e.height <= f.y + f.height;
+                        overlaps && !inside
+                    });
+                    if let Some(frame) = straddled {
+                        self.add(
+                            Rule::R17,
+                            e,
+                            format!(
+                                "{} {} lies across the edge of bounded context {}",
+                                kind_word(e.kind),
+                                quoted(e),
+                                quoted(frame)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// R2 no aggregate, R3 another context's aggregate, R4 no result, R5 ambiguous result,
+    /// R21 phrased as an event.
+    fn commands(&mut self) {
+        let board = self.model.board;
+        for e in board.elements().filter(|e| e.kind == ElementKind::Command) {
+            let handlers = self.model.targets(e.id, ElementKind::Aggregate);
+            if self.model.handler(e.id).is_none() {
+                if handlers.is_empty() {
+                    self.add(
+                        Rule::R2,
+                        e,
+                        format!("command {} has no aggregate to handle it", quoted(e)),
+                    );
+                } else {
+                    self.add(
+                        Rule::R3,
+                        e,
+                        format!(
+                            "command {} is handled by an aggregate of another bounded context",
+                            quoted(e)
+                        ),
+                    );
+                }
+            }
+            match self.model.results(e.id) {
+                Results::Nothing if self.model.handler(e.id).is_some() => self.add(
+                    Rule::R4,
+                    e,
+                    format!("command {} results in no event", quoted(e)),
+                ),
+                Results::Ambiguous(candidates) => {
+                    let names: Vec<String> = candidates
+                        .iter()
+                        .filter_map(|id| board.element(*id))
+                        .map(quoted)
+                        .collect();
+                    self.add(
+                        Rule::R5,
+                        e,
+                        format!(
+                            "command {} may result in any of {}: draw an arrow to the one it results in",
+                            quoted(e),
+                            names.join(", ")
+                        ),
+                    );
+                }
+                _ => {}
+            }
+            if !e.label.trim().is_empty() && phrasing::is_past(&e.label) {
+                self.add(
+                    Rule::R21,
+                    e,
+                    format!(
+                        "command {} reads as something that happened: name what to do",
+                        quoted(e)
+                    ),
+                );
+            }
+        }
+    }
+
+    /// R6 emitted by nothing, R20 not phrased as something that happened.
+    fn events(&mut self) {
+        for e in self
+            .model
+            .board
+            .elements()
+            .filter(|e| e.kind == ElementKind::DomainEvent)
+        {
+            if !self.model.is_emitted(e.id) {
+                self.add(
+                    Rule::R6,
+                    e,
+                    format!("event {} is emitted by nothing", quoted(e)),
+                );
+            }
+            if !e.label.trim().is_empty() && !phrasing::is_past(&e.label) {
+                self.add(
+                    Rule::R20,
+                    e,
+                    format!(
+                        "event {} does not read as something that happened",
+                        quoted(e)
+                    ),
+                );
+            }
+        }
+    }
+
+    /// R7 no command, R8 no event, R9 no key; R10 duplicate field names and R11 undefined field
+    /// types (any sticky with fields).
+    fn aggregates(&mut self) {
+        let board = self.model.board;
+        for e in board.elements() {
+            let mut seen = HashSet::new();
+            for f in &e.props.fields {
+                if let Some(unknown) = undefined_type(&f.ty, board) {
+                    self.add(
+                        Rule::R11,
+                        e,
+                        format!(
+                            "field {:?} of {} {} has type {unknown}, which nothing on the board defines",
+                            f.name,
+                            kind_word(e.kind),
+                            quoted(e)
+                        ),
+                    );
+                }
+                if !seen.insert(f.name.trim().to_lowercase()) {
+                    self.add(
+                        Rule::R10,
+                        e,
+                        format!(
+                            "{} {} has two fields named {:?}",
+                            kind_word(e.kind),
+                            quoted(e),
+                            f.name
+                        ),
+                    );
+                }
+            }
+            if e.kind != ElementKind::Aggregate {
+                continue;
+            }
+            if self.model.sources(e.id, ElementKind::Command).is_empty() {
+                self.add(
+                    Rule::R7,
+                    e,
+                    format!("aggregate {} handles no command", quoted(e)),
+                );
+            }
+            if self
+                .model
+                .targets(e.id, ElementKind::DomainEvent)
+                .is_empty()
+            {
+                self.add(
+                    Rule::R8,
+                    e,
+                    format!("aggregate {} emits no event", quoted(e)),
+                );
+            }
+            if !e.props.fields.iter().any(|f| f.key) {
+                self.add(
+                    Rule::R9,
+                    e,
+                    format!("aggregate {} has no key field", quoted(e)),
+                );
+            }
+        }
+    }
+
+    /// R12/R13 a policy's trigger and command, R22 a command in another context, R14/R15 a
+    /// read model's sources and key.
+    fn policies_and_read_models(&mut self) {
+        let board = self.model.board;
+        for e in board.elements() {
+            match e.kind {
+                ElementKind::Policy => {
+                    if self
+                        .model
+                        .sources(e.id, ElementKind::DomainEvent)
+                        .is_empty()
+                    {
+                        self.add(
+                            Rule::R12,
+                            e,
+                            format!("policy {} has no triggering event", quoted(e)),
+                        );
+                    }
+                    let commands = self.model.targets(e.id, ElementKind::Command);
+                    if commands.is_empty() {
+                        self.add(
+                            Rule::R13,
+                            e,
+                            format!("policy {} issues no command", quoted(e)),
+                        );
+                    }
+                    let here = self.model.context_of(e.id);
+                    for c in commands {
+                        let there = self.model.context_of(c.id);
+                        if here.is_some() && there.is_some() && here != there {
+                            self.add(
+                                Rule::R22,
+                                e,
+                                format!(
+                                    "policy {} issues command {} of another bounded context: a synchronous coupling; let that context react to an event instead",
+                                    quoted(e),
+                                    quoted(c)
+                                ),
+                            );
+                        }
+                    }
+                }
+                ElementKind::ReadModel => {
+                    if self
+                        .model
+                        .sources(e.id, ElementKind::DomainEvent)
+                        .is_empty()
+                    {
+                        self.add(
+                            Rule::R14,
+                            e,
+                            format!("read model {} has no source events", quoted(e)),
+                        );
+                    }
+                    if !e.props.fields.iter().any(|f| f.key) {
+                        self.add(
+                            Rule::R15,
+                            e,
+                            format!("read model {} has no key field", quoted(e)),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// R18 empty names, R19 one name twice for one kind within a context.
+    fn names(&mut self) {
+        let board = self.model.board;
+        let mut by_name: HashMap<(Option<Id>, ElementKind, String), Vec<&Element>> = HashMap::new();
+        for e in board
+            .elements()
+            .filter(|e| !matches!(e.kind, ElementKind::TextNote | ElementKind::Hotspot))
+        {
+            let name = e
+                .label
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            if name.is_empty() {
+                self.add(Rule::R18, e, format!("a {} has no name", kind_word(e.kind)));
+                continue;
+            }
+            by_name
+                .entry((self.model.context_of(e.id), e.kind, name))
+                .or_default()
+                .push(e);
+        }
+        let mut twice: Vec<&Element> = by_name
+            .into_values()
+            .filter(|same| same.len() > 1)
+            .flatten()
+            .collect();
+        twice.sort_by_key(|e| e.id);
+        for e in twice {
+            self.add(
+                Rule::R19,
+                e,
+                format!(
+                    "two {}s are named {} in one bounded context",
+                    kind_word(e.kind),
+                    quoted(e)
+                ),
+            );
+        }
+    }
+
+    /// R24 one route twice in a context, R25 a path parameter that is no field, R26 GET.
+    fn routes(&mut self) {
+        let board = self.model.board;
+        let mut routes: HashMap<(Option<Id>, &str, String), Vec<&Element>> = HashMap::new();
+        for e in board.elements().filter(|e| e.kind == ElementKind::Command) {
+            let method = e.props.http_method.unwrap_or(HttpMethod::Post);
+            if method == HttpMethod::Get {
+                self.add(
+                    Rule::R26,
+                    e,
+                    format!("command {} is a GET: a command changes state, a read model answers questions", quoted(e)),
+                );
+            }
+            let Some(path) = e.props.http_path.as_deref() else {
+                continue;
+            };
+            for parameter in path_parameters(path) {
+                if !e.props.fields.iter().any(|f| f.name == parameter) {
+                    self.add(
+                        Rule::R25,
+                        e,
+                        format!(
+                            "command {}'s path names {{{parameter}}}, which is none of its fields",
+                            quoted(e)
+                        ),
+                    );
+                }
+            }
+            routes
+                .entry((
+                    self.model.context_of(e.id),
+                    method.as_str(),
+                    path.trim_end_matches('/').to_string(),
+                ))
+                .or_default()
+                .push(e);
+        }
+        let mut twice: Vec<&Element> = routes
+            .into_values()
+            .filter(|same| same.len() > 1)
+            .flatten()
+            .collect();
+        twice.sort_by_key(|e| e.id);
+        for e in twice {
+            let method = e.props.http_method.unwrap_or(HttpMethod::Post).as_str();
+            let path = e.props.http_path.clone().unwrap_or_default();
+            self.add(
+                Rule::R24,
+                e,
+                format!(
+                    "command {} shares {method} {path} with another command of its context",
+                    quoted(e)
+                ),
+            );
+        }
+    }
+
+    /// R23: bounded contexts that call each other synchronously in a cycle (command → command
+    /// across contexts, policy → command of another context).
+    fn call_cycles(&mut self) {
+        let board = self.model.board;
+        let mut calls: HashMap<Id, HashSet<Id>> = HashMap::new();
+        let mut via: HashMap<(Id, Id), &Element> = HashMap::new();
+        for c in board.connections() {
+            let (Some(from), Some(to)) = (board.element(c.from), board.element(c.to)) else {
+                continue;
+            };
+            if to.kind != ElementKind::Command
+                || !matches!(from.kind, ElementKind::Command | ElementKind::Policy)
+            {
+                continue;
+            }
+            if let (Some(a), Some(b)) =
+                (self.model.context_of(from.id), self.model.context_of(to.id))
+                && a != b
+            {
+                calls.entry(a).or_default().insert(b);
+                via.entry((a, b)).or_insert(from);
+            }
+        }
+        let mut reported = HashSet::new();
+        for (&(a, b), from) in sorted(&via) {
+            if reaches(&calls, b, a) && reported.insert(from.id) {
+                let name = |id| board.element(id).map(quoted).unwrap_or_default();
+                self.add(
+                    Rule::R23,
+                    from,
+                    format!(
+                        "bounded contexts {} and {} call each other synchronously: one of them should react to an event instead",
+                        name(a),
+                        name(b)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn sorted<'a, K: Ord, V>(map: &'a HashMap<K, V>) -> Vec<(&'a K, &'a V)> {
+    let mut entries: Vec<(&K, &V)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries
+}
+
+/// Whether `to` is reachable from `from` along `calls`.
+fn reaches(calls: &HashMap<Id, HashSet<Id>>, from: Id, to: Id) -> bool {
+    let mut seen = HashSet::new();
+    let mut stack = vec![from];
+    while let Some(at) = stack.pop() {
+        if at == to {
+            return true;
+        }
+        if seen.insert(at) {
+            stack.extend(calls.get(&at).into_iter().flatten().copied());
+        }
+    }
+    false
+}
+
+/// The first value-object type in `ty` that no sticky of the board is named after (an aggregate
+/// or a read model may serve as one).
+fn undefined_type(ty: &FieldType, board: &Board) -> Option<String> {
+    match ty {
+        FieldType::Value(name) => {
+            let defined = board.elements().any(|e| {
+                matches!(e.kind, ElementKind::Aggregate | ElementKind::ReadModel)
+                    && e.label
+                        .split_whitespace()
+                        .collect::<String>()
+                        .eq_ignore_ascii_case(name)
+            });
+            (!defined).then(|| name.clone())
+        }
+        FieldType::List(inner) => undefined_type(inner, board),
+        _ => None,
+    }
+}
+
+/// The `{name}` parameters of a route.
+fn path_parameters(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim()))
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,360 @@
+//! One test per rule (docs/model-rules.md): a board that breaks it and one that does not.
+
+use super::*;
+use crate::model::{Connection, Field, Op, new_id};
+
+/// A board under construction: elements by name, arrows between names.
+struct Sketch {
+    board: Board,
+    ids: HashMap<&'static str, Id>,
+}
+
+impl Sketch {
+    fn new() -> Self {
+        Self {
+            board: Board::new("Rules").unwrap(),
+            ids: HashMap::new(),
+        }
+    }
+
+    /// A frame named `name` at (x, y), 1000 × 800.
+    fn frame(self, name: &'static str, x: f64) -> Self {
+        let mut e = Element::new(ElementKind::BoundedContext, name, x, 0.0);
+        (e.width, e.height) = (1000.0, 800.0);
+        self.put(name, e)
+    }
+
+    /// A sticky of `kind` labelled `name` at (x, y).
+    fn sticky(self, kind: ElementKind, name: &'static str, x: f64, y: f64) -> Self {
+        let e = Element::new(kind, name, x, y);
+        self.put(name, e)
+    }
+
+    fn put(mut self, name: &'static str, e: Element) -> Self {
+        self.ids.insert(name, e.id);
+        self.board.apply(Op::CreateElement { element: e }).unwrap();
+        self
+    }
+
+    fn arrow(mut self, from: &str, to: &str) -> Self {
+        let connection = Connection {
+            id: new_id(),
+            from: self.ids[from],
+            to: self.ids[to],
+        };
+        self.board.apply(Op::Connect { connection }).unwrap();
+        self
+    }
+
+    fn fields(mut self, name: &str, fields: &[(&str, &str, bool)]) -> Self {
+        let fields = fields
+            .iter()
+            .map(|(n, t, key)| Field {
+                name: n.to_string(),
+                ty: t.parse().unwrap(),
+                key: *key,
+            })
+            .collect();
+        self.board
+            .apply(Op::update(
+                self.ids[name],
+                crate::model::Patch {
+                    fields: Some(fields),
+                    ..Default::default()
+                },
+            ))
+            .unwrap();
+        self
+    }
+
+    fn route(mut self, name: &str, method: HttpMethod, path: &str) -> Self {
+        self.board
+            .apply(Op::update(
+                self.ids[name],
+                crate::model::Patch {
+                    http_method: Some(Some(method)),
+                    http_path: Some(Some(path.to_string())),
+                    ..Default::default()
+                },
+            ))
+            .unwrap();
+        self
+    }
+
+    /// The rules `name` breaks.
+    fn broken(&self, name: &str) -> Vec<Rule> {
+        let id = self.ids[name];
+        check(&self.board)
+            .into_iter()
+            .filter(|p| p.element == id)
+            .map(|p| p.rule)
+            .collect()
+    }
+
+    /// Every problem of the board, as (rule, element name).
+    fn all(&self) -> Vec<(Rule, &'static str)> {
+        let names: HashMap<Id, &'static str> = self.ids.iter().map(|(n, id)| (*id, *n)).collect();
+        let mut all: Vec<(Rule, &'static str)> = check(&self.board)
+            .into_iter()
+            .map(|p| (p.rule, names[&p.element]))
+            .collect();
+        all.sort();
+        all
+    }
+}
+
+use ElementKind::*;
+
+/// A clean context: an actor issues a command, its aggregate (with a key) handles it and emits
+/// the one event the command results in, a policy reacts and a read model is fed.
+fn clean() -> Sketch {
+    Sketch::new()
+        .frame("Ordering", 0.0)
+        .sticky(Actor, "Customer", 20.0, 20.0)
+        .sticky(Command, "Place Order", 160.0, 20.0)
+        .sticky(Aggregate, "Order", 300.0, 20.0)
+        .sticky(DomainEvent, "Order Placed", 440.0, 20.0)
+        .sticky(Policy, "When order placed reserve stock", 580.0, 20.0)
+        .sticky(Command, "Reserve Stock", 720.0, 20.0)
+        .sticky(ReadModel, "My Orders", 440.0, 200.0)
+        .arrow("Customer", "Place Order")
+        .arrow("Place Order", "Order")
+        .arrow("Order", "Order Placed")
+        .arrow("Order Placed", "When order placed reserve stock")
+        .arrow("When order placed reserve stock", "Reserve Stock")
+        .arrow("Reserve Stock", "Order")
+        .arrow("Order Placed", "My Orders")
+        .fields("Order", &[("id", "UUID", true), ("total", "Money", false)])
+        .fields("My Orders", &[("orderId", "UUID", true)])
+}
+
+#[test]
+fn a_clean_model_has_no_problem_but_its_second_command_results_in_nothing_drawn() {
+    // Reserve Stock goes to the same aggregate, which emits one event: R4/R5 do not fire, it
+    // results in that one event (no arrow needed).
+    assert_eq!(clean().all(), vec![]);
+}
+
+#[test]
+fn r1_an_arrow_the_grammar_does_not_allow() {
+    let s = clean()
+        .sticky(Actor, "Clerk", 20.0, 400.0)
+        .arrow("Order Placed", "Clerk");
+    assert_eq!(s.broken("Order Placed"), vec![Rule::R1]);
+    // An event may update a read model: allowed.
+    assert!(clean().broken("Order Placed").is_empty());
+    // A hotspot points anywhere.
+    let s = clean()
+        .sticky(Hotspot, "Why?", 20.0, 500.0)
+        .arrow("Why?", "Order");
+    assert_eq!(s.broken("Why?"), vec![Rule::R27]);
+}
+
+#[test]
+fn r2_a_command_without_an_aggregate() {
+    let s = clean().sticky(Command, "Cancel Order", 160.0, 300.0);
+    assert_eq!(s.broken("Cancel Order"), vec![Rule::R2]);
+}
+
+#[test]
+fn r3_a_command_handled_by_another_contexts_aggregate() {
+    let s = clean()
+        .frame("Shipping", 1200.0)
+        .sticky(Command, "Ship Order", 1300.0, 20.0)
+        .arrow("Ship Order", "Order");
+    assert_eq!(s.broken("Ship Order"), vec![Rule::R3]);
+}
+
+#[test]
+fn r4_a_command_that_results_in_nothing() {
+    let s = Sketch::new()
+        .frame("Ordering", 0.0)
+        .sticky(Command, "Place Order", 160.0, 20.0)
+        .sticky(Aggregate, "Order", 300.0, 20.0)
+        .arrow("Place Order", "Order")
+        .fields("Order", &[("id", "UUID", true)]);
+    assert_eq!(s.broken("Place Order"), vec![Rule::R4]);
+    assert!(clean().broken("Place Order").is_empty());
+}
+
+#[test]
+fn r5_a_command_with_several_candidate_events_and_no_arrow_results_in_none_of_them() {
+    let s = clean()
+        .sticky(DomainEvent, "Order Cancelled", 440.0, 400.0)
+        .arrow("Order", "Order Cancelled");
+    assert_eq!(s.broken("Place Order"), vec![Rule::R5]);
+    let model = Semantic::of(&s.board);
+    assert_eq!(
+        model.results(s.ids["Place Order"]).events(),
+        &[] as &[Id],
+        "never all of them"
+    );
+    // The arrow says which: that one.
+    let s = s.arrow("Place Order", "Order Placed");
+    assert!(s.broken("Place Order").is_empty());
+    assert_eq!(
+        Semantic::of(&s.board).results(s.ids["Place Order"]),
+        Results::Drawn(vec![s.ids["Order Placed"]])
+    );
+}
+
+#[test]
+fn r6_an_event_nothing_emits() {
+    let s = clean().sticky(DomainEvent, "Order Shipped", 440.0, 500.0);
+    assert_eq!(s.broken("Order Shipped"), vec![Rule::R6]);
+}
+
+#[test]
+fn r7_r8_r9_an_aggregate_without_commands_events_or_key() {
+    let s = clean().sticky(Aggregate, "Invoice", 300.0, 500.0);
+    assert_eq!(s.broken("Invoice"), vec![Rule::R7, Rule::R8, Rule::R9]);
+    assert!(clean().broken("Order").is_empty());
+}
+
+#[test]
+fn r10_two_fields_of_one_name() {
+    let s = clean().fields(
+        "Order",
+        &[
+            ("id", "UUID", true),
+            ("Total", "Money", false),
+            ("total", "Long", false),
+        ],
+    );
+    assert_eq!(s.broken("Order"), vec![Rule::R10]);
+}
+
+#[test]
+fn r11_a_field_type_nothing_defines() {
+    let s = clean().fields(
+        "Order",
+        &[("id", "UUID", true), ("address", "Address", false)],
+    );
+    assert_eq!(s.broken("Order"), vec![Rule::R11]);
+    // A type named after an aggregate of the board is defined.
+    let s = clean().fields(
+        "My Orders",
+        &[("orderId", "UUID", true), ("order", "List<Order>", false)],
+    );
+    assert!(s.broken("My Orders").is_empty());
+}
+
+#[test]
+fn r12_r13_a_policy_without_trigger_or_command() {
+    let s = clean().sticky(Policy, "Lonely policy", 580.0, 400.0);
+    assert_eq!(s.broken("Lonely policy"), vec![Rule::R12, Rule::R13]);
+}
+
+#[test]
+fn r14_r15_a_read_model_without_sources_or_key() {
+    let s = clean().sticky(ReadModel, "Stock Levels", 580.0, 400.0);
+    assert_eq!(s.broken("Stock Levels"), vec![Rule::R14, Rule::R15]);
+}
+
+#[test]
+fn r16_a_sticky_outside_every_context() {
+    let s = clean().sticky(Command, "Orphan Command", 3000.0, 3000.0);
+    assert_eq!(s.broken("Orphan Command"), vec![Rule::R2, Rule::R16]);
+}
+
+#[test]
+fn r17_a_sticky_across_a_frames_edge() {
+    // Its centre (960) is inside the frame, its right edge (1020) outside.
+    let s = clean()
+        .sticky(ReadModel, "Edge Orders", 900.0, 400.0)
+        .arrow("Order Placed", "Edge Orders")
+        .fields("Edge Orders", &[("id", "UUID", true)]);
+    assert_eq!(s.broken("Edge Orders"), vec![Rule::R17]);
+}
+
+#[test]
+fn r18_a_sticky_without_a_name() {
+    let s = clean().sticky(ReadModel, "", 580.0, 400.0);
+    let unnamed = s.ids[""];
+    let rules: Vec<Rule> = check(&s.board)
+        .into_iter()
+        .filter(|p| p.element == unnamed)
+        .map(|p| p.rule)
+        .collect();
+    assert_eq!(rules, vec![Rule::R14, Rule::R15, Rule::R18]);
+}
+
+#[test]
+fn r19_two_stickies_of_one_kind_and_name_in_one_context() {
+    let s = clean()
+        .sticky(DomainEvent, "order  placed", 440.0, 600.0)
+        .arrow("Order", "order  placed");
+    assert_eq!(s.broken("order  placed"), vec![Rule::R19]);
+    assert_eq!(s.broken("Order Placed"), vec![Rule::R19]);
+    // In another context the same name is another event.
+    let s = clean()
+        .frame("Shipping", 1200.0)
+        .sticky(DomainEvent, "Order Placed ", 1300.0, 20.0);
+    assert_eq!(s.broken("Order Placed "), vec![Rule::R6]);
+}
+
+#[test]
+fn r20_an_event_not_phrased_as_something_that_happened() {
+    let s = clean()
+        .sticky(DomainEvent, "Ship", 440.0, 600.0)
+        .arrow("Order", "Ship");
+    assert_eq!(s.broken("Ship"), vec![Rule::R20]);
+    let s = clean()
+        .sticky(DomainEvent, "주문됨", 440.0, 600.0)
+        .arrow("Order", "주문됨");
+    assert!(s.broken("주문됨").is_empty());
+}
+
+#[test]
+fn r21_a_command_phrased_as_an_event() {
+    let s = clean()
+        .sticky(Command, "Order Cancelled", 160.0, 400.0)
+        .arrow("Order Cancelled", "Order");
+    assert_eq!(s.broken("Order Cancelled"), vec![Rule::R21]);
+}
+
+#[test]
+fn r22_a_policy_issuing_another_contexts_command_and_r23_a_cycle_of_calls() {
+    let s = clean()
+        .frame("Shipping", 1200.0)
+        .sticky(Command, "Ship Order", 1300.0, 20.0)
+        .sticky(Aggregate, "Shipment", 1440.0, 20.0)
+        .sticky(DomainEvent, "Order Shipped", 1580.0, 20.0)
+        .arrow("Ship Order", "Shipment")
+        .arrow("Shipment", "Order Shipped")
+        .fields("Shipment", &[("id", "UUID", true)])
+        .arrow("When order placed reserve stock", "Ship Order");
+    assert_eq!(s.broken("When order placed reserve stock"), vec![Rule::R22]);
+    // Shipping calls back into Ordering synchronously: a cycle.
+    let s = s.arrow("Ship Order", "Place Order");
+    assert_eq!(
+        s.broken("When order placed reserve stock"),
+        vec![Rule::R22, Rule::R23]
+    );
+    assert_eq!(s.broken("Ship Order"), vec![Rule::R23]);
+}
+
+#[test]
+fn r24_r25_r26_routes_of_commands() {
+    let s = clean()
+        .route("Place Order", HttpMethod::Post, "/orders")
+        .route("Reserve Stock", HttpMethod::Post, "/orders/");
+    assert_eq!(s.broken("Place Order"), vec![Rule::R24]);
+    assert_eq!(s.broken("Reserve Stock"), vec![Rule::R24]);
+    let s = clean()
+        .fields("Place Order", &[("orderId", "UUID", false)])
+        .route(
+            "Place Order",
+            HttpMethod::Put,
+            "/orders/{orderId}/lines/{lineId}",
+        );
+    assert_eq!(s.broken("Place Order"), vec![Rule::R25]);
+    let s = clean().route("Place Order", HttpMethod::Get, "/orders");
+    assert_eq!(s.broken("Place Order"), vec![Rule::R26]);
+}
+
+#[test]
+fn r27_an_open_hotspot() {
+    let s = clean().sticky(Hotspot, "Timeout?", 20.0, 600.0);
+    assert_eq!(s.broken("Timeout?"), vec![Rule::R27]);
+}
