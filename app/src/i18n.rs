@@ -222,7 +222,7 @@ mod tests {
         assert_eq!(cookie("squall_lang=en", COOKIE).as_deref(), Some("en"));
         assert_eq!(cookie("xsquall_lang=ko", COOKIE), None);
         assert_eq!(
-            cookie("squall_lang=ko;q=1,fr", COOKIE),
+            cookie("squall_lang=ko,fr;q=1", COOKIE),
             None,
             "only a language tag"
         );
