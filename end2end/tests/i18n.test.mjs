@@ -21,7 +21,7 @@ test('the Korean UI renders for a browser that asks for Korean, home page and bo
   await page.getByRole('button', { name: '보드 만들기' }).click();
   await page.waitForURL(/\/b\//);
   await waitForHydration(page);
-  for (const name of ['공유', '내보내기', '전체']) {
+  for (const name of ['공유', '내보내기', '전체 보기']) {
     await page.getByRole('button', { name, exact: true }).waitFor();
   }
   assert.equal(await page.locator('.save-state').textContent(), '모든 변경 사항 저장됨');
@@ -36,7 +36,7 @@ test('the Korean UI renders for a browser that asks for Korean, home page and bo
   await page.goto(BASE_URL);
   await waitForHydration(page);
   const opened = await page.locator('.recent li').filter({ hasText: '주문 흐름 워크숍' }).locator('.opened').textContent();
-  assert.match(opened, /^\d{4}\. \d{1,2}\. \d{1,2}\.에 열람$/);
+  assert.match(opened, /^마지막으로 연 날: \d{4}\. \d{1,2}\. \d{1,2}\.$/);
   assert.deepEqual(page.errors, []);
 });
 
@@ -75,7 +75,7 @@ test('the README screenshots in Korean: the sample board, Share and Export', asy
   const page = await newPage(browser, { width: 2400, height: 800 }, { locale: 'ko-KR' });
   await page.goto(boardUrl(body.id));
   await waitForHydration(page);
-  await page.getByRole('button', { name: '전체', exact: true }).click();
+  await page.getByRole('button', { name: '전체 보기', exact: true }).click();
   await page.mouse.move(5, 5);
   await shot(page, 'screenshot.ko');
   await page.setViewportSize({ width: 1440, height: 900 });

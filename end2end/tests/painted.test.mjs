@@ -90,6 +90,24 @@ test('a crowded view is painted with its labels, and a painted sticky is edited 
   assert.ok(Math.abs(moved.x - (11 * 160 + 50 / zoom)) < 2 && Math.abs(moved.y - (11 * 160 + 30 / zoom)) < 2,
     `dragged to ${moved.x}, ${moved.y}`);
 
+  // An arrow drawn from the round handle, pressed on its half outside the sticky (where no
+  // painted sticky is under the pointer), to another painted sticky.
+  const from = await onPage(page, 12 * 160 + 60, 9 * 160 + 60);
+  await page.mouse.move(from.x, from.y);
+  const handle = page.locator(`.element[data-id="${board.ids[192]}"] .handle.connect`);
+  await handle.waitFor();
+  const h = await handle.boundingBox();
+  const grip = { x: h.x + h.width * 0.85, y: h.y + h.height / 2 };
+  await page.mouse.move(grip.x, grip.y, { steps: 3 });
+  await page.mouse.down();
+  const to = await onPage(page, 12 * 160 + 60, 10 * 160 + 60);
+  await page.mouse.move(to.x, to.y, { steps: 8 });
+  await page.mouse.up();
+  await page.locator('.save-state.saved').waitFor();
+  const { body: afterConnect } = await api('GET', `/api/boards/${board.id}`);
+  assert.ok(afterConnect.connections.some((c) => c.from === board.ids[192] && c.to === board.ids[212]),
+    'the arrow joins the two painted stickies');
+
   // Zoomed in to 100%: DOM stickies again, with their labels.
   for (let i = 0; i < 10 && parseFloat(await page.locator('.zoom-level').textContent()) < 100; i++) {
     await page.keyboard.press('+');

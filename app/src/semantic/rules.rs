@@ -601,7 +601,7 @@ impl Checks<'_, '_> {
     }
 }
 
-fn sorted<'a, K: Ord, V>(map: &'a HashMap<K, V>) -> Vec<(&'a K, &'a V)> {
+fn sorted<K: Ord, V>(map: &HashMap<K, V>) -> Vec<(&K, &V)> {
     let mut entries: Vec<(&K, &V)> = map.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     entries

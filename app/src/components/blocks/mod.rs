@@ -70,14 +70,26 @@ pub fn Blocks(editor: Editor) -> impl IntoView {
             Detail::Painted => {
                 let mut in_dom = editor.selection.get();
                 in_dom.extend(editor.carried.get());
+                in_dom.extend(editor.hovered.get());
                 editor.peer_marks.with(|m| in_dom.extend(m.keys().copied()));
+                // A frame in the DOM gets its white painted underneath where it is now, also
+                // while it is dragged (its signal moves before the board does).
+                let live: HashMap<Id, Rect> = in_dom
+                    .iter()
+                    .filter_map(|id| editor.element(*id))
+                    .filter_map(|e| {
+                        e.with(|e| {
+                            (e.kind == ElementKind::BoundedContext).then(|| (e.id, rect_of(e)))
+                        })
+                    })
+                    .collect();
                 // Board coordinates from here on: one transform instead of a conversion per
                 // point, and labels laid out once at the board's scale.
                 let _ =
                     ctx.set_transform(dpr * v.zoom, 0.0, 0.0, dpr * v.zoom, dpr * v.x, dpr * v.y);
                 layouts.update_value(|layouts| {
                     editor.with_board(|b| {
-                        paint_detailed(&ctx, b, v.zoom, area, &in_dom, layouts);
+                        paint_detailed(&ctx, b, v.zoom, area, &in_dom, &live, layouts);
                     });
                 });
             }
@@ -178,6 +190,7 @@ fn paint_detailed(
     zoom: f64,
     area: Rect,
     in_dom: &HashSet<Id>,
+    live: &HashMap<Id, Rect>,
     layouts: &mut HashMap<Id, Layout>,
 ) {
     let seen: Vec<&Element> = b
@@ -192,11 +205,13 @@ fn paint_detailed(
             .filter(|e| e.kind == ElementKind::BoundedContext)
     };
     ctx.set_fill_style_str("rgba(255,255,255,.55)");
-    for e in b
+    let fills = b
         .elements()
-        .filter(|e| e.kind == ElementKind::BoundedContext && area.intersects(&rect_of(e)))
-    {
-        rounded(ctx, rect_of(e), 12.0);
+        .filter(|e| e.kind == ElementKind::BoundedContext)
+        .map(|e| live.get(&e.id).copied().unwrap_or_else(|| rect_of(e)))
+        .filter(|r| area.intersects(r));
+    for r in fills {
+        rounded(ctx, r, 12.0);
         ctx.fill();
     }
     ctx.set_stroke_style_str("#8b93a7");

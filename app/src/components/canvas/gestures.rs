@@ -334,7 +334,8 @@ pub fn pointer_move(s: Surface, ev: PointerEvent) {
         && editor.detail.get_untracked() == Detail::Painted
         && gesture.with_value(|g| matches!(g, Gesture::Idle | Gesture::Connect { .. }))
     {
-        let under = editor.element_at(w);
+        // The DOM node under the pointer first: a handle sticks out of its sticky.
+        let under = s.hit(target_element(&ev).as_ref(), w);
         if editor.hovered.get_untracked() != under {
             editor.hovered.set(under);
         }
