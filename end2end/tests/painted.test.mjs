@@ -94,6 +94,9 @@ test('a crowded view is painted with its labels, and a painted sticky is edited 
   // painted sticky is under the pointer), to another painted sticky.
   const from = await onPage(page, 12 * 160 + 60, 9 * 160 + 60);
   await page.mouse.move(from.x, from.y);
+  await page.locator(`.element[data-id="${board.ids[192]}"]`).waitFor();
+  // The browser gives the new node its :hover (and so its handle) on the next move.
+  await page.mouse.move(from.x + 3, from.y + 2);
   const handle = page.locator(`.element[data-id="${board.ids[192]}"] .handle.connect`);
   await handle.waitFor();
   const h = await handle.boundingBox();
