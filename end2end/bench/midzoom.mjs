@@ -32,13 +32,16 @@ for (let run = 0; run < 3; run++) {
     await page.keyboard.press('+');
   }
   const zoom = await page.locator('.zoom-level').textContent();
-  await page.locator('.element').first().waitFor();
+  // A crowded view is painted on the canvas (docs/canvas.md C1): no sticky needs to be in the DOM.
+  await page.waitForFunction(() => document.querySelector('.canvas.painted, .element'));
+  await page.mouse.move(2, 2);
   const inDom = await page.locator('.element').count();
+  const painted = await page.locator('.canvas.painted').count() === 1;
   const fps = await panFps(page, 3000);
-  runs.push({ zoom, inDom, fps });
+  runs.push({ zoom, inDom, painted, fps });
   await page.context().close();
 }
 await browser.close();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(JSON.stringify(runs));
-console.log(`stickies: ${COUNT}; pan fps at ${runs[0].zoom} (${runs[0].inDom} stickies in the DOM), median of 3: ${median(runs.map((r) => r.fps)).toFixed(1)}`);
+console.log(`stickies: ${COUNT}; pan fps at ${runs[0].zoom} (${runs[0].painted ? 'painted' : 'DOM'}, ${runs[0].inDom} stickies in the DOM), median of 3: ${median(runs.map((r) => r.fps)).toFixed(1)}`);

@@ -57,10 +57,14 @@ test('a crowded view is painted with its labels, and a painted sticky is edited 
   // near the middle of the board, which "Fit" centres) is.
   const p0 = await onPage(page, 8 * 160 + 60, 10 * 160 + 20);
   const pixel = await page.evaluate(({ x, y }) => {
-    const c = document.querySelector('canvas.blocks');
+    // The painted tile under the point (docs/canvas.md: tiles in a layer that a pan moves).
+    const c = [...document.querySelectorAll('.tiles canvas')].find((t) => {
+      const r = t.getBoundingClientRect();
+      return x >= r.left && x < r.right && y >= r.top && y < r.bottom;
+    });
     const r = c.getBoundingClientRect();
     const dpr = window.devicePixelRatio;
-    return [...c.getContext('2d').getImageData((x - r.left) * dpr, (y - r.top) * dpr, 1, 1).data];
+    return [...c.getContext('2d').getImageData(Math.floor((x - r.left) * dpr), Math.floor((y - r.top) * dpr), 1, 1).data];
   }, p0);
   assert.deepEqual(pixel, [0xff, 0x9f, 0x43, 255], 'a domain event is painted orange');
   await page.screenshot({ path: new URL('../../docs/painted.png', import.meta.url).pathname });

@@ -922,7 +922,7 @@ impl Editor {
     }
 
     /// The elements a move of `ids` drags along: the ids themselves and, for a bounded-context
-    /// frame, every element lying wholly inside it.
+    /// frame, every sticky whose centre lies in it and every frame nested in it.
     pub fn dragged_with(&self, ids: &[Id]) -> Vec<Id> {
         self.with_board(|b| {
             let mut out: Vec<Id> = ids.to_vec();
@@ -934,12 +934,16 @@ impl Editor {
                 else {
                     continue;
                 };
+                // What belongs to the frame moves with it: every sticky whose centre lies in it
+                // (the membership rule of docs/model-rules.md), and the frames nested in it.
                 let area = rect_of(frame);
                 for e in b.elements() {
-                    if e.kind != ElementKind::BoundedContext
-                        && area.contains(&rect_of(e))
-                        && seen.insert(e.id)
-                    {
+                    let inside = if e.kind == ElementKind::BoundedContext {
+                        e.id != frame.id && area.contains(&rect_of(e))
+                    } else {
+                        area.contains_point(crate::semantic::centre(e))
+                    };
+                    if inside && seen.insert(e.id) {
                         out.push(e.id);
                     }
                 }
@@ -948,7 +952,6 @@ impl Editor {
         })
     }
 
-    /// Ids of the elements whose rectangle meets `area`, without subscribing.
     /// The element a click at board point `p` lands on, as the DOM would stack them: the
     /// topmost sticky there, else the innermost frame. For a board painted on the canvas.
     pub fn element_at(&self, p: (f64, f64)) -> Option<Id> {
@@ -972,6 +975,7 @@ impl Editor {
         })
     }
 
+    /// Ids of the elements whose rectangle meets `area`, without subscribing.
     pub fn elements_in(&self, area: Rect, wholly: bool) -> Vec<Id> {
         self.with_board(|b| {
             b.elements()

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use app::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
+use app::semantic::{centre, smallest_frame_around};
 
 use super::names::{self, Identifiers, Scope};
 
@@ -169,12 +170,8 @@ impl<'a> Builder<'a> {
             .elements()
             .filter(|e| e.kind != ElementKind::BoundedContext)
         {
-            let (cx, cy) = (e.x + e.width / 2.0, e.y + e.height / 2.0);
-            let frame = frames
-                .iter()
-                .filter(|f| cx >= f.x && cx <= f.x + f.width && cy >= f.y && cy <= f.y + f.height)
-                .min_by(|a, b| (a.width * a.height).total_cmp(&(b.width * b.height)));
-            if let Some(frame) = frame {
+            // The one membership rule, shared with the checks and a frame's drag.
+            if let Some(frame) = smallest_frame_around(&frames, centre(e)) {
                 owner.insert(e.id, frame.id);
             }
         }

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::CanvasRenderingContext2d as Context;
 
-use crate::editor::{Detail, Editor, Rect, Viewport, rect_of};
+use crate::editor::{Detail, Editor, Rect, Viewport, grid_tiles, rect_of};
 use crate::model::{Board, Element, ElementKind, Id};
 
 /// The font stack of the page (style/main.css).
@@ -29,73 +29,232 @@ const SMALLEST_TEXT: f64 = 4.0;
 #[component]
 pub fn Blocks(editor: Editor) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
+    let layer = NodeRef::<leptos::html::Div>::new();
     // Whether the canvas holds a painting: with DOM nodes it is cleared once and then left
     // alone, so a pan does not make the browser composite a full-screen canvas on every frame.
     let painted = StoredValue::new(true);
     // Labels broken into lines, by element: measured once, not on every frame of a pan.
     let layouts = StoredValue::new(HashMap::<Id, Layout>::new());
+    // A painted view in tiles: a pan draws the tiles it already has and paints only those that
+    // come into view (software rasterising a screen of labels takes longer than a frame).
+    let tiles = StoredValue::new_local(Tiles::default());
     Effect::new(move |_| {
         editor.version.track();
         let detail = editor.detail.get();
         let v = editor.viewport.get();
         let (w, h) = editor.screen.get();
-        let Some(el) = canvas.get() else { return };
-        if detail == Detail::Dom && !painted.get_value() {
-            return;
-        }
-        let dpr = window().device_pixel_ratio();
-        let (cw, ch) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-        if el.width() != cw || el.height() != ch {
-            el.set_width(cw);
-            el.set_height(ch);
-        }
-        let Some(ctx) = el
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<Context>().ok())
-        else {
+        let (Some(el), Some(layer)) = (canvas.get(), layer.get()) else {
             return;
         };
-        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-        ctx.clear_rect(0.0, 0.0, w, h);
-        painted.set_value(detail != Detail::Dom);
+        let dpr = window().device_pixel_ratio();
         let area = v.visible(w, h);
-        match detail {
-            Detail::Dom => {}
-            Detail::Blocks => {
-                let selection = editor.selection.get();
-                editor.with_board(|b| paint_blocks(&ctx, b, v, area, &selection));
+        if detail == Detail::Blocks || painted.get_value() {
+            let (cw, ch) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+            if el.width() != cw || el.height() != ch {
+                el.set_width(cw);
+                el.set_height(ch);
             }
-            Detail::Painted => {
-                let mut in_dom = editor.selection.get();
-                in_dom.extend(editor.carried.get());
-                in_dom.extend(editor.hovered.get());
-                editor.peer_marks.with(|m| in_dom.extend(m.keys().copied()));
-                // A frame in the DOM gets its white painted underneath where it is now, also
-                // while it is dragged (its signal moves before the board does).
-                let live: HashMap<Id, Rect> = in_dom
-                    .iter()
-                    .filter_map(|id| editor.element(*id))
-                    .filter_map(|e| {
-                        e.with(|e| {
-                            (e.kind == ElementKind::BoundedContext).then(|| (e.id, rect_of(e)))
-                        })
-                    })
-                    .collect();
-                // Board coordinates from here on: one transform instead of a conversion per
-                // point, and labels laid out once at the board's scale.
-                let _ =
-                    ctx.set_transform(dpr * v.zoom, 0.0, 0.0, dpr * v.zoom, dpr * v.x, dpr * v.y);
-                layouts.update_value(|layouts| {
-                    editor.with_board(|b| {
-                        paint_detailed(&ctx, b, v.zoom, area, &in_dom, &live, layouts);
-                    });
-                });
+            if let Some(ctx) = context_of(&el) {
+                let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+                ctx.clear_rect(0.0, 0.0, w, h);
+                painted.set_value(detail == Detail::Blocks);
+                if detail == Detail::Blocks {
+                    let selection = editor.selection.get();
+                    editor.with_board(|b| paint_blocks(&ctx, b, v, area, &selection));
+                }
             }
         }
+        if detail != Detail::Painted {
+            tiles.update_value(|tiles| tiles.clear(&layer));
+            return;
+        }
+        let mut in_dom = editor.selection.get();
+        in_dom.extend(editor.carried.get());
+        editor.peer_marks.with(|m| in_dom.extend(m.keys().copied()));
+        // The sticky under the pointer is covered by its DOM node; a frame is not (it is
+        // transparent there), so its outline and name are left to the DOM.
+        if let Some(hovered) = editor.hovered.get()
+            && editor
+                .element(hovered)
+                .is_some_and(|e| e.with(|e| e.kind == ElementKind::BoundedContext))
+        {
+            in_dom.insert(hovered);
+        }
+        // A frame in the DOM gets its white painted underneath where it is now, also while it
+        // is dragged (its signal moves before the board does).
+        let live: HashMap<Id, Rect> = in_dom
+            .iter()
+            .filter_map(|id| editor.element(*id))
+            .filter_map(|e| {
+                e.with(|e| (e.kind == ElementKind::BoundedContext).then(|| (e.id, rect_of(e))))
+            })
+            .collect();
+        let scene = scene_key(v.zoom, dpr, editor.version.get_untracked(), &in_dom, &live);
+        tiles.update_value(|tiles| {
+            if tiles.scene != scene || tiles.by_index.len() > MAX_TILES {
+                tiles.clear(&layer);
+                tiles.scene = scene;
+            }
+            // The tiles on screen, each painted once at this zoom; a pan only moves the layer
+            // that holds them, which the browser composites without painting anything.
+            let side = TILE / v.zoom;
+            let first = ((-v.x / TILE).floor() as i64, (-v.y / TILE).floor() as i64);
+            let last = (
+                ((w - v.x) / TILE).floor() as i64,
+                ((h - v.y) / TILE).floor() as i64,
+            );
+            for i in first.0..=last.0 {
+                for j in first.1..=last.1 {
+                    if tiles.by_index.contains_key(&(i, j)) {
+                        continue;
+                    }
+                    let area = Rect {
+                        x: i as f64 * side,
+                        y: j as f64 * side,
+                        width: side,
+                        height: side,
+                    };
+                    let tile = new_tile(dpr, i, j);
+                    if let Some(tile) = &tile
+                        && let Some(tctx) = context_of(tile)
+                    {
+                        let _ = tctx.set_transform(
+                            dpr * v.zoom,
+                            0.0,
+                            0.0,
+                            dpr * v.zoom,
+                            -area.x * v.zoom * dpr,
+                            -area.y * v.zoom * dpr,
+                        );
+                        paper(&tctx, &v, area);
+                        layouts.update_value(|layouts| {
+                            editor.with_board(|b| {
+                                paint_detailed(&tctx, b, v.zoom, area, &in_dom, &live, layouts);
+                            });
+                        });
+                        let _ = layer.append_child(tile);
+                    }
+                    tiles.by_index.insert((i, j), tile);
+                }
+            }
+        });
+        // On whole device pixels: a tile placed between pixels blurs its labels.
+        let snap = |n: f64| (n * dpr).round() / dpr;
+        let _ = layer.set_attribute(
+            "style",
+            &format!("transform:translate({}px,{}px)", snap(v.x), snap(v.y)),
+        );
     });
-    view! { <canvas class="blocks" node_ref=canvas aria-hidden="true"></canvas> }
+    view! {
+        <canvas class="blocks" node_ref=canvas aria-hidden="true"></canvas>
+        <div class="tiles" node_ref=layer aria-hidden="true"></div>
+    }
+}
+
+/// A tile's side on screen, in CSS pixels.
+const TILE: f64 = 512.0;
+/// Tiles kept before the cache starts over (a 1440 × 900 screen shows 12 to 20).
+const MAX_TILES: usize = 96;
+
+/// The painted tiles of one scene (zoom, board version, DOM elements), by column and row.
+#[derive(Default)]
+struct Tiles {
+    scene: u64,
+    by_index: HashMap<(i64, i64), Option<web_sys::HtmlCanvasElement>>,
+}
+
+impl Tiles {
+    /// Forgets every tile and takes them out of `layer`.
+    fn clear(&mut self, layer: &web_sys::HtmlDivElement) {
+        if !self.by_index.is_empty() {
+            self.by_index.clear();
+            layer.set_inner_html("");
+        }
+        self.scene = 0;
+    }
+}
+
+/// What a painting depends on besides the place: when it changes, the tiles are painted anew.
+fn scene_key(
+    zoom: f64,
+    dpr: f64,
+    version: u64,
+    in_dom: &HashSet<Id>,
+    live: &HashMap<Id, Rect>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (zoom.to_bits(), dpr.to_bits(), version).hash(&mut hasher);
+    let mut ids: Vec<&Id> = in_dom.iter().collect();
+    ids.sort();
+    ids.hash(&mut hasher);
+    let mut rects: Vec<(&Id, [u64; 4])> = live
+        .iter()
+        .map(|(id, r)| {
+            (
+                id,
+                [
+                    r.x.to_bits(),
+                    r.y.to_bits(),
+                    r.width.to_bits(),
+                    r.height.to_bits(),
+                ],
+            )
+        })
+        .collect();
+    rects.sort();
+    rects.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The canvas of tile (i, j), placed in the tile layer.
+fn new_tile(dpr: f64, i: i64, j: i64) -> Option<web_sys::HtmlCanvasElement> {
+    let tile = document()
+        .create_element("canvas")
+        .ok()?
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .ok()?;
+    let side = (TILE * dpr).round() as u32;
+    tile.set_width(side);
+    tile.set_height(side);
+    let _ = tile.set_attribute(
+        "style",
+        &format!(
+            "left:{}px;top:{}px;width:{TILE}px;height:{TILE}px",
+            i as f64 * TILE,
+            j as f64 * TILE
+        ),
+    );
+    Some(tile)
+}
+
+fn context_of(canvas: &web_sys::HtmlCanvasElement) -> Option<Context> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<Context>().ok())
+}
+
+/// The board's paper and dot grid under a tile (`area`, board coordinates; the transform is
+/// set): tiles are opaque, so on a painted view the grid layer is hidden and the browser
+/// composites one screen-sized layer fewer per frame. The dots are those of `grid_tiles`.
+fn paper(ctx: &Context, v: &Viewport, area: Rect) {
+    ctx.set_fill_style_str("#f6f5f1");
+    ctx.fill_rect(area.x, area.y, area.width, area.height);
+    let (size, _) = grid_tiles(v);
+    let step = size / v.zoom;
+    let dot = 2.0 / v.zoom;
+    ctx.set_fill_style_str("#cfcabd");
+    let mut x = (area.x / step).floor() * step;
+    while x < area.x + area.width {
+        let mut y = (area.y / step).floor() * step;
+        while y < area.y + area.height {
+            ctx.fill_rect(x - dot / 2.0, y - dot / 2.0, dot, dot);
+            y += step;
+        }
+        x += step;
+    }
 }
 
 /// Zoomed far out: one colour at a time (ten passes over the board cost less than a style
