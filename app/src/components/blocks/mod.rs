@@ -37,7 +37,9 @@ pub fn Blocks(editor: Editor) -> impl IntoView {
     let layouts = StoredValue::new(HashMap::<Id, Layout>::new());
     // A painted view in tiles: a pan draws the tiles it already has and paints only those that
     // come into view (software rasterising a screen of labels takes longer than a frame).
-    let tiles = StoredValue::new_local(Tiles::default());
+    // Owned by the effect (it holds browser objects): a store shared across threads would be
+    // dropped on another worker thread after a server render.
+    let mut tiles = Tiles::default();
     Effect::new(move |_| {
         editor.version.track();
         let detail = editor.detail.get();
@@ -65,7 +67,7 @@ pub fn Blocks(editor: Editor) -> impl IntoView {
             }
         }
         if detail != Detail::Painted {
-            tiles.update_value(|tiles| tiles.clear(&layer));
+            tiles.clear(&layer);
             return;
         }
         let mut in_dom = editor.selection.get();
@@ -90,7 +92,8 @@ pub fn Blocks(editor: Editor) -> impl IntoView {
             })
             .collect();
         let scene = scene_key(v.zoom, dpr, editor.version.get_untracked(), &in_dom, &live);
-        tiles.update_value(|tiles| {
+        {
+            let tiles = &mut tiles;
             if tiles.scene != scene || tiles.by_index.len() > MAX_TILES {
                 tiles.clear(&layer);
                 tiles.scene = scene;
@@ -137,7 +140,7 @@ pub fn Blocks(editor: Editor) -> impl IntoView {
                     tiles.by_index.insert((i, j), tile);
                 }
             }
-        });
+        }
         // On whole device pixels: a tile placed between pixels blurs its labels.
         let snap = |n: f64| (n * dpr).round() / dpr;
         let _ = layer.set_attribute(
