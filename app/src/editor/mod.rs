@@ -955,23 +955,25 @@ impl Editor {
     /// The element a click at board point `p` lands on, as the DOM would stack them: the
     /// topmost sticky there, else the innermost frame. For a board painted on the canvas.
     pub fn element_at(&self, p: (f64, f64)) -> Option<Id> {
-        let order = self.order.get_untracked();
-        self.with_board(|b| {
-            let under = order
-                .iter()
-                .rev()
-                .filter_map(|id| b.element(*id))
-                .filter(|e| rect_of(e).contains_point(p));
-            let (frames, stickies): (Vec<&Element>, Vec<&Element>) =
-                under.partition(|e| e.kind == ElementKind::BoundedContext);
-            stickies
-                .first()
-                .or_else(|| {
-                    frames
-                        .iter()
-                        .min_by(|x, y| (x.width * x.height).total_cmp(&(y.width * y.height)))
-                })
-                .map(|e| e.id)
+        // Called on every mouse move over a painted board: no copy of the order, no lists.
+        self.order.with_untracked(|order| {
+            self.with_board(|b| {
+                order
+                    .iter()
+                    .rev()
+                    .filter_map(|id| b.element(*id))
+                    .find(|e| {
+                        e.kind != ElementKind::BoundedContext && rect_of(e).contains_point(p)
+                    })
+                    .or_else(|| {
+                        let frames: Vec<&Element> = b
+                            .elements()
+                            .filter(|e| e.kind == ElementKind::BoundedContext)
+                            .collect();
+                        crate::semantic::smallest_frame_around(&frames, p)
+                    })
+                    .map(|e| e.id)
+            })
         })
     }
 
