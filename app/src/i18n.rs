@@ -133,6 +133,15 @@ pub fn text(f: impl Fn() -> &'static str + Send + Sync + 'static) -> Signal<&'st
     Signal::derive(f)
 }
 
+/// `n` of something, as `locale` writes it: the singular or the plural text with `{n}` filled
+/// (English has both; Korean uses one text for either).
+pub fn count(n: usize, locale: Locale, single: &str, many: &str) -> String {
+    fill(
+        if n == 1 { single } else { many },
+        &[("n", &number(n, locale))],
+    )
+}
+
 /// What a kind of element is called in `locale`.
 pub fn kind_name(kind: ElementKind, locale: Locale) -> String {
     match kind {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::editor::{Editor, Notice, SaveState};
-use crate::i18n::{fill, number, t_string, text, use_i18n};
+use crate::i18n::{count, fill, t_string, text, use_i18n};
 
 /// Zoom controls with the zoom level, undo/redo, and whether the board is saved.
 #[component]
@@ -31,19 +31,12 @@ pub fn Toolbar(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl In
         SaveState::Saving => ("saving", t_string!(i18n, canvas.saving).to_string()),
         SaveState::Offline(0) => ("offline", t_string!(i18n, canvas.offline).to_string()),
         SaveState::Offline(n) => {
-            let one = n == 1;
-            let n = number(n, i18n.get_locale());
-            let text = if one {
-                fill(
-                    t_string!(i18n, canvas.offline_kept_single),
-                    &[("n", &n.to_string())],
-                )
-            } else {
-                fill(
-                    t_string!(i18n, canvas.offline_kept_many),
-                    &[("n", &n.to_string())],
-                )
-            };
+            let text = count(
+                n,
+                i18n.get_locale(),
+                t_string!(i18n, canvas.offline_kept_single),
+                t_string!(i18n, canvas.offline_kept_many),
+            );
             ("offline", text.to_string())
         }
         SaveState::Error(message) => (

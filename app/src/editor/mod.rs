@@ -962,9 +962,7 @@ impl Editor {
                     .iter()
                     .rev()
                     .filter_map(|id| b.element(*id))
-                    .find(|e| {
-                        e.kind != ElementKind::BoundedContext && rect_of(e).contains_point(p)
-                    })
+                    .find(|e| e.kind != ElementKind::BoundedContext && rect_of(e).contains_point(p))
                     .or_else(|| {
                         let frames: Vec<&Element> = b
                             .elements()

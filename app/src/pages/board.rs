@@ -9,7 +9,7 @@ use super::recent::{self, RecentBoard};
 use crate::api::{OpenBoard, load_board};
 use crate::components::{Canvas, ExportPanel, Minimap, Palette, Properties, Search, Toolbar};
 use crate::editor::Editor;
-use crate::i18n::{LanguageSwitch, fill, number, t_string, text, use_i18n};
+use crate::i18n::{LanguageSwitch, fill, t_string, text, use_i18n};
 use crate::model::Board;
 use crate::use_hydrated;
 
@@ -513,19 +513,12 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     });
     on_cleanup(move || editor.stop());
     let count = move || {
-        let count = editor.order.with(Vec::len);
-        let n = number(count, i18n.get_locale());
-        if count == 1 {
-            fill(
-                t_string!(i18n, board.elements_single),
-                &[("n", &n.to_string())],
-            )
-        } else {
-            fill(
-                t_string!(i18n, board.elements_many),
-                &[("n", &n.to_string())],
-            )
-        }
+        crate::i18n::count(
+            editor.order.with(Vec::len),
+            i18n.get_locale(),
+            t_string!(i18n, board.elements_single),
+            t_string!(i18n, board.elements_many),
+        )
     };
     let sharing = RwSignal::new(false);
     let exporting = RwSignal::new(false);

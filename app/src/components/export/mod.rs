@@ -168,11 +168,15 @@ fn ExportBody(
             <aside class="export-side">
                 <section class="export-problems" aria-label=text(move || t_string!(i18n, panels.problems))>
                     <h3>{move || {
-                        let n = number(count, i18n.get_locale());
-                        match count {
-                            0 => t_string!(i18n, panels.no_problems).to_string(),
-                            1 => fill(t_string!(i18n, panels.problems_single), &[("n", &n.to_string())]),
-                            _ => fill(t_string!(i18n, panels.problems_many), &[("n", &n.to_string())]),
+                        if count == 0 {
+                            t_string!(i18n, panels.no_problems).to_string()
+                        } else {
+                            crate::i18n::count(
+                                count,
+                                i18n.get_locale(),
+                                t_string!(i18n, panels.problems_single),
+                                t_string!(i18n, panels.problems_many),
+                            )
                         }
                     }}</h3>
                     <ul>
