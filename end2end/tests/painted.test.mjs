@@ -36,6 +36,15 @@ async function onPage(page, x, y) {
   }, [x, y]);
 }
 
+/** "Fit", then `+` up to the first zoom at or above 45%: the crowded view is painted (C1). */
+async function zoomToPainted(page) {
+  await page.getByRole('button', { name: 'Fit' }).click();
+  for (let i = 0; i < 10 && parseFloat(await page.locator('.zoom-level').textContent()) < 45; i++) {
+    await page.keyboard.press('+');
+  }
+  await page.locator('.canvas.painted').waitFor();
+}
+
 async function element(id) {
   const { body } = await api('GET', `/api/boards/${id.board}`);
   return body.elements.find((e) => e.id === id.element);
@@ -46,11 +55,7 @@ test('a crowded view is painted with its labels, and a painted sticky is edited 
   const page = await newPage(browser);
   await page.goto(boardUrl(board.id));
   await waitForHydration(page);
-  await page.getByRole('button', { name: 'Fit' }).click();
-  for (let i = 0; i < 10 && parseFloat(await page.locator('.zoom-level').textContent()) < 45; i++) {
-    await page.keyboard.press('+');
-  }
-  await page.locator('.canvas.painted').waitFor();
+  await zoomToPainted(page);
   await page.mouse.move(2, 2);
   assert.equal(await page.locator('.element').count(), 0, 'nothing selected, nothing hovered: no DOM sticky');
   // The canvas holds the painting: a domain event's orange where sticky 208 (row 10, column 8,
@@ -133,11 +138,7 @@ test('a finger taps a painted sticky and selects it (C3)', async () => {
   page.on('pageerror', (err) => page.errors.push(String(err)));
   await page.goto(boardUrl(board.id));
   await waitForHydration(page);
-  await page.getByRole('button', { name: 'Fit' }).click();
-  for (let i = 0; i < 10 && parseFloat(await page.locator('.zoom-level').textContent()) < 45; i++) {
-    await page.keyboard.press('+');
-  }
-  await page.locator('.canvas.painted').waitFor();
+  await zoomToPainted(page);
   const target = await onPage(page, 12 * 160 + 60, 10 * 160 + 60);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: target.x, y: target.y, id: 1 }] });
