@@ -128,7 +128,11 @@ export function sampleBoardOps() {
         const y = 80 + row * (STICKY + 100);
         const size = kind === 'aggregate' ? [160, 160] : kind === 'actor' ? [90, 90] : [STICKY, STICKY];
         let props;
-        if (item.fields?.length) props = { fields: item.fields.map(field) };
+        if (item.fields?.length) {
+          // A read model's `key` names the field it is looked up by.
+          const keyed = (f) => (item.key && f.name === item.key ? { ...f, key: true } : f);
+          props = { fields: item.fields.map(keyed).map(field) };
+        }
         if (kind === 'command' && item.http) {
           const [method, path] = item.http.split(' ');
           props = { ...(props ?? {}), http_method: method, http_path: path };
@@ -145,6 +149,7 @@ export function sampleBoardOps() {
   for (const bc of doc.bounded_contexts) {
     for (const c of bc.commands ?? []) {
       if (c.aggregate) connect(c.name, c.aggregate);
+      for (const e of c.emits ?? []) connect(c.name, e);
       if (c.external) connect(c.name, c.external);
       if (c.actor) connect(c.actor, c.name);
     }

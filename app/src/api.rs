@@ -19,8 +19,8 @@ pub struct ExportPreview {
     pub file_name: String,
     /// Path → content, in path order.
     pub files: Vec<(String, String)>,
-    /// What cannot be generated yet, with the sticky it is about.
-    pub problems: Vec<(crate::model::Id, String)>,
+    /// The model's problems (docs/model-rules.md), each with its rule, severity and sticky.
+    pub problems: Vec<crate::semantic::rules::Problem>,
 }
 
 /// The export targets: (id, what the user sees).

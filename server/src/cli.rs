@@ -87,8 +87,8 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         (None, None) => unreachable!("clap requires --board or --file"),
     };
     let export = codegen::export(&board, Some(&target), identifiers, templates.as_deref())?;
-    for (_, problem) in &export.problems {
-        eprintln!("warning: {problem}");
+    for p in &export.problems {
+        eprintln!("{} {}: {}", p.severity.as_str(), p.rule.id(), p.message);
     }
     for (path, content) in &export.files {
         let path = out.join(path);

@@ -523,12 +523,16 @@ async fn the_rust_export_is_a_zip_of_the_generated_workspace_the_same_every_time
             .unwrap()
             .contains("pub struct OrderPlaced")
     );
+    // Each problem names its rule, severity and sticky (docs/model-rules.md).
     let problems = preview["problems"].as_array().unwrap();
     assert!(
-        problems.iter().any(|p| p["message"]
-            .as_str()
-            .unwrap()
-            .contains("emitted by nothing")),
+        problems.iter().any(|p| p["rule"] == "R6"
+            && p["severity"] == "warning"
+            && p["element"].as_str().is_some_and(|id| id.parse::<Uuid>().is_ok())
+            && p["message"]
+                .as_str()
+                .unwrap()
+                .contains("emitted by nothing")),
         "{problems:?}"
     );
 }

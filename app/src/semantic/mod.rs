@@ -27,7 +27,9 @@ pub struct Semantic<'a> {
 /// What a command results in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Results {
-    /// Drawn: command → event arrows.
+    /// Drawn: command → event arrows, in reading order (top to bottom). Several arrows are the
+    /// command's possible outcomes (`Request Payment` → `Payment Approved` or `Payment
+    /// Declined`): its handler decides which.
     Drawn(Vec<Id>),
     /// The one event its aggregate emits: no arrow is needed.
     Only(Id),
@@ -38,7 +40,7 @@ pub enum Results {
 }
 
 impl Results {
-    /// The events code generation emits for the command: never a guess.
+    /// The events the command may result in: never a guess (none when the board does not say).
     pub fn events(&self) -> &[Id] {
         match self {
             Results::Drawn(events) => events,
@@ -140,11 +142,13 @@ impl<'a> Semantic<'a> {
 
     /// What `command` results in (docs/model-rules.md R4, R5).
     pub fn results(&self, command: Id) -> Results {
-        let drawn: Vec<Id> = self
-            .targets(command, ElementKind::DomainEvent)
-            .iter()
-            .map(|e| e.id)
-            .collect();
+        let mut events = self.targets(command, ElementKind::DomainEvent);
+        events.sort_by(|a, b| {
+            (a.y, a.x, a.id)
+                .partial_cmp(&(b.y, b.x, b.id))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let drawn: Vec<Id> = events.iter().map(|e| e.id).collect();
         if !drawn.is_empty() {
             return Results::Drawn(drawn);
         }

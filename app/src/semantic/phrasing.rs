@@ -112,6 +112,22 @@ const KOREAN_PAST: &[&str] = &[
     "함",
 ];
 
+/// Verbs that take an object and a past participle after it: "Mark Order Paid" is an order to
+/// do something although its last word is a past form.
+const COMPLEMENT_VERBS: &[&str] = &[
+    "declare", "flag", "get", "have", "keep", "leave", "make", "mark", "record", "report", "set",
+];
+
+/// Whether a command's `label` reads as something that happened (R21): past like an event, and
+/// not an imperative such as "Mark Order Paid".
+pub fn command_reads_as_event(label: &str) -> bool {
+    if !is_past(label) {
+        return false;
+    }
+    let words: Vec<String> = label.split_whitespace().map(str::to_lowercase).collect();
+    !(words.len() >= 3 && COMPLEMENT_VERBS.contains(&words[0].as_str()))
+}
+
 /// Whether `label` reads as something that happened.
 pub fn is_past(label: &str) -> bool {
     let label = label.trim().trim_end_matches(['.', '!', '?']);
@@ -155,6 +171,15 @@ mod tests {
         ] {
             assert!(!is_past(order), "{order}");
         }
+    }
+
+    #[test]
+    fn a_command_with_a_participle_after_its_object_is_still_a_command() {
+        assert!(!command_reads_as_event("Mark Order Paid"));
+        assert!(!command_reads_as_event("Set delivery completed"));
+        assert!(command_reads_as_event("Order Paid"));
+        assert!(command_reads_as_event("Marked"));
+        assert!(!command_reads_as_event("Pay Order"));
     }
 
     #[test]

@@ -21,6 +21,17 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// `error`, `warning`, `info`: as JSON and CSS classes name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
 /// The rules, by number (docs/model-rules.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
@@ -54,6 +65,20 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, in number order.
+    pub const ALL: [Rule; 27] = {
+        use Rule::*;
+        [
+            R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, R13, R14, R15, R16, R17, R18, R19,
+            R20, R21, R22, R23, R24, R25, R26, R27,
+        ]
+    };
+
+    /// The rule numbered `id` (`"R5"`).
+    pub fn parse(id: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.id() == id)
+    }
+
     pub fn id(self) -> &'static str {
         use Rule::*;
         match self {
@@ -97,25 +122,40 @@ impl Rule {
     }
 }
 
-/// One thing wrong with a model: which rule, about which element, in the user's terms.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        Rule::parse(&id)
+            .ok_or_else(|| serde::de::Error::custom(format!("no rule is numbered {id:?}")))
+    }
+}
+
+/// One thing wrong with a model: which rule, about which element, in the user's terms. As JSON
+/// (the export preview's `problems`): `{"element", "rule": "R5", "severity": "error", "message"}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub element: Id,
     pub rule: Rule,
+    /// The rule's severity, carried for readers of the JSON.
+    pub severity: Severity,
     pub message: String,
-}
-
-impl Problem {
-    pub fn severity(&self) -> Severity {
-        self.rule.severity()
-    }
 }
 
 /// Every problem of `board`, sorted by element then rule.
 pub fn check(board: &Board) -> Vec<Problem> {
-    let model = Semantic::of(board);
+    check_model(&Semantic::of(board))
+}
+
+/// Every problem of a board already read ([`Semantic::of`]), sorted by element then rule.
+pub fn check_model(model: &Semantic) -> Vec<Problem> {
     let mut out = Checks {
-        model: &model,
+        model,
         problems: Vec::new(),
     };
     out.arrows();
@@ -155,6 +195,7 @@ impl Checks<'_, '_> {
         self.problems.push(Problem {
             element: e.id,
             rule,
+            severity: rule.severity(),
             message,
         });
     }
@@ -290,7 +331,7 @@ impl Checks<'_, '_> {
                 }
                 _ => {}
             }
-            if !e.label.trim().is_empty() && phrasing::is_past(&e.label) {
+            if phrasing::command_reads_as_event(&e.label) {
                 self.add(
                     Rule::R21,
                     e,
@@ -519,8 +560,14 @@ impl Checks<'_, '_> {
             let Some(path) = e.props.http_path.as_deref() else {
                 continue;
             };
+            // The handling aggregate's key names the instance (`PUT /orders/{id}/cancel`).
+            let key = self
+                .model
+                .handler(e.id)
+                .and_then(|a| a.props.fields.iter().find(|f| f.key))
+                .map(|f| f.name.as_str());
             for parameter in path_parameters(path) {
-                if !e.props.fields.iter().any(|f| f.name == parameter) {
+                if !e.props.fields.iter().any(|f| f.name == parameter) && key != Some(parameter) {
                     self.add(
                         Rule::R25,
                         e,

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use app::model::{Board, BoardDocument, Id};
+use app::model::{Board, BoardDocument};
+use app::semantic::rules::{self, Problem};
 
 /// The export targets, as `?target=` and `--target` name them.
 pub const TARGETS: [&str; 2] = ["rust-axum", "json"];
@@ -26,7 +27,8 @@ pub struct Export {
     pub file_name: String,
     pub root: String,
     pub files: BTreeMap<String, String>,
-    pub problems: Vec<(Id, String)>,
+    /// The model's problems (the numbered rules of docs/model-rules.md).
+    pub problems: Vec<Problem>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +58,7 @@ pub fn export(
                 files: [(file_name.clone(), body)].into(),
                 file_name,
                 root: stem,
-                problems: Vec::new(),
+                problems: rules::check(board),
             })
         }
         Some("rust-axum") => {
@@ -67,11 +69,7 @@ pub fn export(
                 file_name: format!("{stem}-rust-axum.zip"),
                 root: stem,
                 files,
-                problems: model
-                    .problems
-                    .into_iter()
-                    .map(|p| (p.element, p.message))
-                    .collect(),
+                problems: model.problems,
             })
         }
         other => Err(ExportError::UnknownTarget(other.unwrap_or("").into())),

@@ -1,13 +1,12 @@
-//! The service model: what a board means for code, derived from stickies and arrows by one pure
-//! function, [`ServiceModel::from_board`]. Each bounded-context frame is a service; a sticky
-//! belongs to the smallest frame its centre lies in. What cannot be generated (a command no
-//! aggregate handles, an event nobody emits, a sticky outside every context, …) becomes a
-//! [`Problem`], never a silent omission.
-
-use std::collections::HashMap;
+//! The service model: the board's meaning ([`Semantic`], shared with the browser's live check)
+//! given the names code needs, by one pure function, [`ServiceModel::from_board`]. Each
+//! bounded-context frame is a service. It reads the semantic model and adds nothing to its
+//! interpretation: what a command results in is `Semantic::results` (never every event of its
+//! aggregate), and the problems are the numbered rules' (`rules::check`, docs/model-rules.md).
 
 use app::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
-use app::semantic::{centre, smallest_frame_around};
+use app::semantic::rules::{self, Problem};
+use app::semantic::{Results, Semantic};
 
 use super::names::{self, Identifiers, Scope};
 
@@ -75,8 +74,13 @@ pub struct Command {
     pub path: String,
     /// The aggregate that handles it (same service).
     pub aggregate: Option<Id>,
-    /// The events it results in.
+    /// The event it results in: its command → event arrow, or its aggregate's only event; none
+    /// when the board does not say (`results`). With several arrows, the first in reading order.
     pub emits: Vec<Id>,
+    /// The other outcomes its arrows name: the handler decides between them and `emits`.
+    pub alternatives: Vec<Id>,
+    /// What the board says it results in (`Results::Ambiguous` and `Nothing` emit nothing).
+    pub results: Results,
     /// Synchronous calls: commands of other services and external systems it calls.
     pub calls: Vec<Call>,
 }
@@ -124,13 +128,6 @@ pub struct ReadModel {
     pub sources: Vec<Trigger>,
 }
 
-/// Something on the board the generator cannot turn into code, with the sticky it is about.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    pub element: Id,
-    pub message: String,
-}
-
 impl ServiceModel {
     pub fn from_board(board: &Board) -> Self {
         Self::from_board_with(board, Identifiers::Ascii)
@@ -149,124 +146,28 @@ impl ServiceModel {
 }
 
 struct Builder<'a> {
-    board: &'a Board,
-    /// Service (frame) of every element inside one.
-    owner: HashMap<Id, Id>,
-    /// Arrows by source.
-    outgoing: HashMap<Id, Vec<&'a Element>>,
-    problems: Vec<Problem>,
+    model: Semantic<'a>,
     dns: Scope,
     identifiers: Identifiers,
 }
 
 impl<'a> Builder<'a> {
     fn new(board: &'a Board) -> Self {
-        let frames: Vec<&Element> = board
-            .elements()
-            .filter(|e| e.kind == ElementKind::BoundedContext)
-            .collect();
-        let mut owner = HashMap::new();
-        for e in board
-            .elements()
-            .filter(|e| e.kind != ElementKind::BoundedContext)
-        {
-            // The one membership rule, shared with the checks and a frame's drag.
-            if let Some(frame) = smallest_frame_around(&frames, centre(e)) {
-                owner.insert(e.id, frame.id);
-            }
-        }
-        let mut outgoing: HashMap<Id, Vec<&Element>> = HashMap::new();
-        for c in board.connections() {
-            if let Some(to) = board.element(c.to) {
-                outgoing.entry(c.from).or_default().push(to);
-            }
-        }
         Self {
-            board,
-            owner,
-            outgoing,
-            problems: Vec::new(),
+            model: Semantic::of(board),
             dns: Scope::default(),
             identifiers: Identifiers::Ascii,
         }
     }
 
-    fn problem(&mut self, e: &Element, message: String) {
-        self.problems.push(Problem {
-            element: e.id,
-            message,
-        });
-    }
-
-    fn targets(&self, id: Id, kind: ElementKind) -> Vec<&'a Element> {
-        self.outgoing
-            .get(&id)
-            .map(|to| to.iter().copied().filter(|e| e.kind == kind).collect())
-            .unwrap_or_default()
-    }
-
-    fn sources(&self, id: Id, kind: ElementKind) -> Vec<&'a Element> {
-        self.board
-            .connections()
-            .filter(|c| c.to == id)
-            .filter_map(|c| self.board.element(c.from))
-            .filter(|e| e.kind == kind)
-            .collect()
-    }
-
     fn build(mut self) -> ServiceModel {
-        let mut frames: Vec<&Element> = self
-            .board
-            .elements()
-            .filter(|e| e.kind == ElementKind::BoundedContext)
-            .collect();
-        // Left to right, top to bottom: the order a team reads the board.
-        frames.sort_by(|a, b| {
-            (a.x, a.y)
-                .partial_cmp(&(b.x, b.y))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        for e in self.board.elements() {
-            let generated = !matches!(
-                e.kind,
-                ElementKind::BoundedContext | ElementKind::Hotspot | ElementKind::TextNote
-            );
-            if generated && !self.owner.contains_key(&e.id) {
-                self.problem(
-                    e,
-                    format!(
-                        "{} {:?} is outside every bounded context",
-                        e.kind.title(),
-                        e.label
-                    ),
-                );
-            }
-            if e.kind == ElementKind::Hotspot {
-                self.problem(e, format!("hotspot {:?} is still open", e.label));
-            }
-        }
+        let frames = self.model.contexts();
         let services = frames.iter().map(|f| self.service(f)).collect();
-        let mut problems = self.problems;
-        problems.sort();
         ServiceModel {
             services,
-            problems,
+            problems: rules::check_model(&self.model),
             identifiers: self.identifiers,
         }
-    }
-
-    fn members(&self, frame: Id, kind: ElementKind) -> Vec<&'a Element> {
-        let mut members: Vec<&Element> = self
-            .board
-            .elements()
-            .filter(|e| e.kind == kind && self.owner.get(&e.id) == Some(&frame))
-            .collect();
-        members.sort_by(|a, b| {
-            (a.x, a.y, a.id)
-                .partial_cmp(&(b.x, b.y, b.id))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        members
     }
 
     fn service(&mut self, frame: &Element) -> Service {
@@ -310,18 +211,10 @@ impl<'a> Builder<'a> {
         let id = frame.id;
 
         let mut aggregates = Vec::new();
-        for e in self.members(id, ElementKind::Aggregate) {
+        for e in self.model.members(id, ElementKind::Aggregate) {
             let fields = fields(e, identifiers);
+            // None: the sticky marks no key (R9) and the target generates an `id: UUID`.
             let key = fields.iter().position(|f| f.key);
-            if key.is_none() {
-                self.problem(
-                    e,
-                    format!(
-                        "aggregate {:?} has no key field: an `id: UUID` key is generated",
-                        e.label
-                    ),
-                );
-            }
             aggregates.push(Aggregate {
                 name: name(e, "aggregate", &mut self.dns),
                 fields,
@@ -330,41 +223,11 @@ impl<'a> Builder<'a> {
         }
 
         let mut commands = Vec::new();
-        for e in self.members(id, ElementKind::Command) {
-            let handlers = self.targets(e.id, ElementKind::Aggregate);
-            let aggregate = handlers
-                .iter()
-                .find(|a| self.owner.get(&a.id) == Some(&id))
-                .map(|a| a.id);
-            if aggregate.is_none() {
-                let message = if handlers.is_empty() {
-                    format!(
-                        "command {:?} has no aggregate (draw an arrow to the aggregate that handles it)",
-                        e.label
-                    )
-                } else {
-                    format!(
-                        "command {:?} is handled by an aggregate of another bounded context",
-                        e.label
-                    )
-                };
-                self.problem(e, message);
-            }
-            let mut emits: Vec<Id> = self
-                .targets(e.id, ElementKind::DomainEvent)
-                .iter()
-                .map(|ev| ev.id)
-                .collect();
-            if emits.is_empty()
-                && let Some(agg) = aggregate
-            {
-                emits = self
-                    .targets(agg, ElementKind::DomainEvent)
-                    .iter()
-                    .map(|ev| ev.id)
-                    .collect();
-            }
+        for e in self.model.members(id, ElementKind::Command) {
+            let aggregate = self.model.handler(e.id).map(|a| a.id);
+            let results = self.model.results(e.id);
             let mut calls: Vec<Call> = self
+                .model
                 .targets(e.id, ElementKind::ExternalSystem)
                 .iter()
                 .map(|x| Call::ExternalSystem(x.id))
@@ -382,29 +245,20 @@ impl<'a> Builder<'a> {
                 fields: fields(e, identifiers),
                 name: n,
                 aggregate,
-                emits,
+                emits: results.events().iter().take(1).copied().collect(),
+                alternatives: results.events().iter().skip(1).copied().collect(),
+                results,
                 calls,
             });
         }
 
         let mut events = Vec::new();
-        for e in self.members(id, ElementKind::DomainEvent) {
+        for e in self.model.members(id, ElementKind::DomainEvent) {
             let aggregate = self
+                .model
                 .sources(e.id, ElementKind::Aggregate)
                 .first()
                 .map(|a| a.id);
-            let emitted = aggregate.is_some()
-                || !self.sources(e.id, ElementKind::Command).is_empty()
-                || !self.sources(e.id, ElementKind::ExternalSystem).is_empty();
-            if !emitted {
-                self.problem(
-                    e,
-                    format!(
-                        "event {:?} is emitted by nothing (draw an arrow from its aggregate)",
-                        e.label
-                    ),
-                );
-            }
             let n = name(e, "event", &mut self.dns);
             let topic = n.dns.clone();
             events.push(Event {
@@ -416,34 +270,17 @@ impl<'a> Builder<'a> {
         }
 
         let mut policies = Vec::new();
-        for e in self.members(id, ElementKind::Policy) {
+        for e in self.model.members(id, ElementKind::Policy) {
             let triggers = self.triggers(e.id);
-            let mut issues: Vec<Call> = Vec::new();
-            for c in self.targets(e.id, ElementKind::Command) {
-                let service = self.owner.get(&c.id).copied();
-                issues.push(Call::Command {
-                    service: service.unwrap_or(id),
+            let issues = self
+                .model
+                .targets(e.id, ElementKind::Command)
+                .into_iter()
+                .map(|c| Call::Command {
+                    service: self.model.context_of(c.id).unwrap_or(id),
                     command: c.id,
-                });
-            }
-            if triggers.is_empty() {
-                self.problem(
-                    e,
-                    format!(
-                        "policy {:?} has no triggering event (draw an arrow from an event)",
-                        e.label
-                    ),
-                );
-            }
-            if issues.is_empty() {
-                self.problem(
-                    e,
-                    format!(
-                        "policy {:?} issues no command (draw an arrow to a command)",
-                        e.label
-                    ),
-                );
-            }
+                })
+                .collect();
             policies.push(Policy {
                 name: name(e, "policy", &mut self.dns),
                 triggers,
@@ -452,11 +289,8 @@ impl<'a> Builder<'a> {
         }
 
         let mut read_models = Vec::new();
-        for e in self.members(id, ElementKind::ReadModel) {
+        for e in self.model.members(id, ElementKind::ReadModel) {
             let sources = self.triggers(e.id);
-            if sources.is_empty() {
-                self.problem(e, format!("read model {:?} has no source events", e.label));
-            }
             read_models.push(ReadModel {
                 fields: fields(e, identifiers),
                 name: name(e, "read-model", &mut self.dns),
@@ -464,11 +298,13 @@ impl<'a> Builder<'a> {
             });
         }
         let external_systems = self
+            .model
             .members(id, ElementKind::ExternalSystem)
             .into_iter()
             .map(|e| name(e, "external", &mut self.dns))
             .collect();
         let actors = self
+            .model
             .members(id, ElementKind::Actor)
             .into_iter()
             .map(|e| name(e, "actor", &mut self.dns))
@@ -487,11 +323,11 @@ impl<'a> Builder<'a> {
 
     /// The events with an arrow to `id`, wherever they live.
     fn triggers(&self, id: Id) -> Vec<Trigger> {
-        self.sources(id, ElementKind::DomainEvent)
+        self.model.sources(id, ElementKind::DomainEvent)
             .iter()
             .filter_map(|ev| {
-                self.owner.get(&ev.id).map(|service| Trigger {
-                    service: *service,
+                self.model.context_of(ev.id).map(|service| Trigger {
+                    service,
                     event: ev.id,
                 })
             })
@@ -500,10 +336,10 @@ impl<'a> Builder<'a> {
 
     /// Commands of other services that `id` (a command) points at: synchronous calls.
     fn remote_commands(&self, id: Id, service: Id) -> Vec<Call> {
-        self.targets(id, ElementKind::Command)
+        self.model.targets(id, ElementKind::Command)
             .iter()
             .filter_map(|c| {
-                let other = *self.owner.get(&c.id)?;
+                let other = self.model.context_of(c.id)?;
                 (other != service).then_some(Call::Command {
                     service: other,
                     command: c.id,

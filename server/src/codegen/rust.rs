@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use app::model::{FieldType, HttpMethod, Id};
+use app::semantic::Results;
 use serde::Serialize;
 
 use super::model::{Call, Field, Service, ServiceModel};
@@ -260,6 +261,13 @@ struct CommandCtx {
     /// Else the route parameter that does (`/orders/{id}/cancel`).
     aggregate_param: Option<String>,
     emits: Vec<EmitCtx>,
+    /// Why it emits nothing when the board does not say what it results in: `"R4"` (no event)
+    /// or `"R5"` (several candidates, `candidates`), docs/model-rules.md.
+    unresolved: Option<&'static str>,
+    /// The events it may result in when `unresolved` is `"R5"` (type names).
+    candidates: Vec<String>,
+    /// The other outcomes its arrows name (type names): the handler decides.
+    alternatives: Vec<String>,
     /// Synchronous calls to other services after the command succeeds.
     calls: Vec<String>,
 }
@@ -437,6 +445,17 @@ fn service_ctx(s: &Service) -> ServiceCtx {
                         .collect(),
                 })
                 .collect();
+            let (unresolved, candidates) = match &c.results {
+                Results::Ambiguous(ids) => (
+                    Some("R5"),
+                    ids.iter()
+                        .filter_map(|id| event_by_id.get(id))
+                        .map(|e| e.type_name.clone())
+                        .collect(),
+                ),
+                Results::Nothing => (Some("R4"), Vec::new()),
+                Results::Drawn(_) | Results::Only(_) => (None, Vec::new()),
+            };
             let aggregate = c.aggregate.and_then(|a| aggregate_by_id.get(&a));
             let aggregate_key = aggregate.and_then(|a| {
                 let key = a.fields.iter().find(|f| f.snake == a.key);
@@ -464,6 +483,14 @@ fn service_ctx(s: &Service) -> ServiceCtx {
                 aggregate_key,
                 aggregate_param,
                 emits,
+                unresolved,
+                candidates,
+                alternatives: c
+                    .alternatives
+                    .iter()
+                    .filter_map(|id| event_by_id.get(id))
+                    .map(|e| e.type_name.clone())
+                    .collect(),
                 calls: Vec::new(),
             }
         })

@@ -151,16 +151,11 @@ async fn preview(
     RawQuery(query): RawQuery,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let export = requested_export(&state, auth.id, query.as_deref()).await?;
-    let problems: Vec<_> = export
-        .problems
-        .iter()
-        .map(|(element, message)| serde_json::json!({ "element": element, "message": message }))
-        .collect();
     Ok(Json(serde_json::json!({
         "target": export.target,
         "file_name": export.file_name,
         "files": export.files,
-        "problems": problems,
+        "problems": export.problems,
     })))
 }
 

@@ -180,9 +180,15 @@ fn ExportBody(
                         }
                     }}</h3>
                     <ul>
-                        {problems.into_iter().map(|(element, message)| view! {
-                            <li><button class="link problem" title=text(move || t_string!(i18n, panels.show_sticky))
-                                on:click=move |_| find(element)>{message}</button></li>
+                        {problems.into_iter().map(|p| {
+                            let element = p.element;
+                            view! {
+                                <li class=format!("problem-row {}", p.severity.as_str())>
+                                    <span class="rule">{p.rule.id()}</span>
+                                    <button class="link problem" title=text(move || t_string!(i18n, panels.show_sticky))
+                                        on:click=move |_| find(element)>{p.message}</button>
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 </section>

@@ -349,6 +349,9 @@ fn r24_r25_r26_routes_of_commands() {
             "/orders/{orderId}/lines/{lineId}",
         );
     assert_eq!(s.broken("Place Order"), vec![Rule::R25]);
+    // The handling aggregate's key names the instance: no field needed.
+    let s = clean().route("Place Order", HttpMethod::Put, "/orders/{id}/confirm");
+    assert_eq!(s.broken("Place Order"), vec![]);
     let s = clean().route("Place Order", HttpMethod::Get, "/orders");
     assert_eq!(s.broken("Place Order"), vec![Rule::R26]);
 }

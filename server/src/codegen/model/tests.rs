@@ -171,9 +171,52 @@ fn the_sample_flow_becomes_two_services_with_their_links() {
     let charge_cmd = &p.commands[0];
     assert_eq!(charge_cmd.calls, vec![Call::ExternalSystem(stripe)]);
 
-    // Only the Payment aggregate (no key) is reported.
-    assert_eq!(model.problems.len(), 1, "{:?}", model.problems);
-    assert_eq!(model.problems[0].element, payment_agg);
+    // The problems are the numbered rules' (docs/model-rules.md): the Payment aggregate and
+    // the read model mark no key.
+    let mut found: Vec<(Id, rules::Rule)> =
+        model.problems.iter().map(|p| (p.element, p.rule)).collect();
+    found.sort();
+    let mut expected = vec![(payment_agg, rules::Rule::R9), (history, rules::Rule::R15)];
+    expected.sort();
+    assert_eq!(found, expected, "{:?}", model.problems);
+}
+
+/// R5: a command whose aggregate emits several events results in the one its arrow names, and
+/// without an arrow in none of them (never all: placing an order must not cancel it).
+#[test]
+fn a_command_emits_what_its_arrow_says_and_never_every_event_of_its_aggregate() {
+    let mut s = Sketch::new();
+    s.frame("Ordering", 0.0);
+    let place = s.add(ElementKind::Command, "Place Order", 100.0, 100.0);
+    let cancel = s.add(ElementKind::Command, "Cancel Order", 100.0, 300.0);
+    let order = s.add(ElementKind::Aggregate, "Order", 300.0, 100.0);
+    let placed = s.add(ElementKind::DomainEvent, "Order Placed", 500.0, 100.0);
+    let paid = s.add(ElementKind::DomainEvent, "Order Paid", 500.0, 300.0);
+    let cancelled = s.add(ElementKind::DomainEvent, "Order Cancelled", 500.0, 500.0);
+    for (from, to) in [
+        (place, order),
+        (cancel, order),
+        (order, placed),
+        (order, paid),
+        (order, cancelled),
+        (place, placed),
+    ] {
+        s.arrow(from, to);
+    }
+    let model = ServiceModel::from_board(&s.board);
+    let command = |id| model.services[0].commands.iter().find(|c| c.name.id == id).unwrap();
+    assert_eq!(command(place).emits, vec![placed]);
+    assert_eq!(command(cancel).emits, Vec::<Id>::new());
+    assert_eq!(
+        command(cancel).results,
+        Results::Ambiguous(vec![placed, paid, cancelled])
+    );
+    assert!(
+        model
+            .problems
+            .iter()
+            .any(|p| p.element == cancel && p.rule == rules::Rule::R5)
+    );
 }
 
 #[test]
