@@ -4,6 +4,8 @@
 //! language neutral: names for code belong to a code generation target. The rules that judge a
 //! model are in [`rules`] (docs/model-rules.md).
 
+/// Quick fixes: the batch that fixes a problem whose fix is clear.
+pub mod fixes;
 /// Whether a label reads as something that happened (an event) or as an order (a command).
 pub mod phrasing;
 /// The numbered rules (R1, R2, …) and the problems they find.

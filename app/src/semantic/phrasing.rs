@@ -141,6 +141,138 @@ pub fn is_past(label: &str) -> bool {
     (word.len() > 3 && word.ends_with("ed")) || IRREGULAR.contains(&word.as_str())
 }
 
+/// Base forms of the irregular verbs a domain uses, with their past participle.
+const IRREGULAR_BASE: &[(&str, &str)] = &[
+    ("build", "built"),
+    ("buy", "bought"),
+    ("choose", "chosen"),
+    ("do", "done"),
+    ("draw", "drawn"),
+    ("give", "given"),
+    ("hold", "held"),
+    ("keep", "kept"),
+    ("lay", "laid"),
+    ("lend", "lent"),
+    ("make", "made"),
+    ("pay", "paid"),
+    ("put", "put"),
+    ("read", "read"),
+    ("send", "sent"),
+    ("sell", "sold"),
+    ("set", "set"),
+    ("shut", "shut"),
+    ("spend", "spent"),
+    ("split", "split"),
+    ("take", "taken"),
+    ("tell", "told"),
+    ("throw", "thrown"),
+    ("undo", "undone"),
+    ("withdraw", "withdrawn"),
+    ("withhold", "withheld"),
+    ("write", "written"),
+];
+
+/// The past forms an English verb may take: irregular, regular, with a doubled final consonant
+/// (`cancel` → `cancelled` and `canceled`, `ship` → `shipped`).
+fn past_forms(verb: &str) -> Vec<String> {
+    if let Some((_, past)) = IRREGULAR_BASE.iter().find(|(base, _)| *base == verb) {
+        return vec![past.to_string()];
+    }
+    let mut forms = Vec::new();
+    if verb.ends_with('e') {
+        forms.push(format!("{verb}d"));
+    } else if let Some(stem) = verb.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'o', 'u'])
+    {
+        forms.push(format!("{stem}ied"));
+    } else {
+        forms.push(format!("{verb}ed"));
+        if let Some(last) = verb.chars().last().filter(|c| !"aeiouwxy".contains(*c)) {
+            forms.push(format!("{verb}{last}ed"));
+        }
+    }
+    forms
+}
+
+/// Words of a label, lower case, for matching names.
+fn words(label: &str) -> Vec<String> {
+    label
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// How closely event `event` reads as the result of command `command`: 3 exactly (`Place
+/// Order` → `Order Placed`, `주문취소` → `주문취소됨`), 2 with words added around (`Place Order`
+/// → `Online Order Placed`), 1 loosely (`결제` → `결제승인됨`, `Pay` → `Invoice Paid`), 0 not at all.
+pub fn result_match(command: &str, event: &str) -> u8 {
+    if command.chars().any(is_hangul) || event.chars().any(is_hangul) {
+        return korean_match(command, event);
+    }
+    let command = words(command);
+    let event = words(event);
+    let Some((verb, object)) = command.split_first() else {
+        return 0;
+    };
+    let pasts = past_forms(verb);
+    let Some(past) = event.iter().position(|w| pasts.contains(w)) else {
+        return 0;
+    };
+    let rest: Vec<&String> = event
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != past)
+        .map(|(_, w)| w)
+        .collect();
+    let has_object = object.iter().all(|w| rest.contains(&w));
+    match (has_object, rest.len() == object.len()) {
+        (true, true) => 3,
+        (true, false) => 2,
+        (false, _) => 1,
+    }
+}
+
+fn korean_match(command: &str, event: &str) -> u8 {
+    let command: String = command.split_whitespace().collect();
+    let event: String = event.split_whitespace().collect();
+    let stem = ["하기", "하다", "한다", "요청"]
+        .iter()
+        .find_map(|suffix| command.strip_suffix(suffix))
+        .unwrap_or(&command);
+    let Some(body) = KOREAN_PAST
+        .iter()
+        .filter_map(|ending| event.strip_suffix(ending))
+        .min_by_key(|body| body.len())
+    else {
+        return 0;
+    };
+    let body = body.strip_suffix('하').unwrap_or(body);
+    if stem.is_empty() {
+        0
+    } else if body == stem {
+        3
+    } else if body.starts_with(stem) {
+        1
+    } else {
+        0
+    }
+}
+
+/// The one of `events` (id, label) that `command`'s name implies, if one matches best.
+pub fn implied_event<T: Copy>(command: &str, events: &[(T, &str)]) -> Option<T> {
+    let scored: Vec<(u8, T)> = events
+        .iter()
+        .map(|(id, label)| (result_match(command, label), *id))
+        .filter(|(score, _)| *score > 0)
+        .collect();
+    let best = scored.iter().map(|(score, _)| *score).max()?;
+    let mut winners = scored.iter().filter(|(score, _)| *score == best);
+    let (_, first) = winners.next()?;
+    // Two equally good matches: the name does not say which.
+    winners.next().is_none().then_some(*first)
+}
+
 fn is_hangul(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
@@ -180,6 +312,41 @@ mod tests {
         assert!(command_reads_as_event("Order Paid"));
         assert!(command_reads_as_event("Marked"));
         assert!(!command_reads_as_event("Pay Order"));
+    }
+
+    #[test]
+    fn a_command_implies_the_event_named_after_it_in_english() {
+        let events = [
+            (1, "Order Placed"),
+            (2, "Order Paid"),
+            (3, "Order Cancelled"),
+            (4, "Order Shipped"),
+        ];
+        assert_eq!(implied_event("Place Order", &events), Some(1));
+        assert_eq!(implied_event("Cancel Order", &events), Some(3));
+        assert_eq!(implied_event("cancel order", &[(9, "Order Canceled")]), Some(9));
+        assert_eq!(implied_event("Pay Order", &events), Some(2));
+        assert_eq!(implied_event("Ship Order", &events), Some(4));
+        assert_eq!(implied_event("Refund Order", &events), None);
+        // The closest wins over a looser match.
+        assert_eq!(
+            implied_event("Place Order", &[(1, "Order Placed Online"), (2, "Order Placed")]),
+            Some(2)
+        );
+        assert_eq!(implied_event("Apply Coupon", &[(1, "Coupon Applied")]), Some(1));
+    }
+
+    #[test]
+    fn a_command_implies_the_event_named_after_it_in_korean() {
+        let events = [(1, "주문됨"), (2, "주문취소됨"), (3, "결제승인됨")];
+        assert_eq!(implied_event("주문", &events), Some(1));
+        assert_eq!(implied_event("주문취소", &events), Some(2));
+        assert_eq!(implied_event("주문 취소하기", &events), Some(2));
+        // Only when nothing closer exists.
+        assert_eq!(implied_event("결제", &events), Some(3));
+        assert_eq!(implied_event("결제", &[(3, "결제승인됨"), (4, "결제됨")]), Some(4));
+        assert_eq!(implied_event("배송", &events), None);
+        assert_eq!(implied_event("환불", &[(5, "환불했음")]), Some(5));
     }
 
     #[test]

@@ -145,6 +145,9 @@ pub struct Problem {
     /// The rule's severity, carried for readers of the JSON.
     pub severity: Severity,
     pub message: String,
+    /// The arrow it is about (R1), drawn from `element`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrow: Option<Id>,
 }
 
 /// Every problem of `board`, sorted by element then rule.
@@ -197,6 +200,7 @@ impl Checks<'_, '_> {
             rule,
             severity: rule.severity(),
             message,
+            arrow: None,
         });
     }
 
@@ -222,6 +226,9 @@ impl Checks<'_, '_> {
                         quoted(to)
                     ),
                 );
+                if let Some(p) = self.problems.last_mut() {
+                    p.arrow = Some(c.id);
+                }
             }
         }
     }
