@@ -10,6 +10,8 @@ mod export;
 mod minimap;
 /// The element kinds to add.
 mod palette;
+/// The live model check's list: filters, find, quick fixes.
+mod problems;
 /// The selected element's properties.
 mod properties;
 /// Ctrl+F: find stickies by text.
@@ -38,6 +40,7 @@ pub use canvas::Canvas;
 pub use export::ExportPanel;
 pub use minimap::Minimap;
 pub use palette::Palette;
+pub use problems::{ProblemsButton, ProblemsPanel};
 pub use properties::Properties;
 pub use search::Search;
 pub use sticky::{Sticky, composing};

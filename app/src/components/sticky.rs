@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use crate::editor::Editor;
 use crate::i18n::{fill, kind_name, t_string, text, use_i18n};
 use crate::model::{ElementKind, Id, Op, Patch};
+use crate::semantic::rules::{Problem, Severity};
 
 /// One element at its position, in its kind's colour. It reads only its own signal, so moving
 /// it re-renders nothing else. Text is always escaped by Leptos: hostile labels are shown, never
@@ -49,6 +50,9 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
         .then(|| Memo::new(move |_| editor.viewport.with(|v| v.zoom)));
     let label_style =
         move || zoom.map(|z| format!("font-size:{:.1}px", 20.0 * (0.6 / z.get()).max(1.0)));
+    // Its problems (docs/model-rules.md): a badge in the worst one's colour with their count and
+    // messages. Only the stickies whose problems change re-render after a check.
+    let badge = Memo::new(move |_| editor.problems.with(|c| Badge::of(c.of(id))));
     view! {
         <div
             class=format!("element kind-{}", kind.as_str())
@@ -85,11 +89,49 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
             >
                 <LabelEditor editor id initial=element.with_untracked(|e| e.label.clone()) />
             </Show>
+            {move || badge.get().map(|b| {
+                let label = fill(t_string!(i18n, canvas.problem_badge), &[("n", &b.count.to_string())]);
+                view! {
+                    <button class=format!("problem-badge {}", b.severity.as_str()) title=b.title aria-label=label
+                        on:pointerdown=|ev| ev.stop_propagation()
+                        on:dblclick=|ev| ev.stop_propagation()
+                        on:click=move |_| {
+                            editor.select_only([id]);
+                            editor.problems_open.set(true);
+                        }>{b.count}</button>
+                }
+            })}
             <div class="handle connect" data-handle="connect" title=text(move || t_string!(i18n, canvas.connect))></div>
             <div class="handle resize" data-handle="resize" title=text(move || t_string!(i18n, canvas.resize))></div>
         </div>
     }
     .into_any()
+}
+
+/// What a sticky's problem badge shows.
+#[derive(Debug, Clone, PartialEq)]
+struct Badge {
+    /// The worst severity among them.
+    severity: Severity,
+    count: usize,
+    /// Every message with its rule, one per line (the badge's tooltip).
+    title: String,
+}
+
+impl Badge {
+    fn of(problems: &[Problem]) -> Option<Badge> {
+        let severity = problems.iter().map(|p| p.severity).min()?;
+        let title = problems
+            .iter()
+            .map(|p| format!("{} {}", p.rule.id(), p.message))
+            .collect::<Vec<_>>()
+            .join("\n");
+        Some(Badge {
+            severity,
+            count: problems.len(),
+            title,
+        })
+    }
 }
 
 /// The text editor inside a sticky: Enter, Escape or a click elsewhere saves (as on Miro and

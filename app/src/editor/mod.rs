@@ -9,6 +9,8 @@
 
 /// Undo and redo stacks of applied batches.
 mod history;
+/// The live model check: every edit, local or remote, re-checks the board (docs/model-rules.md).
+mod problems;
 /// The WebSocket to the board's room: hello, batches, presence, reconnects.
 mod live;
 /// Viewport (pan and zoom) and rectangle geometry, pure.
@@ -22,6 +24,7 @@ use crate::model::{Board, Connection, Element, ElementKind, Id, Op};
 use crate::sync::{ClientMsg, Replica};
 use history::History;
 pub use live::{Identity, PeerView};
+pub use problems::Checked;
 pub use viewport::{Edges, Rect, Viewport, grid_tiles, snapped_delta};
 
 /// What the save indicator shows.
@@ -98,6 +101,12 @@ pub struct Editor {
     /// Elements dragged along with the selection (a frame's contents): they are DOM nodes
     /// while the drag lasts, so a painted board shows them moving.
     pub carried: RwSignal<Vec<Id>>,
+    /// The model's problems, re-checked after every change of the board (in the browser).
+    pub problems: RwSignal<Checked>,
+    /// The Problems panel is open.
+    pub problems_open: RwSignal<bool>,
+    /// How long the last check took (ms).
+    check_ms: StoredValue<f64>,
     live: live::Live,
 }
 
@@ -191,10 +200,14 @@ impl Editor {
             detail,
             hovered: RwSignal::new(None),
             carried: RwSignal::new(Vec::new()),
+            problems: RwSignal::new(Checked::default()),
+            problems_open: RwSignal::new(false),
+            check_ms: StoredValue::new(0.0),
             live: live::Live::new(),
         };
         editor.rebuild();
         editor.zoom_to_fit();
+        editor.check_continuously();
         editor
     }
 

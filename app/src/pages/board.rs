@@ -7,7 +7,9 @@ use leptos_router::{
 
 use super::recent::{self, RecentBoard};
 use crate::api::{OpenBoard, load_board};
-use crate::components::{Canvas, ExportPanel, Minimap, Palette, Properties, Search, Toolbar};
+use crate::components::{
+    Canvas, ExportPanel, Minimap, Palette, ProblemsButton, ProblemsPanel, Properties, Search, Toolbar,
+};
 use crate::editor::Editor;
 use crate::i18n::{LanguageSwitch, fill, t_string, text, use_i18n};
 use crate::model::Board;
@@ -547,6 +549,7 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
                 <span class="badge view-only" title=text(move || t_string!(i18n, board.view_only_help))>{text(move || t_string!(i18n, board.view_only))}</span>
             })}
             <Peers editor />
+            <ProblemsButton editor />
             <button class="export secondary" title=text(move || t_string!(i18n, board.export_help))
                 on:click=move |_| exporting.set(true)>{text(move || t_string!(i18n, board.export))}</button>
             {role.can_share().then(|| view! {
@@ -577,6 +580,9 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
                 <Search editor />
             </Show>
             <Properties editor read_only />
+            <Show when=move || editor.problems_open.get()>
+                <ProblemsPanel editor read_only />
+            </Show>
             <Minimap editor />
         </div>
     }

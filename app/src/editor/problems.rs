@@ -1,0 +1,64 @@
+use leptos::prelude::*;
+
+use super::Editor;
+use crate::model::{Id, new_id};
+use crate::semantic::Semantic;
+use crate::semantic::fixes::{self, FixKind};
+use crate::semantic::rules::{self, Problem};
+
+/// The result of the last check: every problem, sorted by element then rule.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checked {
+    pub problems: Vec<Problem>,
+}
+
+impl Checked {
+    /// The problems of element `id` (a slice of the sorted list).
+    pub fn of(&self, id: Id) -> &[Problem] {
+        let start = self.problems.partition_point(|p| p.element < id);
+        let end = start + self.problems[start..].partition_point(|p| p.element == id);
+        &self.problems[start..end]
+    }
+}
+
+impl Editor {
+    /// Re-checks the board after every change (`version`), local or remote; the badges and the
+    /// Problems panel follow. Only in the browser: the server renders the page without badges
+    /// and the first check runs right after hydration. Signals are set only when the list
+    /// changes, so a change that fixes nothing re-renders nothing.
+    pub(super) fn check_continuously(&self) {
+        let editor = *self;
+        Effect::new(move |_| {
+            editor.version.track();
+            let started = super::live::now_ms();
+            let problems = editor.with_board(rules::check);
+            editor.check_ms.set_value(super::live::now_ms() - started);
+            if editor.problems.with_untracked(|c| c.problems != problems) {
+                editor.problems.set(Checked { problems });
+            }
+        });
+    }
+
+    /// How long the last check took, in milliseconds (shown in the Problems panel; the canvas
+    /// benchmark reads it).
+    pub fn check_ms(&self) -> f64 {
+        self.check_ms.get_value()
+    }
+
+    /// The quick fix of each of `problems`, if its fix is clear (the model is read once).
+    pub fn fixes(&self, problems: &[Problem]) -> Vec<Option<FixKind>> {
+        self.with_board(|board| {
+            let model = Semantic::of(board);
+            problems
+                .iter()
+                .map(|p| fixes::fix(&model, p, new_id).map(|f| f.kind))
+                .collect()
+        })
+    }
+
+    /// Applies `problem`'s quick fix as one batch (undoable, live for everyone).
+    pub fn apply_fix(&self, problem: &Problem) -> bool {
+        let fix = self.with_board(|board| fixes::fix(&Semantic::of(board), problem, new_id));
+        fix.is_some_and(|fix| self.commit(fix.ops))
+    }
+}

@@ -1,0 +1,157 @@
+// The live model check (docs/model-rules.md): badges on stickies and the Problems panel, for
+// everyone on the board, updated on every edit, local or remote; quick fixes and undo clear them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { api, boardUrl, launch, newPage, waitForHydration, waitForServer } from '../lib.mjs';
+
+let browser;
+before(async () => { await waitForServer(); browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const stored = async (id) => (await api('GET', `/api/boards/${id}`)).body;
+
+/** A board from stickies { name: [kind, x, y, fields?] } in one frame, and arrows [from, to]. */
+async function board(title, stickies, arrows) {
+  const { body } = await api('POST', '/api/boards', { title });
+  const ids = { Ordering: randomUUID() };
+  const ops = [{ type: 'create_element', element: { id: ids.Ordering, kind: 'bounded_context', label: 'Ordering', x: 0, y: 0, width: 1100, height: 700 } }];
+  for (const [label, [kind, x, y, fields]] of Object.entries(stickies)) {
+    ids[label] = randomUUID();
+    ops.push({ type: 'create_element', element: { id: ids[label], kind, label, x, y, width: 120, height: 120,
+      ...(fields ? { props: { fields } } : {}) } });
+  }
+  for (const [from, to] of arrows) {
+    ops.push({ type: 'connect', connection: { id: randomUUID(), from: ids[from], to: ids[to] } });
+  }
+  assert.equal((await api('POST', `/api/boards/${body.id}/ops`, { ops })).status, 200);
+  return { id: body.id, ids };
+}
+
+const badge = (page, id) => page.locator(`.element[data-id="${id}"] .problem-badge`);
+const count = (page) => page.locator('.problems-toggle .count');
+async function centreOf(locator) {
+  const b = await locator.boundingBox();
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+test('an arrow the grammar forbids shows on both pages; undo, redo and the quick fix follow on both (R1)', async () => {
+  const key = [{ name: 'id', type: 'UUID', key: true }];
+  const { id, ids } = await board('Live check', {
+    Customer: ['actor', 40, 300],
+    'Place Order': ['command', 200, 100],
+    Order: ['aggregate', 400, 100, key],
+    'Order Placed': ['domain_event', 600, 100],
+  }, [['Customer', 'Place Order'], ['Place Order', 'Order'], ['Order', 'Order Placed']]);
+  const alice = await newPage(browser, undefined, { name: 'Alice' });
+  await alice.goto(boardUrl(id));
+  await waitForHydration(alice);
+  // Bob only looks: a view link sees the same problems, without the fixes.
+  const bob = await newPage(browser, undefined, { name: 'Bob' });
+  await bob.goto(boardUrl(id, 'view'));
+  await waitForHydration(bob);
+  for (const page of [alice, bob]) {
+    await page.locator('.problems-toggle.none').waitFor();
+    assert.equal(await count(page).textContent(), '0', 'a clean model');
+  }
+  await bob.locator('.problems-toggle').click();
+  const bobPanel = bob.getByRole('region', { name: 'Problems' });
+  await bobPanel.getByText('No problems').waitFor();
+
+  // Alice draws an arrow from the event to the actor.
+  const event = alice.locator(`.element[data-id="${ids['Order Placed']}"]`);
+  await event.hover();
+  const handle = await centreOf(event.locator('.handle.connect'));
+  const actor = await centreOf(alice.locator(`.element[data-id="${ids.Customer}"]`));
+  await alice.mouse.move(handle.x, handle.y);
+  await alice.mouse.down();
+  await alice.mouse.move(actor.x, actor.y, { steps: 8 });
+  await alice.mouse.up();
+  assert.equal((await stored(id)).connections.length, 4);
+
+  for (const page of [alice, bob]) {
+    const b = badge(page, ids['Order Placed']);
+    await b.waitFor();
+    assert.equal(await b.getAttribute('class'), 'problem-badge error');
+    assert.equal(await b.textContent(), '1');
+    assert.match(await b.getAttribute('title'), /^R1 an arrow from domain event "Order Placed" to actor "Customer" means nothing/);
+    assert.equal(await count(page).textContent(), '1');
+  }
+  const row = bobPanel.locator('li.problem-row[data-rule="R1"]');
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-element'), ids['Order Placed']);
+  assert.equal(await row.locator('button.fix').isVisible(), false, 'a view link cannot fix');
+
+  // Undo takes the arrow back: the badge goes on both pages; redo brings both back.
+  await alice.locator('.canvas').click({ position: { x: 900, y: 600 } });
+  await alice.keyboard.press('Control+z');
+  for (const page of [alice, bob]) await badge(page, ids['Order Placed']).waitFor({ state: 'detached' });
+  await bobPanel.getByText('No problems').waitFor();
+  await alice.keyboard.press('Control+y');
+  for (const page of [alice, bob]) await badge(page, ids['Order Placed']).waitFor();
+
+  // Alice clicks the badge: the panel opens on her page; its quick fix removes the arrow.
+  await badge(alice, ids['Order Placed']).click();
+  const panel = alice.getByRole('region', { name: 'Problems' });
+  await panel.getByRole('button', { name: 'Remove the arrow' }).click();
+  for (const page of [alice, bob]) await badge(page, ids['Order Placed']).waitFor({ state: 'detached' });
+  await bobPanel.getByText('No problems').waitFor();
+  assert.equal((await stored(id)).connections.length, 3, 'the fix is an ordinary batch, stored');
+  // ... and an ordinary batch to undo.
+  await alice.locator('.canvas').click({ position: { x: 900, y: 600 } });
+  await alice.keyboard.press('Control+z');
+  for (const page of [alice, bob]) await badge(page, ids['Order Placed']).waitFor();
+  await bob.screenshot({ path: new URL('../../docs/problems.png', import.meta.url).pathname });
+  assert.deepEqual(alice.errors, []);
+  assert.deepEqual(bob.errors, []);
+});
+
+test('a command without an arrow to its result is connected to the event its name implies (R5); filters narrow the list', async () => {
+  const key = [{ name: 'id', type: 'UUID', key: true }];
+  const { id, ids } = await board('Which event', {
+    'Place Order': ['command', 40, 60],
+    'Cancel Order': ['command', 40, 260],
+    Order: ['aggregate', 240, 60, key],
+    'Order Placed': ['domain_event', 440, 60],
+    'Order Paid': ['domain_event', 440, 260],
+    'Order Cancelled': ['domain_event', 440, 460],
+    'Loose idea': ['text_note', 2000, 2000],
+    'Who refunds?': ['hotspot', 700, 60],
+  }, [['Place Order', 'Order'], ['Cancel Order', 'Order'], ['Order', 'Order Placed'], ['Order', 'Order Paid'],
+    ['Order', 'Order Cancelled'], ['Place Order', 'Order Placed']]);
+  const page = await newPage(browser);
+  await page.goto(boardUrl(id));
+  await waitForHydration(page);
+  const b = badge(page, ids['Cancel Order']);
+  await b.waitFor();
+  assert.equal(await b.getAttribute('class'), 'problem-badge error');
+  assert.match(await b.getAttribute('title'), /^R5 command "Cancel Order" may result in any of/);
+  assert.equal(await badge(page, ids['Place Order']).count(), 0, 'its arrow says what it results in');
+
+  await page.locator('.problems-toggle').click();
+  const panel = page.getByRole('region', { name: 'Problems' });
+  await panel.locator('li.problem-row').first().waitFor();
+  // Severity filters: only the hotspot (info) is left when errors are hidden.
+  const rules = async () => panel.locator('li.problem-row').evaluateAll((rows) => rows.map((r) => r.dataset.rule));
+  assert.deepEqual((await rules()).sort(), ['R27', 'R5']);
+  await panel.getByRole('button', { name: /^1 errors$/ }).click();
+  assert.deepEqual(await rules(), ['R27']);
+  await panel.getByRole('button', { name: /^1 errors$/ }).click();
+  await panel.getByLabel('Bounded context').selectOption({ label: 'Outside every context' });
+  assert.deepEqual(await rules(), []);
+  await panel.getByLabel('Bounded context').selectOption({ label: 'Ordering' });
+  assert.deepEqual((await rules()).sort(), ['R27', 'R5']);
+
+  // Clicking a problem finds its sticky and selects it.
+  await panel.locator('li[data-rule="R5"] button.problem').click();
+  await page.locator(`.element.selected[data-id="${ids['Cancel Order']}"]`).waitFor();
+
+  // The quick fix connects the command to "Order Cancelled", not to every event.
+  await panel.getByRole('button', { name: 'Connect to “Order Cancelled”' }).click();
+  await b.waitFor({ state: 'detached' });
+  const connections = (await stored(id)).connections;
+  assert.ok(connections.some((c) => c.from === ids['Cancel Order'] && c.to === ids['Order Cancelled']));
+  assert.equal(connections.length, 7);
+  assert.deepEqual(await rules(), ['R27']);
+  assert.deepEqual(page.errors, []);
+});
