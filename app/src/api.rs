@@ -21,6 +21,8 @@ pub struct ExportPreview {
     pub files: Vec<(String, String)>,
     /// The model's problems (docs/model-rules.md), each with its rule, severity and sticky.
     pub problems: Vec<crate::semantic::rules::Problem>,
+    /// Each problem's message, in the same order.
+    pub messages: Vec<String>,
 }
 
 /// The export targets: (id, what the user sees).

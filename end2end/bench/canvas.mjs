@@ -39,6 +39,24 @@ async function makeBoard(arrows) {
 
 /** Pans by wheel events, one per animation frame, for `ms`; returns frames per second. */
 
+/**
+ * The live model check's time (docs/model-rules.md), as the Problems button reports it: the
+ * board is re-checked after every edit, here 15 nudges of one sticky with the arrow key.
+ */
+async function checkTimes(page) {
+  const toggle = page.locator('.problems-toggle');
+  const times = [];
+  // Focusing a sticky selects it (the arrow keys then move it).
+  await page.locator('.element').first().focus();
+  for (let i = 0; i < 15; i++) {
+    await page.keyboard.press('ArrowRight');
+    // Two frames: the commit, then the check's effect.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    times.push(Number(await toggle.getAttribute('data-check-ms')));
+  }
+  return times;
+}
+
 /** Opens the board in three fresh pages; time to interactive and pan rates for each. */
 async function measure(browser, id) {
   const results = [];
@@ -64,7 +82,8 @@ async function measure(browser, id) {
     const inDom = await page.locator('.element').count();
     const arrowsInDom = await page.locator('g.arrow').count();
     const fpsIn = await panFps(page, 3000);
-    results.push({ tti, fpsIn, fpsOut, inDom, arrowsInDom, outDom, zoom });
+    const check = await checkTimes(page);
+    results.push({ tti, fpsIn, fpsOut, inDom, arrowsInDom, outDom, zoom, check });
     await page.context().close();
   }
   return results;
@@ -78,6 +97,8 @@ function report(results, arrows) {
   console.log(`  time to interactive (navigation -> hydrated), median of 3: ${median(results.map((r) => r.tti))} ms`);
   console.log(`  pan fps zoomed in (${results[0].zoom}, ${results[0].inDom} stickies and ${results[0].arrowsInDom} arrows in the DOM): ${median(results.map((r) => r.fpsIn)).toFixed(1)}`);
   console.log(`  pan fps all visible (fit: blocks painted on one canvas, ${results[0].outDom} sticky nodes in the DOM): ${median(results.map((r) => r.fpsOut)).toFixed(1)}`);
+  const checks = results.flatMap((r) => r.check);
+  console.log(`  model check after an edit (${checks.length} edits): median ${median([...checks]).toFixed(2)} ms, max ${Math.max(...checks).toFixed(2)} ms`);
 }
 
 await waitForServer();

@@ -134,9 +134,9 @@ test('a command without an arrow to its result is connected to the event its nam
   // Severity filters: only the hotspot (info) is left when errors are hidden.
   const rules = async () => panel.locator('li.problem-row').evaluateAll((rows) => rows.map((r) => r.dataset.rule));
   assert.deepEqual((await rules()).sort(), ['R27', 'R5']);
-  await panel.getByRole('button', { name: /^1 errors$/ }).click();
+  await panel.getByRole('button', { name: /^1 error$/ }).click();
   assert.deepEqual(await rules(), ['R27']);
-  await panel.getByRole('button', { name: /^1 errors$/ }).click();
+  await panel.getByRole('button', { name: /^1 error$/ }).click();
   await panel.getByLabel('Bounded context').selectOption({ label: 'Outside every context' });
   assert.deepEqual(await rules(), []);
   await panel.getByLabel('Bounded context').selectOption({ label: 'Ordering' });

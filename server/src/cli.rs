@@ -88,7 +88,12 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     };
     let export = codegen::export(&board, Some(&target), identifiers, templates.as_deref())?;
     for p in &export.problems {
-        eprintln!("{} {}: {}", p.severity.as_str(), p.rule.id(), p.message);
+        eprintln!(
+            "{} {}: {}",
+            p.severity.as_str(),
+            p.rule.id(),
+            p.message(&board)
+        );
     }
     for (path, content) in &export.files {
         let path = out.join(path);

@@ -528,7 +528,9 @@ async fn the_rust_export_is_a_zip_of_the_generated_workspace_the_same_every_time
     assert!(
         problems.iter().any(|p| p["rule"] == "R6"
             && p["severity"] == "warning"
-            && p["element"].as_str().is_some_and(|id| id.parse::<Uuid>().is_ok())
+            && p["element"]
+                .as_str()
+                .is_some_and(|id| id.parse::<Uuid>().is_ok())
             && p["message"]
                 .as_str()
                 .unwrap()

@@ -525,7 +525,14 @@ fn the_sample_board_generates_these_files() {
     let problems: Vec<String> = model
         .problems
         .iter()
-        .map(|p| format!("{} {}: {}", p.rule.id(), p.severity.as_str(), p.message))
+        .map(|p| {
+            format!(
+                "{} {}: {}",
+                p.rule.id(),
+                p.severity.as_str(),
+                p.message(&board)
+            )
+        })
         .collect();
     insta::assert_debug_snapshot!("sample_board_problems", problems);
     assert!(

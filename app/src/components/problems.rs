@@ -47,7 +47,7 @@ pub fn ProblemsButton(editor: Editor) -> impl IntoView {
             class=move || format!("problems-toggle secondary {}", worst())
             aria-pressed=move || editor.problems_open.get().to_string()
             title=text(move || t_string!(i18n, panels.problems_help))
-            data-check-ms=move || { editor.problems.track(); format!("{:.3}", editor.check_ms()) }
+            data-check-ms=move || format!("{:.3}", editor.check_ms())
             on:click=move |_| editor.problems_open.update(|o| *o = !*o)
         >
             {text(move || t_string!(i18n, panels.problems))}
@@ -121,13 +121,18 @@ pub fn ProblemsPanel(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> i
     };
     let filter = move |s: Severity| {
         let label = move || {
-            let n = number(tally(s), i18n.get_locale()).to_string();
-            let word = match s {
-                Severity::Error => t_string!(i18n, panels.errors),
-                Severity::Warning => t_string!(i18n, panels.warnings),
-                Severity::Info => t_string!(i18n, panels.infos),
+            let (single, many) = match s {
+                Severity::Error => (
+                    t_string!(i18n, panels.error),
+                    t_string!(i18n, panels.errors),
+                ),
+                Severity::Warning => (
+                    t_string!(i18n, panels.warning),
+                    t_string!(i18n, panels.warnings),
+                ),
+                Severity::Info => (t_string!(i18n, panels.infos), t_string!(i18n, panels.infos)),
             };
-            fill(word, &[("n", &n)])
+            count(tally(s), i18n.get_locale(), single, many)
         };
         let i = severity_index(s);
         view! {
@@ -184,7 +189,6 @@ pub fn ProblemsPanel(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> i
                 }
             }}
             <p class="muted checked">{move || {
-                editor.problems.track();
                 fill(t_string!(i18n, panels.checked_in), &[("ms", &format!("{:.1}", editor.check_ms()))])
             }}</p>
         </aside>
@@ -197,9 +201,13 @@ fn ProblemRow(editor: Editor, row: Row, read_only: Signal<bool>) -> impl IntoVie
     let Row { problem, fix, .. } = row;
     let element = problem.element;
     let fix_label = fix.map(|kind| match kind {
-        FixKind::Connect { event } => fill(t_string!(i18n, panels.fix_connect), &[("event", &event)]),
+        FixKind::Connect { event } => {
+            fill(t_string!(i18n, panels.fix_connect), &[("event", &event)])
+        }
         FixKind::AddKey => t_string!(i18n, panels.fix_key).to_string(),
-        FixKind::MoveInto { context } => fill(t_string!(i18n, panels.fix_move), &[("context", &context)]),
+        FixKind::MoveInto { context } => {
+            fill(t_string!(i18n, panels.fix_move), &[("context", &context)])
+        }
         FixKind::RemoveArrow => t_string!(i18n, panels.fix_arrow).to_string(),
     });
     let target = problem.clone();
@@ -207,7 +215,7 @@ fn ProblemRow(editor: Editor, row: Row, read_only: Signal<bool>) -> impl IntoVie
         <li class=format!("problem-row {}", problem.severity.as_str()) data-rule=problem.rule.id() data-element=element.to_string()>
             <span class="rule">{problem.rule.id()}</span>
             <button class="link problem" title=text(move || t_string!(i18n, panels.show_sticky))
-                on:click=move |_| editor.focus(element)>{problem.message.clone()}</button>
+                on:click=move |_| editor.focus(element)>{editor.with_board(|b| problem.message(b))}</button>
             {fix_label.map(|label| view! {
                 <button class="fix" class:hidden=move || read_only.get()
                     on:click=move |_| { editor.apply_fix(&target); }>{label}</button>

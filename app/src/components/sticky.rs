@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use crate::editor::Editor;
 use crate::i18n::{fill, kind_name, t_string, text, use_i18n};
-use crate::model::{ElementKind, Id, Op, Patch};
+use crate::model::{Board, ElementKind, Id, Op, Patch};
 use crate::semantic::rules::{Problem, Severity};
 
 /// One element at its position, in its kind's colour. It reads only its own signal, so moving
@@ -52,7 +52,11 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
         move || zoom.map(|z| format!("font-size:{:.1}px", 20.0 * (0.6 / z.get()).max(1.0)));
     // Its problems (docs/model-rules.md): a badge in the worst one's colour with their count and
     // messages. Only the stickies whose problems change re-render after a check.
-    let badge = Memo::new(move |_| editor.problems.with(|c| Badge::of(c.of(id))));
+    let badge = Memo::new(move |_| {
+        editor
+            .problems
+            .with(|c| editor.with_board(|board| Badge::of(c.of(id), board)))
+    });
     view! {
         <div
             class=format!("element kind-{}", kind.as_str())
@@ -119,11 +123,11 @@ struct Badge {
 }
 
 impl Badge {
-    fn of(problems: &[Problem]) -> Option<Badge> {
+    fn of(problems: &[Problem], board: &Board) -> Option<Badge> {
         let severity = problems.iter().map(|p| p.severity).min()?;
         let title = problems
             .iter()
-            .map(|p| format!("{} {}", p.rule.id(), p.message))
+            .map(|p| format!("{} {}", p.rule.id(), p.message(board)))
             .collect::<Vec<_>>()
             .join("\n");
         Some(Badge {

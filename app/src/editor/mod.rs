@@ -9,10 +9,10 @@
 
 /// Undo and redo stacks of applied batches.
 mod history;
-/// The live model check: every edit, local or remote, re-checks the board (docs/model-rules.md).
-mod problems;
 /// The WebSocket to the board's room: hello, batches, presence, reconnects.
 mod live;
+/// The live model check: every edit, local or remote, re-checks the board (docs/model-rules.md).
+mod problems;
 /// Viewport (pan and zoom) and rectangle geometry, pure.
 pub mod viewport;
 
@@ -106,7 +106,7 @@ pub struct Editor {
     /// The Problems panel is open.
     pub problems_open: RwSignal<bool>,
     /// How long the last check took (ms).
-    check_ms: StoredValue<f64>,
+    check_ms: RwSignal<f64>,
     live: live::Live,
 }
 
@@ -202,7 +202,7 @@ impl Editor {
             carried: RwSignal::new(Vec::new()),
             problems: RwSignal::new(Checked::default()),
             problems_open: RwSignal::new(false),
-            check_ms: StoredValue::new(0.0),
+            check_ms: RwSignal::new(0.0),
             live: live::Live::new(),
         };
         editor.rebuild();

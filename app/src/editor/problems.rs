@@ -32,7 +32,7 @@ impl Editor {
             editor.version.track();
             let started = super::live::now_ms();
             let problems = editor.with_board(rules::check);
-            editor.check_ms.set_value(super::live::now_ms() - started);
+            editor.check_ms.set(super::live::now_ms() - started);
             if editor.problems.with_untracked(|c| c.problems != problems) {
                 editor.problems.set(Checked { problems });
             }
@@ -42,7 +42,7 @@ impl Editor {
     /// How long the last check took, in milliseconds (shown in the Problems panel; the canvas
     /// benchmark reads it).
     pub fn check_ms(&self) -> f64 {
-        self.check_ms.get_value()
+        self.check_ms.get()
     }
 
     /// The quick fix of each of `problems`, if its fix is clear (the model is read once).

@@ -8,7 +8,8 @@ use leptos_router::{
 use super::recent::{self, RecentBoard};
 use crate::api::{OpenBoard, load_board};
 use crate::components::{
-    Canvas, ExportPanel, Minimap, Palette, ProblemsButton, ProblemsPanel, Properties, Search, Toolbar,
+    Canvas, ExportPanel, Minimap, Palette, ProblemsButton, ProblemsPanel, Properties, Search,
+    Toolbar,
 };
 use crate::editor::Editor;
 use crate::i18n::{LanguageSwitch, fill, t_string, text, use_i18n};

@@ -49,7 +49,10 @@ pub fn fix(model: &Semantic, problem: &Problem, new_id: impl FnOnce() -> Id) -> 
         }
         Rule::R9 | Rule::R15 => {
             let mut fields = e.props.fields.clone();
-            match fields.iter_mut().find(|f| f.name.eq_ignore_ascii_case("id")) {
+            match fields
+                .iter_mut()
+                .find(|f| f.name.eq_ignore_ascii_case("id"))
+            {
                 Some(id) => id.key = true,
                 None => fields.insert(
                     0,
@@ -83,12 +86,10 @@ pub fn fix(model: &Semantic, problem: &Problem, new_id: impl FnOnce() -> Id) -> 
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, f)| f)?;
-            let x = e
-                .x
-                .clamp(frame.x + MARGIN, frame.x + frame.width - e.width - MARGIN);
-            let y = e
-                .y
-                .clamp(frame.y + MARGIN, frame.y + frame.height - e.height - MARGIN);
+            let x =
+                e.x.clamp(frame.x + MARGIN, frame.x + frame.width - e.width - MARGIN);
+            let y =
+                e.y.clamp(frame.y + MARGIN, frame.y + frame.height - e.height - MARGIN);
             Some(Fix {
                 kind: FixKind::MoveInto {
                     context: frame.label.clone(),

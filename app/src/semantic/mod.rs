@@ -11,7 +11,7 @@ pub mod phrasing;
 /// The numbered rules (R1, R2, …) and the problems they find.
 pub mod rules;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Board, Element, ElementKind, Id};
 
@@ -58,7 +58,7 @@ impl<'a> Semantic<'a> {
             .elements()
             .filter(|e| e.kind == ElementKind::BoundedContext)
             .collect();
-        let mut context = HashMap::new();
+        let mut context = HashMap::default();
         for e in board
             .elements()
             .filter(|e| e.kind != ElementKind::BoundedContext)
@@ -67,8 +67,8 @@ impl<'a> Semantic<'a> {
                 context.insert(e.id, frame.id);
             }
         }
-        let mut outgoing: HashMap<Id, Vec<&Element>> = HashMap::new();
-        let mut incoming: HashMap<Id, Vec<&Element>> = HashMap::new();
+        let mut outgoing: HashMap<Id, Vec<&Element>> = HashMap::default();
+        let mut incoming: HashMap<Id, Vec<&Element>> = HashMap::default();
         for c in board.connections() {
             if let (Some(from), Some(to)) = (board.element(c.from), board.element(c.to)) {
                 outgoing.entry(c.from).or_default().push(to);

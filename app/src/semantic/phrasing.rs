@@ -324,16 +324,25 @@ mod tests {
         ];
         assert_eq!(implied_event("Place Order", &events), Some(1));
         assert_eq!(implied_event("Cancel Order", &events), Some(3));
-        assert_eq!(implied_event("cancel order", &[(9, "Order Canceled")]), Some(9));
+        assert_eq!(
+            implied_event("cancel order", &[(9, "Order Canceled")]),
+            Some(9)
+        );
         assert_eq!(implied_event("Pay Order", &events), Some(2));
         assert_eq!(implied_event("Ship Order", &events), Some(4));
         assert_eq!(implied_event("Refund Order", &events), None);
         // The closest wins over a looser match.
         assert_eq!(
-            implied_event("Place Order", &[(1, "Order Placed Online"), (2, "Order Placed")]),
+            implied_event(
+                "Place Order",
+                &[(1, "Order Placed Online"), (2, "Order Placed")]
+            ),
             Some(2)
         );
-        assert_eq!(implied_event("Apply Coupon", &[(1, "Coupon Applied")]), Some(1));
+        assert_eq!(
+            implied_event("Apply Coupon", &[(1, "Coupon Applied")]),
+            Some(1)
+        );
     }
 
     #[test]
@@ -344,7 +353,10 @@ mod tests {
         assert_eq!(implied_event("주문 취소하기", &events), Some(2));
         // Only when nothing closer exists.
         assert_eq!(implied_event("결제", &events), Some(3));
-        assert_eq!(implied_event("결제", &[(3, "결제승인됨"), (4, "결제됨")]), Some(4));
+        assert_eq!(
+            implied_event("결제", &[(3, "결제승인됨"), (4, "결제됨")]),
+            Some(4)
+        );
         assert_eq!(implied_event("배송", &events), None);
         assert_eq!(implied_event("환불", &[(5, "환불했음")]), Some(5));
     }

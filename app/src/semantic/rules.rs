@@ -2,7 +2,10 @@
 //! numbers). [`check`] runs them all over a [`Semantic`] model and returns every [`Problem`],
 //! each naming its rule and the element it is about.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxHashMap;
 
 use super::{Results, Semantic, phrasing};
 use crate::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
@@ -136,18 +139,107 @@ impl<'de> serde::Deserialize<'de> for Rule {
     }
 }
 
-/// One thing wrong with a model: which rule, about which element, in the user's terms. As JSON
-/// (the export preview's `problems`): `{"element", "rule": "R5", "severity": "error", "message"}`.
+/// One thing wrong with a model: which rule, about which element, and what else it names. The
+/// words for people are made when shown ([`Problem::message`]): a check of a board with thousands
+/// of problems builds no text. As JSON (the export preview's `problems`, with the message added
+/// by the server): `{"element", "rule": "R5", "severity": "error", "message"}`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub element: Id,
     pub rule: Rule,
     /// The rule's severity, carried for readers of the JSON.
     pub severity: Severity,
-    pub message: String,
     /// The arrow it is about (R1), drawn from `element`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrow: Option<Id>,
+    /// Other elements it names: the arrow's target (R1), the candidate events (R5), the frame
+    /// (R17), the issued command (R22), the two contexts (R23).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<Id>,
+    /// Words it names: a field and its type (R10, R11), a route (R24), a path parameter (R25).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
+}
+
+impl Problem {
+    /// What is wrong, in English, with the names the board has now.
+    pub fn message(&self, board: &Board) -> String {
+        let named = |id: Id| board.element(id).map(quoted).unwrap_or_default();
+        let kind = |id: Id| board.element(id).map_or("", |e| kind_word(e.kind));
+        let this = named(self.element);
+        let word = |i: usize| self.words.get(i).map(String::as_str).unwrap_or("");
+        let other = |i: usize| self.others.get(i).copied().map(named).unwrap_or_default();
+        let k = kind(self.element);
+        match self.rule {
+            Rule::R1 => {
+                let to = self.others.first().copied();
+                format!(
+                    "an arrow from {k} {this} to {} {} means nothing in event storming",
+                    to.map_or("", kind),
+                    other(0)
+                )
+            }
+            Rule::R2 => format!("command {this} has no aggregate to handle it"),
+            Rule::R3 => {
+                format!("command {this} is handled by an aggregate of another bounded context")
+            }
+            Rule::R4 => format!("command {this} results in no event"),
+            Rule::R5 => {
+                let names: Vec<String> = self.others.iter().map(|id| named(*id)).collect();
+                format!(
+                    "command {this} may result in any of {}: draw an arrow to the one it results in",
+                    names.join(", ")
+                )
+            }
+            Rule::R6 => format!("event {this} is emitted by nothing"),
+            Rule::R7 => format!("aggregate {this} handles no command"),
+            Rule::R8 => format!("aggregate {this} emits no event"),
+            Rule::R9 => format!("aggregate {this} has no key field"),
+            Rule::R10 => format!("{k} {this} has two fields named {:?}", word(0)),
+            Rule::R11 => format!(
+                "field {:?} of {k} {this} has type {}, which nothing on the board defines",
+                word(0),
+                word(1)
+            ),
+            Rule::R12 => format!("policy {this} has no triggering event"),
+            Rule::R13 => format!("policy {this} issues no command"),
+            Rule::R14 => format!("read model {this} has no source events"),
+            Rule::R15 => format!("read model {this} has no key field"),
+            Rule::R16 => format!("{k} {this} is outside every bounded context"),
+            Rule::R17 => format!(
+                "{k} {this} lies across the edge of bounded context {}",
+                other(0)
+            ),
+            Rule::R18 => format!("a {k} has no name"),
+            Rule::R19 => format!("two {k}s are named {this} in one bounded context"),
+            Rule::R20 => format!("event {this} does not read as something that happened"),
+            Rule::R21 => {
+                format!("command {this} reads as something that happened: name what to do")
+            }
+            Rule::R22 => format!(
+                "policy {this} issues command {} of another bounded context: a synchronous coupling; let that context react to an event instead",
+                other(0)
+            ),
+            Rule::R23 => format!(
+                "bounded contexts {} and {} call each other synchronously: one of them should react to an event instead",
+                other(0),
+                other(1)
+            ),
+            Rule::R24 => format!(
+                "command {this} shares {} {} with another command of its context",
+                word(0),
+                word(1)
+            ),
+            Rule::R25 => format!(
+                "command {this}'s path names {{{}}}, which is none of its fields",
+                word(0)
+            ),
+            Rule::R26 => format!(
+                "command {this} is a GET: a command changes state, a read model answers questions"
+            ),
+            Rule::R27 => format!("hotspot {this} is still open"),
+        }
+    }
 }
 
 /// Every problem of `board`, sorted by element then rule.
@@ -159,7 +251,7 @@ pub fn check(board: &Board) -> Vec<Problem> {
 pub fn check_model(model: &Semantic) -> Vec<Problem> {
     let mut out = Checks {
         model,
-        problems: Vec::new(),
+        problems: Vec::with_capacity(model.board.elements().len()),
     };
     out.arrows();
     out.elements();
@@ -171,7 +263,8 @@ pub fn check_model(model: &Semantic) -> Vec<Problem> {
     out.routes();
     out.call_cycles();
     let mut problems = out.problems;
-    problems.sort();
+    // Stable: problems of one element and rule keep the order the pass found them in.
+    problems.sort_by_key(|p| (p.element, p.rule));
     problems
 }
 
@@ -180,27 +273,108 @@ struct Checks<'m, 'a> {
     problems: Vec<Problem>,
 }
 
-/// `"Order Placed"` or `(unnamed)`, for a message.
+/// `"Order Placed"` or `(unnamed)`, for a message. Checked on every edit of boards with
+/// thousands of problems, so it only escapes (Debug) the rare label that needs it.
 fn quoted(e: &Element) -> String {
-    if e.label.trim().is_empty() {
+    let label = e.label.as_str();
+    if label.trim().is_empty() {
         "(unnamed)".to_string()
+    } else if label.contains(|c: char| c == '"' || c == '\\' || c.is_control()) {
+        format!("{label:?}")
     } else {
-        format!("{:?}", e.label)
+        let mut out = String::with_capacity(label.len() + 2);
+        out.push('"');
+        out.push_str(label);
+        out.push('"');
+        out
     }
 }
 
-fn kind_word(kind: ElementKind) -> String {
-    kind.title().to_lowercase()
+/// The kind as a message names it: `domain event`.
+fn kind_word(kind: ElementKind) -> &'static str {
+    match kind {
+        ElementKind::DomainEvent => "domain event",
+        ElementKind::Command => "command",
+        ElementKind::Aggregate => "aggregate",
+        ElementKind::Policy => "policy",
+        ElementKind::ReadModel => "read model",
+        ElementKind::Actor => "actor",
+        ElementKind::ExternalSystem => "external system",
+        ElementKind::Hotspot => "hotspot",
+        ElementKind::BoundedContext => "bounded context",
+        ElementKind::TextNote => "text",
+    }
+}
+
+/// A hash of [`normalized`]`(label)` without building it; `None` for an empty name.
+fn name_hash(label: &str) -> Option<u64> {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    let mut empty = true;
+    for word in label.split_whitespace() {
+        if !empty {
+            hasher.write_u8(b' ');
+        }
+        empty = false;
+        for c in word.chars() {
+            if c.is_ascii() {
+                hasher.write_u8(c.to_ascii_lowercase() as u8);
+            } else {
+                for lower in c.to_lowercase() {
+                    hasher.write_u32(lower as u32);
+                }
+            }
+        }
+    }
+    (!empty).then(|| hasher.finish())
+}
+
+/// A name as R19 compares names: lower case, runs of white space as one space (borrowed when
+/// the label already is).
+fn normalized(label: &str) -> Cow<'_, str> {
+    let plain = !label.starts_with(char::is_whitespace)
+        && !label.ends_with(char::is_whitespace)
+        && !label.contains("  ")
+        && label
+            .chars()
+            .all(|c| !c.is_uppercase() && (c == ' ' || !c.is_whitespace()));
+    if plain {
+        return Cow::Borrowed(label);
+    }
+    if label.is_ascii() {
+        let mut out = String::with_capacity(label.len());
+        for word in label.split_ascii_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out.make_ascii_lowercase();
+        return Cow::Owned(out);
+    }
+    let mut out = String::with_capacity(label.len());
+    for word in label.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    Cow::Owned(out)
 }
 
 impl Checks<'_, '_> {
-    fn add(&mut self, rule: Rule, e: &Element, message: String) {
+    fn add(&mut self, rule: Rule, e: &Element) {
+        self.add_with(rule, e, Vec::new(), Vec::new());
+    }
+
+    fn add_with(&mut self, rule: Rule, e: &Element, others: Vec<Id>, words: Vec<String>) {
         self.problems.push(Problem {
             element: e.id,
             rule,
             severity: rule.severity(),
-            message,
             arrow: None,
+            others,
+            words,
         });
     }
 
@@ -215,17 +389,7 @@ impl Checks<'_, '_> {
                 continue;
             }
             if from.kind.arrow_meaning(to.kind).is_none() {
-                self.add(
-                    Rule::R1,
-                    from,
-                    format!(
-                        "an arrow from {} {} to {} {} means nothing in event storming",
-                        kind_word(from.kind),
-                        quoted(from),
-                        kind_word(to.kind),
-                        quoted(to)
-                    ),
-                );
+                self.add_with(Rule::R1, from, vec![to.id], Vec::new());
                 if let Some(p) = self.problems.last_mut() {
                     p.arrow = Some(c.id);
                 }
@@ -246,21 +410,13 @@ impl Checks<'_, '_> {
                 ElementKind::BoundedContext | ElementKind::Hotspot | ElementKind::TextNote
             );
             if e.kind == ElementKind::Hotspot {
-                self.add(Rule::R27, e, format!("hotspot {} is still open", quoted(e)));
+                self.add(Rule::R27, e);
             }
             if !modelled {
                 continue;
             }
             match self.model.context_of(e.id) {
-                None => self.add(
-                    Rule::R16,
-                    e,
-                    format!(
-                        "{} {} is outside every bounded context",
-                        kind_word(e.kind),
-                        quoted(e)
-                    ),
-                ),
+                None => self.add(Rule::R16, e),
                 Some(_) => {
                     let straddled = frames.iter().find(|f| {
                         let overlaps = e.x < f.x + f.width
@@ -274,16 +430,7 @@ impl Checks<'_, '_> {
                         overlaps && !inside
                     });
                     if let Some(frame) = straddled {
-                        self.add(
-                            Rule::R17,
-                            e,
-                            format!(
-                                "{} {} lies across the edge of bounded context {}",
-                                kind_word(e.kind),
-                                quoted(e),
-                                quoted(frame)
-                            ),
-                        );
+                        self.add_with(Rule::R17, e, vec![frame.id], Vec::new());
                     }
                 }
             }
@@ -298,55 +445,20 @@ impl Checks<'_, '_> {
             let handlers = self.model.targets(e.id, ElementKind::Aggregate);
             if self.model.handler(e.id).is_none() {
                 if handlers.is_empty() {
-                    self.add(
-                        Rule::R2,
-                        e,
-                        format!("command {} has no aggregate to handle it", quoted(e)),
-                    );
+                    self.add(Rule::R2, e);
                 } else {
-                    self.add(
-                        Rule::R3,
-                        e,
-                        format!(
-                            "command {} is handled by an aggregate of another bounded context",
-                            quoted(e)
-                        ),
-                    );
+                    self.add(Rule::R3, e);
                 }
             }
             match self.model.results(e.id) {
-                Results::Nothing if self.model.handler(e.id).is_some() => self.add(
-                    Rule::R4,
-                    e,
-                    format!("command {} results in no event", quoted(e)),
-                ),
+                Results::Nothing if self.model.handler(e.id).is_some() => self.add(Rule::R4, e),
                 Results::Ambiguous(candidates) => {
-                    let names: Vec<String> = candidates
-                        .iter()
-                        .filter_map(|id| board.element(*id))
-                        .map(quoted)
-                        .collect();
-                    self.add(
-                        Rule::R5,
-                        e,
-                        format!(
-                            "command {} may result in any of {}: draw an arrow to the one it results in",
-                            quoted(e),
-                            names.join(", ")
-                        ),
-                    );
+                    self.add_with(Rule::R5, e, candidates, Vec::new());
                 }
                 _ => {}
             }
             if phrasing::command_reads_as_event(&e.label) {
-                self.add(
-                    Rule::R21,
-                    e,
-                    format!(
-                        "command {} reads as something that happened: name what to do",
-                        quoted(e)
-                    ),
-                );
+                self.add(Rule::R21, e);
             }
         }
     }
@@ -360,21 +472,10 @@ impl Checks<'_, '_> {
             .filter(|e| e.kind == ElementKind::DomainEvent)
         {
             if !self.model.is_emitted(e.id) {
-                self.add(
-                    Rule::R6,
-                    e,
-                    format!("event {} is emitted by nothing", quoted(e)),
-                );
+                self.add(Rule::R6, e);
             }
             if !e.label.trim().is_empty() && !phrasing::is_past(&e.label) {
-                self.add(
-                    Rule::R20,
-                    e,
-                    format!(
-                        "event {} does not read as something that happened",
-                        quoted(e)
-                    ),
-                );
+                self.add(Rule::R20, e);
             }
         }
     }
@@ -387,57 +488,27 @@ impl Checks<'_, '_> {
             let mut seen = HashSet::new();
             for f in &e.props.fields {
                 if let Some(unknown) = undefined_type(&f.ty, board) {
-                    self.add(
-                        Rule::R11,
-                        e,
-                        format!(
-                            "field {:?} of {} {} has type {unknown}, which nothing on the board defines",
-                            f.name,
-                            kind_word(e.kind),
-                            quoted(e)
-                        ),
-                    );
+                    self.add_with(Rule::R11, e, Vec::new(), vec![f.name.clone(), unknown]);
                 }
                 if !seen.insert(f.name.trim().to_lowercase()) {
-                    self.add(
-                        Rule::R10,
-                        e,
-                        format!(
-                            "{} {} has two fields named {:?}",
-                            kind_word(e.kind),
-                            quoted(e),
-                            f.name
-                        ),
-                    );
+                    self.add_with(Rule::R10, e, Vec::new(), vec![f.name.clone()]);
                 }
             }
             if e.kind != ElementKind::Aggregate {
                 continue;
             }
             if self.model.sources(e.id, ElementKind::Command).is_empty() {
-                self.add(
-                    Rule::R7,
-                    e,
-                    format!("aggregate {} handles no command", quoted(e)),
-                );
+                self.add(Rule::R7, e);
             }
             if self
                 .model
                 .targets(e.id, ElementKind::DomainEvent)
                 .is_empty()
             {
-                self.add(
-                    Rule::R8,
-                    e,
-                    format!("aggregate {} emits no event", quoted(e)),
-                );
+                self.add(Rule::R8, e);
             }
             if !e.props.fields.iter().any(|f| f.key) {
-                self.add(
-                    Rule::R9,
-                    e,
-                    format!("aggregate {} has no key field", quoted(e)),
-                );
+                self.add(Rule::R9, e);
             }
         }
     }
@@ -454,33 +525,17 @@ impl Checks<'_, '_> {
                         .sources(e.id, ElementKind::DomainEvent)
                         .is_empty()
                     {
-                        self.add(
-                            Rule::R12,
-                            e,
-                            format!("policy {} has no triggering event", quoted(e)),
-                        );
+                        self.add(Rule::R12, e);
                     }
                     let commands = self.model.targets(e.id, ElementKind::Command);
                     if commands.is_empty() {
-                        self.add(
-                            Rule::R13,
-                            e,
-                            format!("policy {} issues no command", quoted(e)),
-                        );
+                        self.add(Rule::R13, e);
                     }
                     let here = self.model.context_of(e.id);
                     for c in commands {
                         let there = self.model.context_of(c.id);
                         if here.is_some() && there.is_some() && here != there {
-                            self.add(
-                                Rule::R22,
-                                e,
-                                format!(
-                                    "policy {} issues command {} of another bounded context: a synchronous coupling; let that context react to an event instead",
-                                    quoted(e),
-                                    quoted(c)
-                                ),
-                            );
+                            self.add_with(Rule::R22, e, vec![c.id], Vec::new());
                         }
                     }
                 }
@@ -490,18 +545,10 @@ impl Checks<'_, '_> {
                         .sources(e.id, ElementKind::DomainEvent)
                         .is_empty()
                     {
-                        self.add(
-                            Rule::R14,
-                            e,
-                            format!("read model {} has no source events", quoted(e)),
-                        );
+                        self.add(Rule::R14, e);
                     }
                     if !e.props.fields.iter().any(|f| f.key) {
-                        self.add(
-                            Rule::R15,
-                            e,
-                            format!("read model {} has no key field", quoted(e)),
-                        );
+                        self.add(Rule::R15, e);
                     }
                 }
                 _ => {}
@@ -512,42 +559,42 @@ impl Checks<'_, '_> {
     /// R18 empty names, R19 one name twice for one kind within a context.
     fn names(&mut self) {
         let board = self.model.board;
-        let mut by_name: HashMap<(Option<Id>, ElementKind, String), Vec<&Element>> = HashMap::new();
+        // Names are compared by a hash of their normalized form first (no text is built for
+        // the thousands of names that occur once), then exactly where hashes meet.
+        let mut named: Vec<(Option<Id>, ElementKind, u64, &Element)> = Vec::new();
         for e in board
             .elements()
             .filter(|e| !matches!(e.kind, ElementKind::TextNote | ElementKind::Hotspot))
         {
-            let name = e
-                .label
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
-            if name.is_empty() {
-                self.add(Rule::R18, e, format!("a {} has no name", kind_word(e.kind)));
+            let Some(hash) = name_hash(&e.label) else {
+                self.add(Rule::R18, e);
                 continue;
-            }
-            by_name
-                .entry((self.model.context_of(e.id), e.kind, name))
-                .or_default()
-                .push(e);
+            };
+            named.push((self.model.context_of(e.id), e.kind, hash, e));
         }
-        let mut twice: Vec<&Element> = by_name
+        let mut counts: FxHashMap<(Option<Id>, ElementKind, u64), u32> = FxHashMap::default();
+        counts.reserve(named.len());
+        for (context, kind, hash, _) in &named {
+            *counts.entry((*context, *kind, *hash)).or_default() += 1;
+        }
+        let mut exact: FxHashMap<(Option<Id>, ElementKind, Cow<str>), Vec<&Element>> =
+            FxHashMap::default();
+        for (context, kind, hash, e) in &named {
+            if counts[&(*context, *kind, *hash)] > 1 {
+                exact
+                    .entry((*context, *kind, normalized(&e.label)))
+                    .or_default()
+                    .push(e);
+            }
+        }
+        let mut twice: Vec<&Element> = exact
             .into_values()
             .filter(|same| same.len() > 1)
             .flatten()
             .collect();
         twice.sort_by_key(|e| e.id);
         for e in twice {
-            self.add(
-                Rule::R19,
-                e,
-                format!(
-                    "two {}s are named {} in one bounded context",
-                    kind_word(e.kind),
-                    quoted(e)
-                ),
-            );
+            self.add(Rule::R19, e);
         }
     }
 
@@ -558,11 +605,7 @@ impl Checks<'_, '_> {
         for e in board.elements().filter(|e| e.kind == ElementKind::Command) {
             let method = e.props.http_method.unwrap_or(HttpMethod::Post);
             if method == HttpMethod::Get {
-                self.add(
-                    Rule::R26,
-                    e,
-                    format!("command {} is a GET: a command changes state, a read model answers questions", quoted(e)),
-                );
+                self.add(Rule::R26, e);
             }
             let Some(path) = e.props.http_path.as_deref() else {
                 continue;
@@ -575,14 +618,7 @@ impl Checks<'_, '_> {
                 .map(|f| f.name.as_str());
             for parameter in path_parameters(path) {
                 if !e.props.fields.iter().any(|f| f.name == parameter) && key != Some(parameter) {
-                    self.add(
-                        Rule::R25,
-                        e,
-                        format!(
-                            "command {}'s path names {{{parameter}}}, which is none of its fields",
-                            quoted(e)
-                        ),
-                    );
+                    self.add_with(Rule::R25, e, Vec::new(), vec![parameter.to_string()]);
                 }
             }
             routes
@@ -603,14 +639,7 @@ impl Checks<'_, '_> {
         for e in twice {
             let method = e.props.http_method.unwrap_or(HttpMethod::Post).as_str();
             let path = e.props.http_path.clone().unwrap_or_default();
-            self.add(
-                Rule::R24,
-                e,
-                format!(
-                    "command {} shares {method} {path} with another command of its context",
-                    quoted(e)
-                ),
-            );
+            self.add_with(Rule::R24, e, Vec::new(), vec![method.to_string(), path]);
         }
     }
 
@@ -640,16 +669,7 @@ impl Checks<'_, '_> {
         let mut reported = HashSet::new();
         for (&(a, b), from) in sorted(&via) {
             if reaches(&calls, b, a) && reported.insert(from.id) {
-                let name = |id| board.element(id).map(quoted).unwrap_or_default();
-                self.add(
-                    Rule::R23,
-                    from,
-                    format!(
-                        "bounded contexts {} and {} call each other synchronously: one of them should react to an event instead",
-                        name(a),
-                        name(b)
-                    ),
-                );
+                self.add_with(Rule::R23, from, vec![a, b], Vec::new());
             }
         }
     }

@@ -29,6 +29,8 @@ pub struct Export {
     pub files: BTreeMap<String, String>,
     /// The model's problems (the numbered rules of docs/model-rules.md).
     pub problems: Vec<Problem>,
+    /// Each problem's message, in the same order.
+    pub messages: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +53,7 @@ pub fn export(
     match target {
         Some("json") => {
             let file_name = format!("{stem}.squall.json");
+            let problems = rules::check(board);
             let body = serde_json::to_string_pretty(&BoardDocument::new(board.clone()))
                 .expect("boards serialize");
             Ok(Export {
@@ -58,7 +61,8 @@ pub fn export(
                 files: [(file_name.clone(), body)].into(),
                 file_name,
                 root: stem,
-                problems: rules::check(board),
+                messages: messages(board, &problems),
+                problems,
             })
         }
         Some("rust-axum") => {
@@ -70,10 +74,15 @@ pub fn export(
                 root: stem,
                 files,
                 problems: model.problems,
+                messages: model.messages,
             })
         }
         other => Err(ExportError::UnknownTarget(other.unwrap_or("").into())),
     }
+}
+
+fn messages(board: &Board, problems: &[Problem]) -> Vec<String> {
+    problems.iter().map(|p| p.message(board)).collect()
 }
 
 /// The generated files as a ZIP archive under `<root>/`. Deterministic: entries in path order,

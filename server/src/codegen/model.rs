@@ -14,6 +14,8 @@ use super::names::{self, Identifiers, Scope};
 pub struct ServiceModel {
     pub services: Vec<Service>,
     pub problems: Vec<Problem>,
+    /// Each problem's message (`Problem::message`), in the same order.
+    pub messages: Vec<String>,
     /// The script of code identifiers (`type_name`, `snake`).
     pub identifiers: Identifiers,
 }
@@ -163,9 +165,14 @@ impl<'a> Builder<'a> {
     fn build(mut self) -> ServiceModel {
         let frames = self.model.contexts();
         let services = frames.iter().map(|f| self.service(f)).collect();
+        let problems = rules::check_model(&self.model);
         ServiceModel {
             services,
-            problems: rules::check_model(&self.model),
+            messages: problems
+                .iter()
+                .map(|p| p.message(self.model.board))
+                .collect(),
+            problems,
             identifiers: self.identifiers,
         }
     }
@@ -323,7 +330,8 @@ impl<'a> Builder<'a> {
 
     /// The events with an arrow to `id`, wherever they live.
     fn triggers(&self, id: Id) -> Vec<Trigger> {
-        self.model.sources(id, ElementKind::DomainEvent)
+        self.model
+            .sources(id, ElementKind::DomainEvent)
             .iter()
             .filter_map(|ev| {
                 self.model.context_of(ev.id).map(|service| Trigger {
@@ -336,7 +344,8 @@ impl<'a> Builder<'a> {
 
     /// Commands of other services that `id` (a command) points at: synchronous calls.
     fn remote_commands(&self, id: Id, service: Id) -> Vec<Call> {
-        self.model.targets(id, ElementKind::Command)
+        self.model
+            .targets(id, ElementKind::Command)
             .iter()
             .filter_map(|c| {
                 let other = self.model.context_of(c.id)?;

@@ -133,7 +133,14 @@ pub fn generate(
     let problems: Vec<String> = model
         .problems
         .iter()
-        .map(|p| markdown(&p.message))
+        .zip(&model.messages)
+        .map(|(p, message)| {
+            markdown(&format!(
+                "{} ({}): {message}",
+                p.rule.id(),
+                p.severity.as_str()
+            ))
+        })
         .collect();
     let mut files = BTreeMap::new();
     // Converted to template values once: each render then shares them instead of serializing

@@ -155,7 +155,16 @@ async fn preview(
         "target": export.target,
         "file_name": export.file_name,
         "files": export.files,
-        "problems": export.problems,
+        "problems": export
+            .problems
+            .iter()
+            .zip(&export.messages)
+            .map(|(p, message)| {
+                let mut json = serde_json::to_value(p).expect("problems serialize");
+                json["message"] = message.clone().into();
+                json
+            })
+            .collect::<Vec<_>>(),
     })))
 }
 

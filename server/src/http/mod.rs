@@ -196,6 +196,7 @@ impl BoardService for Pages {
             file_name: export.file_name,
             files: export.files.into_iter().collect(),
             problems: export.problems,
+            messages: export.messages,
         })
     }
 }

@@ -157,6 +157,7 @@ fn ExportBody(
     let rows = tree(&paths);
     let files = StoredValue::new(preview.files.clone());
     let problems = preview.problems.clone();
+    let messages = preview.messages.clone();
     let count = problems.len();
     let shown = move || {
         chosen
@@ -180,13 +181,13 @@ fn ExportBody(
                         }
                     }}</h3>
                     <ul>
-                        {problems.into_iter().map(|p| {
+                        {problems.into_iter().zip(messages).map(|(p, message)| {
                             let element = p.element;
                             view! {
                                 <li class=format!("problem-row {}", p.severity.as_str())>
                                     <span class="rule">{p.rule.id()}</span>
                                     <button class="link problem" title=text(move || t_string!(i18n, panels.show_sticky))
-                                        on:click=move |_| find(element)>{p.message}</button>
+                                        on:click=move |_| find(element)>{message}</button>
                                 </li>
                             }
                         }).collect_view()}

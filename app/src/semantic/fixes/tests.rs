@@ -99,7 +99,10 @@ fn r5_connects_the_event_the_command_name_implies() {
 #[test]
 fn r5_in_korean() {
     let mut s = Sketch::new();
-    let ids = s.order(&["주문", "주문취소"], &["주문됨", "주문취소됨", "결제승인됨"]);
+    let ids = s.order(
+        &["주문", "주문취소"],
+        &["주문됨", "주문취소됨", "결제승인됨"],
+    );
     assert_eq!(
         s.fix(ids[0], Rule::R5),
         FixKind::Connect {

@@ -361,3 +361,84 @@ fn r27_an_open_hotspot() {
     let s = clean().sticky(Hotspot, "Timeout?", 20.0, 600.0);
     assert_eq!(s.broken("Timeout?"), vec![Rule::R27]);
 }
+
+/// Not a test: `cargo test --release -p app --features ssr --lib check_time -- --ignored
+/// --nocapture` prints how long a check of the canvas benchmark's 5,000-sticky board takes
+/// natively (the browser's figure is in BENCHMARKS.md).
+#[test]
+#[ignore]
+fn check_time() {
+    const KINDS: [ElementKind; 8] = [
+        DomainEvent,
+        Command,
+        Aggregate,
+        Policy,
+        ReadModel,
+        Actor,
+        ExternalSystem,
+        Hotspot,
+    ];
+    let mut board = Board::new("Benchmark").unwrap();
+    for i in 0..5000 {
+        let mut e = Element::new(
+            KINDS[i % 8],
+            format!("Sticky {i}"),
+            (i % 100) as f64 * 160.0,
+            (i / 100) as f64 * 160.0,
+        );
+        (e.width, e.height) = (120.0, 120.0);
+        board.apply(Op::CreateElement { element: e }).unwrap();
+    }
+    let time = |f: &dyn Fn()| {
+        let mut runs: Vec<f64> = (0..21)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        runs[10]
+    };
+    println!(
+        "semantic model: {:.2} ms",
+        time(&|| drop(Semantic::of(&board)))
+    );
+    println!(
+        "check: {:.2} ms, {} problems",
+        time(&|| drop(check(&board))),
+        check(&board).len()
+    );
+    let model = Semantic::of(&board);
+    type Pass = fn(&mut Checks<'_, '_>);
+    let passes: [(&str, Pass); 9] = [
+        ("arrows", |c| c.arrows()),
+        ("elements", |c| c.elements()),
+        ("commands", |c| c.commands()),
+        ("events", |c| c.events()),
+        ("aggregates", |c| c.aggregates()),
+        ("policies", |c| c.policies_and_read_models()),
+        ("names", |c| c.names()),
+        ("routes", |c| c.routes()),
+        ("cycles", |c| c.call_cycles()),
+    ];
+    for (name, pass) in passes {
+        let ms = time(&|| {
+            let mut c = Checks {
+                model: &model,
+                problems: Vec::new(),
+            };
+            pass(&mut c);
+        });
+        println!("  {name}: {ms:.2} ms");
+    }
+    let problems = check(&board);
+    println!(
+        "  sort: {:.2} ms",
+        time(&|| {
+            let mut p = problems.clone();
+            p.reverse();
+            p.sort();
+        })
+    );
+}

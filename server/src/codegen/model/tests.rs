@@ -204,7 +204,13 @@ fn a_command_emits_what_its_arrow_says_and_never_every_event_of_its_aggregate() 
         s.arrow(from, to);
     }
     let model = ServiceModel::from_board(&s.board);
-    let command = |id| model.services[0].commands.iter().find(|c| c.name.id == id).unwrap();
+    let command = |id| {
+        model.services[0]
+            .commands
+            .iter()
+            .find(|c| c.name.id == id)
+            .unwrap()
+    };
     assert_eq!(command(place).emits, vec![placed]);
     assert_eq!(command(cancel).emits, Vec::<Id>::new());
     assert_eq!(
@@ -234,7 +240,7 @@ fn what_cannot_be_generated_is_reported_not_dropped() {
             .problems
             .iter()
             .filter(|p| p.element == id)
-            .map(|p| p.message.clone())
+            .map(|p| p.message(&s.board))
             .collect::<Vec<_>>()
             .join(" | ")
     };
