@@ -433,6 +433,7 @@ impl Editor {
             match op {
                 Op::CreateElement { element } => touched.push(element.id),
                 Op::UpdateElement { id, .. }
+                | Op::SetExamples { id, .. }
                 | Op::MoveElement { id, .. }
                 | Op::ResizeElement { id, .. } => touched.push(*id),
                 Op::DeleteElement { id } => {

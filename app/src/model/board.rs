@@ -109,6 +109,15 @@ impl Board {
                 check_element(&next)?;
                 self.elements.insert(id, next);
             }
+            Op::SetExamples { id, examples } => {
+                let owner = self
+                    .elements
+                    .get(&id)
+                    .ok_or(Rejection::UnknownElement(id))?;
+                super::example::check_shape(owner, &examples)?;
+                super::example::check_references(owner, &examples, |id| self.elements.get(&id))?;
+                self.element_mut(id)?.props.examples = examples;
+            }
             Op::MoveElement { id, x, y } => {
                 check_coordinate(x)?;
                 check_coordinate(y)?;
@@ -239,6 +248,10 @@ impl Board {
                     http_path: http_path.as_ref().map(|_| old.props.http_path.clone()),
                 }]
             }
+            Op::SetExamples { id, .. } => vec![Op::SetExamples {
+                id: *id,
+                examples: element(id)?.props.examples.clone(),
+            }],
             Op::MoveElement { id, .. } => {
                 let old = element(id)?;
                 vec![Op::MoveElement {
@@ -395,6 +408,9 @@ fn check_element(e: &Element) -> Result<(), Rejection> {
     if let Some(path) = &props.http_path {
         check_http_path(path)?;
     }
+    // What the examples name is checked by `set_examples` and on import; an element created
+    // with examples (an undone delete, a paste) may name stickies that are gone (R28).
+    super::example::check_shape(e, &props.examples)?;
     Ok(())
 }
 

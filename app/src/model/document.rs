@@ -10,8 +10,11 @@ use super::board::{BoardDoc, DocPlace};
 
 /// The `format` every board document carries.
 pub const FORMAT: &str = "squall-board";
-/// The version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The version this build writes. Version 2 added examples (`props.examples`, docs/board-format.md);
+/// version 1 files (without them) still import.
+pub const VERSION: u32 = 2;
+/// The versions this build reads.
+pub const READS: [u32; 2] = [1, 2];
 
 /// A board as a file: `{"format": "squall-board", "version": 1, "board": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,7 +37,7 @@ pub enum DocumentError {
     NotABoard,
     #[error("not a Squall board document (format {0:?}, expected \"squall-board\")")]
     Format(String),
-    #[error("board document version {0} is not supported (this Squall reads version 1)")]
+    #[error("board document version {0} is not supported (this Squall reads versions 1 and 2)")]
     Version(u32),
     /// Something in the file is missing, has the wrong type or breaks a rule of the board; `place`
     /// names it in the user's terms (`element 4 ("Order Placed"), field "id"`).
@@ -57,7 +60,7 @@ impl BoardDocument {
         if self.format != FORMAT {
             return Err(DocumentError::Format(self.format));
         }
-        if self.version != VERSION {
+        if !READS.contains(&self.version) {
             return Err(DocumentError::Version(self.version));
         }
         Ok(self.board)
@@ -84,7 +87,7 @@ impl BoardDocument {
             _ => return Err(DocumentError::NotABoard),
         }
         match value.get("version").and_then(Value::as_u64) {
-            Some(v) if v == u64::from(VERSION) => {}
+            Some(v) if READS.iter().any(|r| u64::from(*r) == v) => {}
             Some(v) => return Err(DocumentError::Version(u32::try_from(v).unwrap_or(u32::MAX))),
             None => {
                 return Err(DocumentError::Invalid {
@@ -248,7 +251,7 @@ mod tests {
             ])
             .unwrap();
         let json = serde_json::to_string(&BoardDocument::new(board.clone())).unwrap();
-        assert!(json.starts_with(r#"{"format":"squall-board","version":1,"board":{"#));
+        assert!(json.starts_with(r#"{"format":"squall-board","version":2,"board":{"#));
         let back: BoardDocument = serde_json::from_str(&json).unwrap();
         assert_eq!(back.into_board().unwrap(), board);
     }
@@ -263,8 +266,10 @@ mod tests {
             .into_board()
         };
         assert_eq!(doc("miro", 1), Err(DocumentError::Format("miro".into())));
-        assert_eq!(doc("squall-board", 2), Err(DocumentError::Version(2)));
+        assert_eq!(doc("squall-board", 3), Err(DocumentError::Version(3)));
+        // Version 1 (before examples) still imports; 2 is what this build writes.
         assert!(doc("squall-board", 1).is_ok());
+        assert!(doc("squall-board", 2).is_ok());
     }
 
     #[test]
@@ -384,7 +389,7 @@ mod tests {
         doc["version"] = serde_json::json!(7);
         assert_eq!(
             refusal(doc),
-            "board document version 7 is not supported (this Squall reads version 1)"
+            "board document version 7 is not supported (this Squall reads versions 1 and 2)"
         );
         let mut doc = sample();
         doc["extra"] = serde_json::json!(true);

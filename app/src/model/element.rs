@@ -168,6 +168,9 @@ pub struct Props {
     /// A command's HTTP path, such as `/orders/{id}/cancel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_path: Option<String>,
+    /// A command's or a policy's examples (Given / When / Then), set by `set_examples`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<super::Example>,
 }
 
 impl Props {

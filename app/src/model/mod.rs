@@ -9,6 +9,8 @@ mod board;
 mod document;
 /// Element kinds, elements, connections and their kind-specific properties.
 mod element;
+/// Given / When / Then examples of commands and policies.
+mod example;
 /// Field types an aggregate, event, command or read model field can have.
 mod field_type;
 /// Operations on a board and why one can be rejected.
@@ -17,6 +19,9 @@ mod op;
 pub use board::{Board, Limits};
 pub use document::{BoardDocument, DocumentError};
 pub use element::{Connection, Element, ElementKind, Field, HttpMethod, Props};
+pub use example::{
+    Example, ExampleLimits, Happened, Issued, Named, Then, Values, check_references,
+};
 pub use field_type::FieldType;
 pub use op::{Op, Patch, Rejection};
 

@@ -59,6 +59,12 @@ pub enum Op {
     RenameBoard {
         title: String,
     },
+    /// Replaces a command's or a policy's examples (Given / When / Then). Every event and
+    /// command they name must exist, and every field they give a value must be one of its.
+    SetExamples {
+        id: Id,
+        examples: Vec<super::Example>,
+    },
 }
 
 /// The properties an `update_element` changes; `None` leaves a property as it is.
@@ -145,6 +151,8 @@ pub enum Rejection {
     SelfConnection,
     #[error("these two elements are already connected")]
     DuplicateConnection,
+    #[error("{0}")]
+    BadExample(String),
 }
 
 impl Rejection {
@@ -171,6 +179,7 @@ impl Rejection {
             Self::BadHttpPath => "bad_http_path",
             Self::SelfConnection => "self_connection",
             Self::DuplicateConnection => "duplicate_connection",
+            Self::BadExample(_) => "bad_example",
         }
     }
 }

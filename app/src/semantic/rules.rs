@@ -65,15 +65,16 @@ pub enum Rule {
     R25,
     R26,
     R27,
+    R28,
 }
 
 impl Rule {
     /// Every rule, in number order.
-    pub const ALL: [Rule; 27] = {
+    pub const ALL: [Rule; 28] = {
         use Rule::*;
         [
             R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, R13, R14, R15, R16, R17, R18, R19,
-            R20, R21, R22, R23, R24, R25, R26, R27,
+            R20, R21, R22, R23, R24, R25, R26, R27, R28,
         ]
     };
 
@@ -112,6 +113,7 @@ impl Rule {
             R25 => "R25",
             R26 => "R26",
             R27 => "R27",
+            R28 => "R28",
         }
     }
 
@@ -238,6 +240,7 @@ impl Problem {
                 "command {this} is a GET: a command changes state, a read model answers questions"
             ),
             Rule::R27 => format!("hotspot {this} is still open"),
+            Rule::R28 => format!("{k} {this}: {}", word(0)),
         }
     }
 }
@@ -262,6 +265,7 @@ pub fn check_model(model: &Semantic) -> Vec<Problem> {
     out.names();
     out.routes();
     out.call_cycles();
+    out.examples();
     let mut problems = out.problems;
     // Stable: problems of one element and rule keep the order the pass found them in.
     problems.sort_by_key(|p| (p.element, p.rule));
@@ -577,8 +581,8 @@ impl Checks<'_, '_> {
         for (context, kind, hash, _) in &named {
             *counts.entry((*context, *kind, *hash)).or_default() += 1;
         }
-        let mut exact: FxHashMap<(Option<Id>, ElementKind, Cow<str>), Vec<&Element>> =
-            FxHashMap::default();
+        type Exact<'b> = FxHashMap<(Option<Id>, ElementKind, Cow<'b, str>), Vec<&'b Element>>;
+        let mut exact: Exact = FxHashMap::default();
         for (context, kind, hash, e) in &named {
             if counts[&(*context, *kind, *hash)] > 1 {
                 exact
@@ -670,6 +674,20 @@ impl Checks<'_, '_> {
         for (&(a, b), from) in sorted(&via) {
             if reaches(&calls, b, a) && reported.insert(from.id) {
                 self.add_with(Rule::R23, from, vec![a, b], Vec::new());
+            }
+        }
+    }
+}
+
+impl Checks<'_, '_> {
+    /// R28: examples that name events, commands or fields the board does not have (any more).
+    fn examples(&mut self) {
+        let board = self.model.board;
+        for e in board.elements().filter(|e| !e.props.examples.is_empty()) {
+            if let Err(why) =
+                crate::model::check_references(e, &e.props.examples, |id| board.element(id))
+            {
+                self.add_with(Rule::R28, e, Vec::new(), vec![why.to_string()]);
             }
         }
     }

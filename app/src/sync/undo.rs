@@ -75,6 +75,16 @@ pub fn still_yours(board: &Board, undo: Vec<Op>, done: &[Op]) -> Trimmed {
                     _ => ops.push(Op::ResizeElement { id, width, height }),
                 }
             }
+            Op::SetExamples { id, examples } => {
+                let did = done.iter().rev().find_map(|op| match op {
+                    Op::SetExamples { id: i, examples } if *i == id => Some(examples),
+                    _ => None,
+                });
+                match (board.element(id), did) {
+                    (Some(now), Some(did)) if &now.props.examples != did => skipped += 1,
+                    _ => ops.push(Op::SetExamples { id, examples }),
+                }
+            }
             Op::DeleteElement { id } if !still_as_created(board, id, done) => skipped += 1,
             Op::RenameBoard { title } => {
                 let did = done.iter().rev().find_map(|op| match op {
@@ -101,6 +111,7 @@ fn still_as_created(board: &Board, id: crate::model::Id, done: &[Op]) -> bool {
     let mine = |op: &&Op| match op {
         Op::CreateElement { element } => element.id == id,
         Op::UpdateElement { id: i, .. }
+        | Op::SetExamples { id: i, .. }
         | Op::MoveElement { id: i, .. }
         | Op::ResizeElement { id: i, .. } => *i == id,
         _ => false,

@@ -362,6 +362,30 @@ fn r27_an_open_hotspot() {
     assert_eq!(s.broken("Timeout?"), vec![Rule::R27]);
 }
 
+#[test]
+fn r28_an_example_naming_what_the_board_does_not_have_any_more() {
+    use crate::model::{Example, Happened, Then};
+    let mut s = clean().fields("Order Placed", &[("orderId", "UUID", false)]);
+    let example = Example {
+        given: vec![],
+        when: Default::default(),
+        then: Then::Events(vec![Happened {
+            event: s.ids["Order Placed"],
+            fields: [("orderId".to_string(), serde_json::json!("o-1"))].into(),
+        }]),
+    };
+    s.board
+        .apply(Op::SetExamples {
+            id: s.ids["Place Order"],
+            examples: vec![example],
+        })
+        .unwrap();
+    assert!(s.broken("Place Order").is_empty());
+    // The event loses the field the example gives a value to.
+    let s = s.fields("Order Placed", &[("id", "UUID", false)]);
+    assert_eq!(s.broken("Place Order"), vec![Rule::R28]);
+}
+
 /// Not a test: `cargo test --release -p app --features ssr --lib check_time -- --ignored
 /// --nocapture` prints how long a check of the canvas benchmark's 5,000-sticky board takes
 /// natively (the browser's figure is in BENCHMARKS.md).
