@@ -161,5 +161,18 @@ export function sampleBoardOps() {
       if (first) connect(a, first.name);
     }
   }
+  // Given / When / Then examples (docs/board-format.md), one set_examples op per sticky.
+  const examples = new Map();
+  const happened = (h) => ({ event: byName.get(h.event).id, ...(h.fields ? { fields: h.fields } : {}) });
+  for (const ex of doc.examples ?? []) {
+    const owner = byName.get(ex.command ?? ex.policy).id;
+    let then;
+    if (ex.then_refused) then = { refused: ex.then_refused };
+    else if (ex.then_issues) then = { issues: ex.then_issues.map((c) => ({ command: byName.get(c.command).id, ...(c.fields ? { fields: c.fields } : {}) })) };
+    else then = { events: (ex.then ?? []).map(happened) };
+    const example = { given: (ex.given ?? []).map(happened), ...(ex.when ? { when: ex.when } : {}), then };
+    examples.set(owner, [...(examples.get(owner) ?? []), example]);
+  }
+  for (const [id, list] of examples) ops.push({ type: 'set_examples', id, examples: list });
   return { title: doc.board, ops };
 }

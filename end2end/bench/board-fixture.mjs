@@ -5,12 +5,15 @@ import { writeFileSync } from 'node:fs';
 import { sampleBoardOps } from '../lib.mjs';
 
 const { title, ops } = sampleBoardOps();
+const examples = new Map(ops.filter((op) => op.type === 'set_examples').map((op) => [op.id, op.examples]));
 const board = {
   title,
-  elements: ops.filter((op) => op.type === 'create_element').map((op) => op.element),
+  elements: ops.filter((op) => op.type === 'create_element').map((op) => (examples.has(op.element.id)
+    ? { ...op.element, props: { ...(op.element.props ?? {}), examples: examples.get(op.element.id) } }
+    : op.element)),
   connections: ops.filter((op) => op.type === 'connect').map((op) => op.connection),
 };
-const document = { format: 'squall-board', version: 1, board };
+const document = { format: 'squall-board', version: 2, board };
 const path = new URL('../../fixtures/order-flow.board.json', import.meta.url);
 writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
 console.log(`wrote ${board.elements.length} elements and ${board.connections.length} arrows to ${path.pathname}`);

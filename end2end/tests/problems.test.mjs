@@ -155,3 +155,56 @@ test('a command without an arrow to its result is connected to the event its nam
   assert.deepEqual(await rules(), ['R27']);
   assert.deepEqual(page.errors, []);
 });
+
+test('examples (Given / When / Then) are written in the properties panel, checked, and go stale visibly (R28)', async () => {
+  const { id, ids } = await board('Examples', {
+    'Cancel Order': ['command', 40, 60, [{ name: 'reason', type: 'String' }]],
+    Order: ['aggregate', 240, 60, [{ name: 'id', type: 'UUID', key: true }]],
+    'Order Placed': ['domain_event', 440, 60, [{ name: 'orderId', type: 'UUID' }]],
+    'Order Cancelled': ['domain_event', 440, 260, [{ name: 'orderId', type: 'UUID' }, { name: 'reason', type: 'String' }]],
+  }, [['Cancel Order', 'Order'], ['Order', 'Order Placed'], ['Order', 'Order Cancelled'], ['Cancel Order', 'Order Cancelled']]);
+  const page = await newPage(browser);
+  await page.goto(boardUrl(id));
+  await waitForHydration(page);
+  await page.locator(`.element[data-id="${ids['Cancel Order']}"]`).click();
+  const panel = page.getByRole('complementary', { name: 'Properties' });
+  await panel.getByRole('button', { name: 'Add example' }).click();
+  const draft = panel.getByLabel('New example');
+  await draft.fill('Given Order Placed {"orderId": "o-1"}\nWhen {"reason": "changed my mind"}\nThen Order Cancelled {"orderId": "o-1", "reason": "changed my mind"}');
+  // Clicking elsewhere saves it, as with every field.
+  await page.locator('.canvas').click({ position: { x: 1000, y: 700 } });
+  await page.locator('.save-state.saved').waitFor();
+  let stored = (await api('GET', `/api/boards/${id}`)).body.elements.find((e) => e.id === ids['Cancel Order']);
+  assert.deepEqual(stored.props.examples, [{
+    given: [{ event: ids['Order Placed'], fields: { orderId: 'o-1' } }],
+    when: { reason: 'changed my mind' },
+    then: { events: [{ event: ids['Order Cancelled'], fields: { orderId: 'o-1', reason: 'changed my mind' } }] },
+  }]);
+
+  // A mistake names its line and stores nothing.
+  await page.locator(`.element[data-id="${ids['Cancel Order']}"]`).click();
+  const first = panel.getByLabel('Example 1');
+  assert.match(await first.inputValue(), /^Given Order Placed \{"orderId":"o-1"\}\nWhen/);
+  await first.fill('Given Order Shipped\nThen Order Cancelled');
+  await first.blur();
+  assert.equal(await panel.getByRole('alert').textContent(), 'line 1: no domain event is named "Order Shipped" on this board');
+  stored = (await api('GET', `/api/boards/${id}`)).body.elements.find((e) => e.id === ids['Cancel Order']);
+  assert.equal(stored.props.examples.length, 1);
+  assert.equal(stored.props.examples[0].given[0].event, ids['Order Placed']);
+
+  // Over HTTP too: an example naming what the board does not have is refused, nothing changes.
+  const refused = await api('POST', `/api/boards/${id}/ops`, { ops: [{ type: 'set_examples', id: ids['Cancel Order'],
+    examples: [{ then: { events: [{ event: ids['Order Cancelled'], fields: { colour: 'red' } }] } }] }] });
+  assert.equal(refused.status, 422);
+  assert.equal(refused.body.code, 'bad_example');
+  assert.match(refused.body.message, /a field "colour" it does not have/);
+
+  // The event loses the field the example fills: the command's badge says so (R28).
+  const cancelled = ids['Order Cancelled'];
+  assert.equal((await api('POST', `/api/boards/${id}/ops`, { ops: [{ type: 'update_element', id: cancelled,
+    fields: [{ name: 'orderId', type: 'UUID' }] }] })).status, 200);
+  const b = badge(page, ids['Cancel Order']);
+  await b.waitFor();
+  assert.match(await b.getAttribute('title'), /R28 command "Cancel Order": example 1 gives domain event "Order Cancelled" a field "reason" it does not have/);
+  assert.deepEqual(page.errors.filter((e) => !/422|Unprocessable/.test(e)), []);
+});

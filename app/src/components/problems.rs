@@ -50,8 +50,7 @@ pub fn ProblemsButton(editor: Editor) -> impl IntoView {
             data-check-ms=move || format!("{:.3}", editor.check_ms())
             on:click=move |_| editor.problems_open.update(|o| *o = !*o)
         >
-            {text(move || t_string!(i18n, panels.problems))}
-            " "
+            <span class="label">{text(move || t_string!(i18n, panels.problems))}" "</span>
             <span class="count">{move || number(total(), i18n.get_locale())}</span>
         </button>
     }
@@ -107,11 +106,15 @@ pub fn ProblemsPanel(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> i
         let shown = shown.get();
         let context = context.get();
         rows.with(|rows| {
-            rows.iter()
+            let mut visible: Vec<Row> = rows
+                .iter()
                 .filter(|r| shown[severity_index(r.problem.severity)])
                 .filter(|r| context.is_none_or(|c| c == r.place))
                 .cloned()
-                .collect::<Vec<_>>()
+                .collect();
+            // Errors first; within a severity, the board's order.
+            visible.sort_by_key(|r| r.problem.severity);
+            visible
         })
     };
     let tally = move |s: Severity| {
@@ -150,7 +153,7 @@ pub fn ProblemsPanel(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> i
     };
     let close = move || editor.problems_open.set(false);
     view! {
-        <aside class="problems-panel" role="region" aria-label=text(move || t_string!(i18n, panels.problems))
+        <aside class="problems-panel" role="region" tabindex="-1" aria-label=text(move || t_string!(i18n, panels.problems))
             on:keydown=move |ev| if ev.key() == "Escape" { close() }>
             <header>
                 <h2>{text(move || t_string!(i18n, panels.problems))}</h2>
@@ -218,7 +221,19 @@ fn ProblemRow(editor: Editor, row: Row, read_only: Signal<bool>) -> impl IntoVie
                 on:click=move |_| editor.focus(element)>{editor.with_board(|b| problem.message(b))}</button>
             {fix_label.map(|label| view! {
                 <button class="fix" class:hidden=move || read_only.get()
-                    on:click=move |_| { editor.apply_fix(&target); }>{label}</button>
+                    on:click=move |ev| {
+                        // The row goes away with its problem: the keyboard stays in the panel
+                        // instead of landing on the next row's fix (one Enter, one fix).
+                        if let Some(panel) = event_target::<web_sys::HtmlElement>(&ev)
+                            .closest(".problems-panel")
+                            .ok()
+                            .flatten()
+                            .and_then(|p| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(p).ok())
+                        {
+                            let _ = panel.focus();
+                        }
+                        editor.apply_fix(&target);
+                    }>{label}</button>
             })}
         </li>
     }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::editor::Editor;
-use crate::i18n::{kind_name, t_string, text, use_i18n};
+use crate::i18n::{fill, kind_name, t_string, text, use_i18n};
 use crate::model::{ElementKind, Field, FieldType, HttpMethod, Id, Op, Patch};
 
 /// The types offered for fields; `enum(A, B)`, `List<T>` and value object names can be typed.
@@ -111,6 +111,7 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
                     {(kind == ElementKind::Command).then(|| view! { <HttpRoute editor id read_only /> })}
                     {kind.has_fields().then(|| view! { <Fields editor id read_only /> })}
                     {matches!(kind, ElementKind::Policy | ElementKind::ReadModel).then(|| view! { <Links editor id kind /> })}
+                    {matches!(kind, ElementKind::Command | ElementKind::Policy).then(|| view! { <Examples editor id read_only /> })}
                 </aside>
             }
         })
@@ -275,4 +276,115 @@ fn Links(editor: Editor, id: Id, kind: ElementKind) -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// A command's or a policy's examples, each written as Given / When / Then lines
+/// (`model::example::text`); saved when the text area is left, refused with the line that is
+/// wrong (nothing is stored then).
+#[component]
+fn Examples(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
+    use crate::model::example::text as gherkin;
+    let i18n = use_i18n();
+    let Some(element) = editor.element(id) else {
+        return ().into_any();
+    };
+    let examples = Memo::new(move |_| element.with(|e| e.props.examples.clone()));
+    // The example being written, not stored yet; the error of the example at an index (the
+    // new one at `usize::MAX`).
+    let draft = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<(usize, String)>);
+    let save = move |index: Option<usize>, written: String| {
+        let mut all = examples.get_untracked();
+        if written.trim().is_empty() {
+            match index {
+                Some(i) if i < all.len() => {
+                    all.remove(i);
+                }
+                _ => {
+                    draft.set(None);
+                    error.set(None);
+                    return;
+                }
+            }
+        } else {
+            let owner = element.get_untracked();
+            match editor.with_board(|b| gherkin::parse(&written, &owner, b)) {
+                Err(why) => {
+                    error.set(Some((index.unwrap_or(usize::MAX), why)));
+                    return;
+                }
+                Ok(example) => match index {
+                    Some(i) if i < all.len() => {
+                        if all[i] == example {
+                            error.set(None);
+                            return;
+                        }
+                        all[i] = example;
+                    }
+                    _ => all.push(example),
+                },
+            }
+        }
+        if editor.commit(vec![Op::SetExamples { id, examples: all }]) {
+            error.set(None);
+            if index.is_none() {
+                draft.set(None);
+            }
+        } else {
+            error.set(Some((
+                index.unwrap_or(usize::MAX),
+                t_string!(i18n, panels.example_refused).to_string(),
+            )));
+        }
+    };
+    let error_at = move |i: usize| {
+        error.with(|e| {
+            e.as_ref()
+                .filter(|(at, _)| *at == i)
+                .map(|(_, why)| why.clone())
+        })
+    };
+    let rows = |written: &str| written.lines().count().clamp(3, 12);
+    view! {
+        <h3>{text(move || t_string!(i18n, panels.examples))}</h3>
+        <p class="muted hint">{text(move || t_string!(i18n, panels.examples_help))}</p>
+        {move || {
+            let written: Vec<String> = examples.with(|all| {
+                editor.with_board(|b| all.iter().map(|e| gherkin::to_text(e, b)).collect())
+            });
+            written.into_iter().enumerate().map(|(i, written)| view! {
+                <div class="example">
+                    <textarea
+                        aria-label=move || fill(t_string!(i18n, panels.example_n), &[("n", &(i + 1).to_string())])
+                        rows=rows(&written)
+                        spellcheck="false"
+                        disabled=read_only
+                        prop:value=written.clone()
+                        on:change=move |ev| save(Some(i), event_target_value(&ev))
+                    ></textarea>
+                    {move || error_at(i).map(|why| view! { <p class="error" role="alert">{why}</p> })}
+                </div>
+            }).collect_view()
+        }}
+        {move || draft.get().map(|written| view! {
+            <div class="example new">
+                <textarea
+                    aria-label=text(move || t_string!(i18n, panels.new_example))
+                    rows=rows(&written)
+                    spellcheck="false"
+                    placeholder=text(move || t_string!(i18n, panels.example_placeholder))
+                    prop:value=written
+                    on:input=move |ev| draft.set(Some(event_target_value(&ev)))
+                    on:change=move |ev| save(None, event_target_value(&ev))
+                ></textarea>
+                {move || error_at(usize::MAX).map(|why| view! { <p class="error" role="alert">{why}</p> })}
+            </div>
+        })}
+        <Show when=move || !read_only.get() && draft.with(Option::is_none)>
+            <button class="secondary add-example" on:click=move |_| draft.set(Some(String::new()))>
+                {text(move || t_string!(i18n, panels.add_example))}
+            </button>
+        </Show>
+    }
+    .into_any()
 }

@@ -3,6 +3,9 @@
 //! then these events, a named refusal, or (a policy's) these commands. Stored in an element's
 //! `props.examples` and set by the `set_examples` op; code generation turns them into tests.
 
+/// Examples as text: `Given Order Placed {"orderId": "o-1"}` (the properties panel's editor).
+pub mod text;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

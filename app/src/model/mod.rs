@@ -10,7 +10,7 @@ mod document;
 /// Element kinds, elements, connections and their kind-specific properties.
 mod element;
 /// Given / When / Then examples of commands and policies.
-mod example;
+pub mod example;
 /// Field types an aggregate, event, command or read model field can have.
 mod field_type;
 /// Operations on a board and why one can be rejected.

@@ -329,9 +329,15 @@ impl<'a> Builder<'a> {
     }
 
     /// The events with an arrow to `id`, wherever they live.
+    /// In reading order (left to right, top to bottom), not in the order the arrows were drawn.
     fn triggers(&self, id: Id) -> Vec<Trigger> {
-        self.model
-            .sources(id, ElementKind::DomainEvent)
+        let mut events = self.model.sources(id, ElementKind::DomainEvent);
+        events.sort_by(|a, b| {
+            (a.x, a.y, a.id)
+                .partial_cmp(&(b.x, b.y, b.id))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        events
             .iter()
             .filter_map(|ev| {
                 self.model.context_of(ev.id).map(|service| Trigger {
