@@ -88,7 +88,7 @@ test('the README screenshots in Korean: the sample board, Share and Export', asy
   await page.getByRole('button', { name: '내보내기' }).click();
   const panel = page.getByRole('dialog', { name: '내보내기' });
   await panel.locator('.export-tree button.file').first().waitFor();
-  assert.equal(await panel.getByRole('region', { name: '문제' }).locator('h3').textContent(), '문제 2개');
+  assert.equal(await panel.getByRole('region', { name: '문제' }).locator('h3').textContent(), '문제 4개');
   await shot(page, 'export.ko');
   assert.deepEqual(page.errors, []);
 });

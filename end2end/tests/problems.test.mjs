@@ -149,6 +149,7 @@ test('a command without an arrow to its result is connected to the event its nam
   // The quick fix connects the command to "Order Cancelled", not to every event.
   await panel.getByRole('button', { name: 'Connect to “Order Cancelled”' }).click();
   await b.waitFor({ state: 'detached' });
+  await page.locator('.save-state.saved').waitFor();
   const connections = (await stored(id)).connections;
   assert.ok(connections.some((c) => c.from === ids['Cancel Order'] && c.to === ids['Order Cancelled']));
   assert.equal(connections.length, 7);
