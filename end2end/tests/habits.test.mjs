@@ -67,6 +67,30 @@ test('double-clicking a sticky edits its text instead of adding a sticky on top 
   assert.deepEqual(page.errors, []);
 });
 
+test('double-clicking inside a frame adds a sticky in it; double-clicking its name renames it', async () => {
+  const frame = el('bounded_context', 'Ordering', 0, 0, 900, 600);
+  const { page, id } = await boardWith([frame]);
+  const f = await box(page, frame.id);
+  await page.mouse.dblclick(f.x + f.width / 2, f.y + f.height / 2);
+  await page.getByLabel('Sticky text').waitFor();
+  await page.keyboard.type('Order placed');
+  await page.keyboard.press('Enter');
+  await saved(page);
+  const board = await stored(id);
+  assert.deepEqual(board.elements.map((e) => e.label).sort(), ['Order placed', 'Ordering'], 'the frame keeps its name');
+  const added = board.elements.find((e) => e.label === 'Order placed');
+  assert.ok(added.x > 0 && added.x + added.width < 900 && added.y > 0 && added.y + added.height < 600, 'it lands inside the frame');
+  // The frame's name is edited from the name.
+  const name = page.locator(`.element[data-id="${frame.id}"] .label`);
+  const n = middle(await name.boundingBox());
+  await page.mouse.dblclick(n.x, n.y);
+  const editor = page.getByLabel('Sticky text');
+  await editor.waitFor();
+  assert.equal(await editor.inputValue(), 'Ordering');
+  await page.keyboard.press('Escape');
+  assert.deepEqual(page.errors, []);
+});
+
 test('an open label editor is committed by a click on another sticky and by a click on the canvas', async () => {
   const a = el('command', 'Place order', 0, 0);
   const b = el('aggregate', 'Order', 300, 0, 200, 200);

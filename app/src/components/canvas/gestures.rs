@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::super::LinkPreview;
 use crate::editor::{Detail, Edges, Editor, Rect, rect_of, snapped_delta};
-use crate::model::{Id, Op};
+use crate::model::{ElementKind, Id, Op};
 
 /// What a pointer drag is doing, from pointerdown to pointerup.
 #[derive(Debug, Clone, Default)]
@@ -490,7 +490,9 @@ pub fn pointer_up(s: Surface, ev: PointerEvent) {
     }
 }
 
-/// A double-click edits the sticky under the pointer, or adds one on empty canvas.
+/// A double-click edits the sticky under the pointer, or adds one on empty canvas. Inside a
+/// frame, its empty body counts as canvas (the new sticky lands in that bounded context); its
+/// name is edited by double-clicking the name.
 pub fn double_click(s: Surface, ev: MouseEvent) {
     let Surface {
         editor, read_only, ..
@@ -502,9 +504,18 @@ pub fn double_click(s: Surface, ev: MouseEvent) {
     // The canvas captured the pointer, so the event's target is the canvas itself: ask what
     // is under the pointer instead.
     let under = document().element_from_point(ev.client_x() as f32, ev.client_y() as f32);
+    let on_name = under
+        .as_ref()
+        .and_then(|el| el.closest(".label").ok().flatten())
+        .is_some();
+    let frame = |id: Id| {
+        editor
+            .element(id)
+            .is_some_and(|e| e.with_untracked(|e| e.kind == ElementKind::BoundedContext))
+    };
     match s.hit(under.as_ref(), world(&ev)) {
-        Some(id) => editor.editing.set(Some(id)),
-        None => {
+        Some(id) if !frame(id) || on_name => editor.editing.set(Some(id)),
+        _ => {
             editor.create_at(editor.tool.get_untracked(), world(&ev));
         }
     }
