@@ -142,6 +142,14 @@ pub fn count(n: usize, locale: Locale, single: &str, many: &str) -> String {
     )
 }
 
+/// The language a model problem's message is written in (`Problem::message_in`).
+pub fn language(locale: Locale) -> crate::semantic::rules::Language {
+    match locale {
+        Locale::ko => crate::semantic::rules::Language::Korean,
+        _ => crate::semantic::rules::Language::English,
+    }
+}
+
 /// What a kind of element is called in `locale`.
 pub fn kind_name(kind: ElementKind, locale: Locale) -> String {
     match kind {
@@ -263,6 +271,8 @@ mod tests {
                     .split('{')
                     .skip(1)
                     .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+                    // A placeholder is a name (`{n}`); JSON in an example text is not one.
+                    .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
                     .collect();
                 names.sort();
                 all.insert(

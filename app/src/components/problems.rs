@@ -214,11 +214,12 @@ fn ProblemRow(editor: Editor, row: Row, read_only: Signal<bool>) -> impl IntoVie
         FixKind::RemoveArrow => t_string!(i18n, panels.fix_arrow).to_string(),
     });
     let target = problem.clone();
+    let (severity, rule) = (problem.severity, problem.rule);
     view! {
-        <li class=format!("problem-row {}", problem.severity.as_str()) data-rule=problem.rule.id() data-element=element.to_string()>
-            <span class="rule">{problem.rule.id()}</span>
+        <li class=format!("problem-row {}", severity.as_str()) data-rule=rule.id() data-element=element.to_string()>
+            <span class="rule">{rule.id()}</span>
             <button class="link problem" title=text(move || t_string!(i18n, panels.show_sticky))
-                on:click=move |_| editor.focus(element)>{editor.with_board(|b| problem.message(b))}</button>
+                on:click=move |_| editor.focus(element)>{move || editor.with_board(|b| problem.message_in(b, crate::i18n::language(i18n.get_locale())))}</button>
             {fix_label.map(|label| view! {
                 <button class="fix" class:hidden=move || read_only.get()
                     on:click=move |ev| {

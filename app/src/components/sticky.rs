@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use crate::editor::Editor;
 use crate::i18n::{fill, kind_name, t_string, text, use_i18n};
 use crate::model::{Board, ElementKind, Id, Op, Patch};
-use crate::semantic::rules::{Problem, Severity};
+use crate::semantic::rules::{Language, Problem, Severity};
 
 /// One element at its position, in its kind's colour. It reads only its own signal, so moving
 /// it re-renders nothing else. Text is always escaped by Leptos: hostile labels are shown, never
@@ -63,9 +63,10 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
         })
     });
     let badge = Memo::new(move |_| {
+        let language = crate::i18n::language(i18n.get_locale());
         editor
             .problems
-            .with(|c| editor.with_board(|board| Badge::of(c.of(id), board)))
+            .with(|c| editor.with_board(|board| Badge::of(c.of(id), board, language)))
     });
     view! {
         <div
@@ -134,11 +135,11 @@ struct Badge {
 }
 
 impl Badge {
-    fn of(problems: &[Problem], board: &Board) -> Option<Badge> {
+    fn of(problems: &[Problem], board: &Board, language: Language) -> Option<Badge> {
         let severity = problems.iter().map(|p| p.severity).min()?;
         let title = problems
             .iter()
-            .map(|p| format!("{} {}", p.rule.id(), p.message(board)))
+            .map(|p| format!("{} {}", p.rule.id(), p.message_in(board, language)))
             .collect::<Vec<_>>()
             .join("\n");
         Some(Badge {

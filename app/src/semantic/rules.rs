@@ -163,7 +163,99 @@ pub struct Problem {
     pub words: Vec<String>,
 }
 
+/// The language of a problem's message: the UI's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    English,
+    Korean,
+}
+
 impl Problem {
+    /// What is wrong, in `language`, with the names the board has now.
+    pub fn message_in(&self, board: &Board, language: Language) -> String {
+        match language {
+            Language::English => self.message(board),
+            Language::Korean => self.message_ko(board),
+        }
+    }
+
+    /// What is wrong, in Korean: "커맨드 "주문": …". Each sentence names the sticky first and
+    /// then says what is wrong, so no particle has to agree with a label's last syllable.
+    pub fn message_ko(&self, board: &Board) -> String {
+        let named = |id: Id| board.element(id).map(quoted).unwrap_or_default();
+        let kind = |id: Id| board.element(id).map_or("", |e| kind_word_ko(e.kind));
+        let this = named(self.element);
+        let word = |i: usize| self.words.get(i).map(String::as_str).unwrap_or("");
+        let other = |i: usize| self.others.get(i).copied().map(named).unwrap_or_default();
+        let k = kind(self.element);
+        let about = format!("{k} {this}");
+        match self.rule {
+            Rule::R1 => {
+                let to = self.others.first().copied();
+                format!(
+                    "{about}: {} {}(으)로 가는 화살표는 이벤트 스토밍에서 뜻이 없습니다",
+                    to.map_or("", kind),
+                    other(0)
+                )
+            }
+            Rule::R2 => format!("{about}: 처리할 애그리거트가 없습니다"),
+            Rule::R3 => format!("{about}: 다른 바운디드 컨텍스트의 애그리거트가 처리합니다"),
+            Rule::R4 => format!("{about}: 결과 이벤트가 없습니다"),
+            Rule::R5 => {
+                let names: Vec<String> = self.others.iter().map(|id| named(*id)).collect();
+                format!(
+                    "{about}: 결과가 {} 중 어느 것인지 정해지지 않았습니다. 결과 이벤트로 화살표를 그리세요",
+                    names.join(", ")
+                )
+            }
+            Rule::R6 => format!("{about}: 이 이벤트를 발생시키는 것이 없습니다"),
+            Rule::R7 => format!("{about}: 처리하는 커맨드가 없습니다"),
+            Rule::R8 => format!("{about}: 발생시키는 이벤트가 없습니다"),
+            Rule::R9 => format!("{about}: 키 필드가 없습니다"),
+            Rule::R10 => format!("{about}: 이름이 {:?}인 필드가 둘 있습니다", word(0)),
+            Rule::R11 => format!(
+                "{about}: 필드 {:?}의 타입 {}을(를) 보드의 어디에서도 정의하지 않습니다",
+                word(0),
+                word(1)
+            ),
+            Rule::R12 => format!("{about}: 시작하는 이벤트가 없습니다"),
+            Rule::R13 => format!("{about}: 발행하는 커맨드가 없습니다"),
+            Rule::R14 => format!("{about}: 원천 이벤트가 없습니다"),
+            Rule::R15 => format!("{about}: 키 필드가 없습니다"),
+            Rule::R16 => format!("{about}: 어느 바운디드 컨텍스트에도 속하지 않습니다"),
+            Rule::R17 => format!(
+                "{about}: 바운디드 컨텍스트 {}의 경계에 걸쳐 있습니다",
+                other(0)
+            ),
+            Rule::R18 => format!("{k}: 이름이 없습니다"),
+            Rule::R19 => format!("{about}: 한 바운디드 컨텍스트에 같은 이름이 둘 있습니다"),
+            Rule::R20 => format!("{about}: 일어난 일처럼 읽히지 않습니다 (예: 주문됨)"),
+            Rule::R21 => {
+                format!("{about}: 일어난 일처럼 읽힙니다. 할 일을 이름으로 쓰세요 (예: 주문하기)")
+            }
+            Rule::R22 => format!(
+                "{about}: 다른 바운디드 컨텍스트의 커맨드 {}를 발행합니다. 동기 결합이니 그 컨텍스트가 이벤트에 반응하게 하세요",
+                other(0)
+            ),
+            Rule::R23 => format!(
+                "바운디드 컨텍스트 {}, {}: 서로 동기로 호출합니다. 한쪽이 이벤트에 반응하게 하세요",
+                other(0),
+                other(1)
+            ),
+            Rule::R24 => format!(
+                "{about}: 같은 컨텍스트의 다른 커맨드와 {} {}를 함께 씁니다",
+                word(0),
+                word(1)
+            ),
+            Rule::R25 => format!("{about}: 경로의 {{{}}}는 필드가 아닙니다", word(0)),
+            Rule::R26 => {
+                format!("{about}: GET입니다. 커맨드는 상태를 바꾸고, 질문에는 읽기 모델이 답합니다")
+            }
+            Rule::R27 => format!("{about}: 아직 열려 있습니다"),
+            Rule::R28 => format!("{about}: 예시가 보드에 없는 것을 가리킵니다 ({})", word(0)),
+        }
+    }
+
     /// What is wrong, in English, with the names the board has now.
     pub fn message(&self, board: &Board) -> String {
         let named = |id: Id| board.element(id).map(quoted).unwrap_or_default();
@@ -331,6 +423,22 @@ fn name_hash(label: &str) -> Option<u64> {
         }
     }
     (!empty).then(|| hasher.finish())
+}
+
+/// The kind as a Korean message names it (the UI's kind names).
+fn kind_word_ko(kind: ElementKind) -> &'static str {
+    match kind {
+        ElementKind::DomainEvent => "도메인 이벤트",
+        ElementKind::Command => "커맨드",
+        ElementKind::Aggregate => "애그리거트",
+        ElementKind::Policy => "정책",
+        ElementKind::ReadModel => "읽기 모델",
+        ElementKind::Actor => "액터",
+        ElementKind::ExternalSystem => "외부 시스템",
+        ElementKind::Hotspot => "핫스팟",
+        ElementKind::BoundedContext => "바운디드 컨텍스트",
+        ElementKind::TextNote => "텍스트",
+    }
 }
 
 /// A name as R19 compares names: lower case, runs of white space as one space (borrowed when

@@ -139,7 +139,7 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
                 {move || match preview.get() {
                     None => view! { <p class="muted export-loading">{text(move || t_string!(i18n, panels.generating))}</p> }.into_any(),
                     Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-                    Some(Ok(p)) => view! { <ExportBody preview=p chosen find /> }.into_any(),
+                    Some(Ok(p)) => view! { <ExportBody editor preview=p chosen find /> }.into_any(),
                 }}
             </div>
         </div>
@@ -148,6 +148,7 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
 
 #[component]
 fn ExportBody(
+    editor: Editor,
     preview: ExportPreview,
     chosen: RwSignal<Option<usize>>,
     find: impl Fn(crate::model::Id) + Copy + Send + Sync + 'static,
@@ -181,7 +182,13 @@ fn ExportBody(
                         }
                     }}</h3>
                     <ul>
-                        {problems.into_iter().zip(messages).map(|(p, message)| {
+                        {problems.into_iter().zip(messages).map(|(p, english)| {
+                            // In the UI's language, from this page's copy of the board (the
+                            // server's words are English).
+                            let message = match crate::i18n::language(i18n.get_locale()) {
+                                crate::semantic::rules::Language::English => english,
+                                korean => editor.with_board(|b| p.message_in(b, korean)),
+                            };
                             let element = p.element;
                             view! {
                                 <li class=format!("problem-row {}", p.severity.as_str())>

@@ -466,3 +466,26 @@ fn check_time() {
         })
     );
 }
+
+#[test]
+fn every_rule_speaks_korean_too() {
+    let s = clean();
+    let id = s.ids["Place Order"];
+    for rule in Rule::ALL {
+        let p = Problem {
+            element: id,
+            rule,
+            severity: rule.severity(),
+            arrow: None,
+            others: vec![s.ids["Order"], s.ids["Order Placed"]],
+            words: vec!["total".into(), "Money".into()],
+        };
+        let ko = p.message_ko(&s.board);
+        assert!(
+            ko.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)),
+            "{rule:?}: {ko}"
+        );
+        assert_ne!(ko, p.message(&s.board), "{rule:?}");
+        assert_eq!(p.message_in(&s.board, Language::Korean), ko);
+    }
+}
