@@ -391,7 +391,7 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
     let document: serde_json::Value = res.json().await.unwrap();
     assert_eq!(
         (document["format"].as_str(), document["version"].as_i64()),
-        (Some("squall-board"), Some(1))
+        (Some("squall-board"), Some(2))
     );
 
     let (status, imported) = app.post("/api/boards/import", document.clone()).await;
@@ -460,14 +460,14 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
         .await;
     assert_eq!((status, body["code"].as_str()), (422, Some("invalid_body")));
     let mut future = document.clone();
-    future["version"] = json!(2);
+    future["version"] = json!(3);
     let mut broken = document.clone();
     broken["board"]["elements"][0]["label"] = json!("x".repeat(2_001));
     let mut dangling = document;
     dangling["board"]["connections"] =
         json!([{ "id": Uuid::now_v7(), "from": Uuid::now_v7(), "to": Uuid::now_v7() }]);
     for (bad, says) in [
-        (future, "version 2"),
+        (future, "version 3"),
         (broken, "2000"),
         (dangling, "no element"),
     ] {
