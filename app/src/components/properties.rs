@@ -325,6 +325,14 @@ fn Examples(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                 },
             }
         }
+        // What the board would refuse, said here beside the text rather than only in the bar.
+        let owner = element.get_untracked();
+        if let Err(why) =
+            editor.with_board(|b| crate::model::check_references(&owner, &all, |id| b.element(id)))
+        {
+            error.set(Some((index.unwrap_or(usize::MAX), why.to_string())));
+            return;
+        }
         if editor.commit(vec![Op::SetExamples { id, examples: all }]) {
             error.set(None);
             if index.is_none() {

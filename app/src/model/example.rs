@@ -214,9 +214,17 @@ pub fn check_references<'a>(
             };
             match element(id) {
                 Some(e) if e.kind == kind => fields_of(e, values, n)?,
-                _ => {
+                Some(e) => {
                     return Err(Rejection::BadExample(format!(
-                        "example {n} names {id}, which is no {} on this board",
+                        "example {n} names {} {:?} where a {} belongs",
+                        e.kind.title().to_lowercase(),
+                        e.label,
+                        kind.title().to_lowercase()
+                    )));
+                }
+                None => {
+                    return Err(Rejection::BadExample(format!(
+                        "example {n} names a {} that is not on this board (deleted?): {id}",
                         kind.title().to_lowercase()
                     )));
                 }
@@ -372,10 +380,16 @@ mod tests {
             ..cancel_example(&f)
         };
         let cases: [(Example, &str); 5] = [
-            (unknown_event, "which is no domain event on this board"),
+            (
+                unknown_event,
+                "names a domain event that is not on this board",
+            ),
             (unknown_field, "a field \"customer\" it does not have"),
             (unknown_when, "a field \"colour\" it does not have"),
-            (not_an_event, "which is no domain event on this board"),
+            (
+                not_an_event,
+                "names aggregate \"Order\" where a domain event belongs",
+            ),
             (
                 issues_from_command,
                 "a command results in events or a refusal",

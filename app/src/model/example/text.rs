@@ -15,10 +15,11 @@ use crate::model::{Board, Element, ElementKind};
 
 /// The example as text, with the board's labels.
 pub fn to_text(example: &Example, board: &Board) -> String {
+    // A sticky deleted since: the line says so, and must be fixed before the example saves.
     let label = |id| {
         board
             .element(id)
-            .map_or_else(|| id.to_string(), |e: &Element| e.label.clone())
+            .map_or_else(|| "(deleted)".to_string(), |e: &Element| e.label.clone())
     };
     let values = |v: &Values| {
         if v.is_empty() {
@@ -151,6 +152,13 @@ pub fn parse(text: &str, owner: &Element, board: &Board) -> Result<Example, Stri
     let then = match refused {
         Some(why) if then_events.is_empty() => Then::Refused(why),
         Some(_) => return Err("an example results in events or a refusal, not both".into()),
+        None if then_events.is_empty() && then_commands.is_empty() => {
+            return Err(if policy {
+                "add a Then line: the commands the policy issues".into()
+            } else {
+                "add a Then line: the events it results in, or \"Then refused: why\"".into()
+            });
+        }
         None if policy => Then::Issues(then_commands),
         None => Then::Events(then_events),
     };
@@ -293,6 +301,10 @@ mod tests {
         assert_eq!(
             error("Then refused:", &command),
             "line 1: say why after \"Then refused:\""
+        );
+        assert_eq!(
+            error("Given Order Placed\nWhen {\"orderId\": \"o-1\"}", &command),
+            "add a Then line: the events it results in, or \"Then refused: why\""
         );
     }
 }
