@@ -52,16 +52,6 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
         move || zoom.map(|z| format!("font-size:{:.1}px", 20.0 * (0.6 / z.get()).max(1.0)));
     // Its problems (docs/model-rules.md): a badge in the worst one's colour with their count and
     // messages. Only the stickies whose problems change re-render after a check.
-    // Zoomed out, a badge keeps its size on screen (as a frame's name does).
-    let badge_scale = Memo::new(move |_| {
-        let zoom = editor.viewport.with(|v| v.zoom);
-        (zoom < 1.0).then(|| {
-            format!(
-                "transform:scale({:.2});transform-origin:top right",
-                (1.0 / zoom).min(4.0)
-            )
-        })
-    });
     let badge = Memo::new(move |_| {
         let language = crate::i18n::language(i18n.get_locale());
         editor
@@ -108,7 +98,6 @@ pub fn Sticky(editor: Editor, id: Id) -> impl IntoView {
                 let label = crate::i18n::count(b.count, i18n.get_locale(), t_string!(i18n, canvas.problem_badge_single), t_string!(i18n, canvas.problem_badge));
                 view! {
                     <button class=format!("problem-badge {}", b.severity.as_str()) title=b.title aria-label=label
-                        style=move || badge_scale.get()
                         on:pointerdown=|ev| ev.stop_propagation()
                         on:dblclick=|ev| ev.stop_propagation()
                         on:click=move |_| {

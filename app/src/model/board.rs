@@ -21,6 +21,14 @@ impl Limits {
     pub const MAX_COORDINATE: f64 = 10_000_000.0;
     pub const MIN_SIZE: f64 = 1.0;
     pub const MAX_SIZE: f64 = 100_000.0;
+    /// Examples (Given / When / Then) per command or policy.
+    pub const MAX_EXAMPLES: usize = 50;
+    /// Events given, and events or commands expected, per example.
+    pub const MAX_EXAMPLE_STEPS: usize = 50;
+    /// Field values per step, and the characters of one value as JSON.
+    pub const MAX_EXAMPLE_VALUES: usize = 200;
+    pub const MAX_EXAMPLE_VALUE_CHARS: usize = 2_000;
+    pub const MAX_EXAMPLE_REFUSAL_CHARS: usize = 500;
 }
 
 /// A board: its title, its elements and the arrows between them.

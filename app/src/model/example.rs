@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Element, ElementKind, Id, Rejection};
+use super::{Element, ElementKind, Id, Limits, Rejection};
 
 /// Field values by field name (JSON values: `"c-1"`, `4200`, `[{"sku": "A1"}]`).
 pub type Values = BTreeMap<String, serde_json::Value>;
@@ -55,19 +55,6 @@ pub enum Then {
     Issues(Vec<Issued>),
 }
 
-/// Limits on examples (the board's other limits are `Limits`).
-pub struct ExampleLimits;
-
-impl ExampleLimits {
-    pub const MAX_EXAMPLES: usize = 50;
-    /// Events given, events or commands expected, per example.
-    pub const MAX_STEPS: usize = 50;
-    /// Field values per step, and the characters of one value as JSON.
-    pub const MAX_VALUES: usize = 200;
-    pub const MAX_VALUE_CHARS: usize = 2_000;
-    pub const MAX_REFUSAL_CHARS: usize = 500;
-}
-
 /// What an example's step names on the board, for the checks.
 pub enum Named<'a> {
     Event(&'a Happened),
@@ -103,10 +90,10 @@ pub fn check_shape(owner: &Element, examples: &[Example]) -> Result<(), Rejectio
             });
         }
     };
-    if examples.len() > ExampleLimits::MAX_EXAMPLES {
+    if examples.len() > Limits::MAX_EXAMPLES {
         return bad(&format!(
             "an element has at most {} examples",
-            ExampleLimits::MAX_EXAMPLES
+            Limits::MAX_EXAMPLES
         ));
     }
     for (n, example) in examples.iter().enumerate() {
@@ -116,10 +103,10 @@ pub fn check_shape(owner: &Element, examples: &[Example]) -> Result<(), Rejectio
             Then::Issues(commands) => commands.len(),
             Then::Refused(_) => 0,
         };
-        if example.given.len() > ExampleLimits::MAX_STEPS || steps > ExampleLimits::MAX_STEPS {
+        if example.given.len() > Limits::MAX_EXAMPLE_STEPS || steps > Limits::MAX_EXAMPLE_STEPS {
             return bad(&format!(
                 "example {n} has more than {} steps",
-                ExampleLimits::MAX_STEPS
+                Limits::MAX_EXAMPLE_STEPS
             ));
         }
         match (&example.then, policy) {
@@ -148,14 +135,14 @@ pub fn check_shape(owner: &Element, examples: &[Example]) -> Result<(), Rejectio
         if let Then::Refused(why) = &example.then {
             let chars = why.chars().count();
             if why.trim().is_empty()
-                || chars > ExampleLimits::MAX_REFUSAL_CHARS
+                || chars > Limits::MAX_EXAMPLE_REFUSAL_CHARS
                 || why
                     .chars()
                     .any(|c| c.is_control() && c != '\n' && c != '\t')
             {
                 return bad(&format!(
                     "example {n}: a refusal is 1 to {} characters of text",
-                    ExampleLimits::MAX_REFUSAL_CHARS
+                    Limits::MAX_EXAMPLE_REFUSAL_CHARS
                 ));
             }
         }
@@ -164,17 +151,17 @@ pub fn check_shape(owner: &Element, examples: &[Example]) -> Result<(), Rejectio
             Named::Command(c) => &c.fields,
         }));
         for values in values {
-            if values.len() > ExampleLimits::MAX_VALUES {
+            if values.len() > Limits::MAX_EXAMPLE_VALUES {
                 return bad(&format!(
                     "example {n} gives more than {} values to one step",
-                    ExampleLimits::MAX_VALUES
+                    Limits::MAX_EXAMPLE_VALUES
                 ));
             }
             for value in values.values() {
-                if value.to_string().chars().count() > ExampleLimits::MAX_VALUE_CHARS {
+                if value.to_string().chars().count() > Limits::MAX_EXAMPLE_VALUE_CHARS {
                     return bad(&format!(
                         "example {n} has a value longer than {} characters",
-                        ExampleLimits::MAX_VALUE_CHARS
+                        Limits::MAX_EXAMPLE_VALUE_CHARS
                     ));
                 }
             }

@@ -19,9 +19,7 @@ mod op;
 pub use board::{Board, Limits};
 pub use document::{BoardDocument, DocumentError};
 pub use element::{Connection, Element, ElementKind, Field, HttpMethod, Props};
-pub use example::{
-    Example, ExampleLimits, Happened, Issued, Named, Then, Values, check_references,
-};
+pub use example::{Example, Happened, Issued, Named, Then, Values, check_references};
 pub use field_type::FieldType;
 pub use op::{Op, Patch, Rejection};
 

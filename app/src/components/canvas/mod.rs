@@ -145,7 +145,14 @@ pub fn Canvas(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl Int
 
     let transform = move || {
         let v = editor.viewport.get();
-        format!("transform:translate({}px,{}px) scale({})", v.x, v.y, v.zoom)
+        // `--unzoom`: what keeps a problem badge its size on screen when zoomed out (style/main.css).
+        format!(
+            "transform:translate({}px,{}px) scale({});--unzoom:{:.3}",
+            v.x,
+            v.y,
+            v.zoom,
+            (1.0 / v.zoom).clamp(1.0, 4.0)
+        )
     };
     let detail = move || editor.viewport.with(|v| v.detailed());
     // The dots move with the board. Panning changes only the layer's transform, which the
