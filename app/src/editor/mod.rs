@@ -434,6 +434,7 @@ impl Editor {
                 Op::CreateElement { element } => touched.push(element.id),
                 Op::UpdateElement { id, .. }
                 | Op::SetExamples { id, .. }
+                | Op::SetMapping { id, .. }
                 | Op::MoveElement { id, .. }
                 | Op::ResizeElement { id, .. } => touched.push(*id),
                 Op::DeleteElement { id } => {

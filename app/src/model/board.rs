@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize, Serializer, ser::SerializeStruct};
 
@@ -71,6 +71,22 @@ impl Board {
         self.connections.values()
     }
 
+    /// The aggregates each of `commands` has an arrow to, in one pass over the arrows.
+    fn handlers_of(&self, commands: impl Iterator<Item = Id>) -> HashMap<Id, Vec<&Element>> {
+        let mut handlers: HashMap<Id, Vec<&Element>> = commands.map(|c| (c, Vec::new())).collect();
+        if handlers.is_empty() {
+            return handlers;
+        }
+        for c in self.connections.values() {
+            if let (Some(list), Some(to)) = (handlers.get_mut(&c.from), self.elements.get(&c.to))
+                && to.kind == ElementKind::Aggregate
+            {
+                list.push(to);
+            }
+        }
+        handlers
+    }
+
     /// Applies one operation, or leaves the board untouched and says why not.
     pub fn apply(&mut self, op: Op) -> Result<(), Rejection> {
         match op {
@@ -125,6 +141,21 @@ impl Board {
                 super::example::check_shape(owner, &examples)?;
                 super::example::check_references(owner, &examples, |id| self.elements.get(&id))?;
                 self.element_mut(id)?.props.examples = examples;
+            }
+            Op::SetMapping { id, mapping } => {
+                let owner = self
+                    .elements
+                    .get(&id)
+                    .ok_or(Rejection::UnknownElement(id))?;
+                super::mapping::check_shape(owner, &mapping)?;
+                let handlers = self.handlers_of(mapping.iter().filter_map(|m| m.command));
+                super::mapping::check_references(
+                    owner,
+                    &mapping,
+                    |id| self.elements.get(&id),
+                    |command| handlers.get(&command).cloned().unwrap_or_default(),
+                )?;
+                self.element_mut(id)?.props.mapping = mapping;
             }
             Op::MoveElement { id, x, y } => {
                 check_coordinate(x)?;
@@ -259,6 +290,10 @@ impl Board {
             Op::SetExamples { id, .. } => vec![Op::SetExamples {
                 id: *id,
                 examples: element(id)?.props.examples.clone(),
+            }],
+            Op::SetMapping { id, .. } => vec![Op::SetMapping {
+                id: *id,
+                mapping: element(id)?.props.mapping.clone(),
             }],
             Op::MoveElement { id, .. } => {
                 let old = element(id)?;
@@ -419,6 +454,7 @@ fn check_element(e: &Element) -> Result<(), Rejection> {
     // What the examples name is checked by `set_examples` and on import; an element created
     // with examples (an undone delete, a paste) may name stickies that are gone (R28).
     super::example::check_shape(e, &props.examples)?;
+    super::mapping::check_shape(e, &props.mapping)?;
     Ok(())
 }
 

@@ -171,6 +171,9 @@ pub struct Props {
     /// A command's or a policy's examples (Given / When / Then), set by `set_examples`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<super::Example>,
+    /// A policy's or a read model's field mapping where names differ, set by `set_mapping`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mapping: Vec<super::Mapped>,
 }
 
 impl Props {

@@ -13,6 +13,8 @@ mod element;
 pub mod example;
 /// Field types an aggregate, event, command or read model field can have.
 mod field_type;
+/// Field mapping of policies and read models (what fills each field).
+pub mod mapping;
 /// Operations on a board and why one can be rejected.
 mod op;
 
@@ -21,6 +23,7 @@ pub use document::{BoardDocument, DocumentError};
 pub use element::{Connection, Element, ElementKind, Field, HttpMethod, Props};
 pub use example::{Example, Happened, Issued, Named, Then, Values, check_references};
 pub use field_type::FieldType;
+pub use mapping::{Mapped, Source};
 pub use op::{Op, Patch, Rejection};
 
 /// Identifier of an element, a connection or a board: a UUID v7, so ids sort by creation time.

@@ -65,6 +65,12 @@ pub enum Op {
         id: Id,
         examples: Vec<super::Example>,
     },
+    /// Replaces a policy's or a read model's field mapping (the choices made where names
+    /// differ). Every event, command and field it names must exist.
+    SetMapping {
+        id: Id,
+        mapping: Vec<super::Mapped>,
+    },
 }
 
 /// The properties an `update_element` changes; `None` leaves a property as it is.
@@ -153,6 +159,8 @@ pub enum Rejection {
     DuplicateConnection,
     #[error("{0}")]
     BadExample(String),
+    #[error("{0}")]
+    BadMapping(String),
 }
 
 impl Rejection {
@@ -180,6 +188,7 @@ impl Rejection {
             Self::SelfConnection => "self_connection",
             Self::DuplicateConnection => "duplicate_connection",
             Self::BadExample(_) => "bad_example",
+            Self::BadMapping(_) => "bad_mapping",
         }
     }
 }

@@ -4,6 +4,8 @@
 //! language neutral: names for code belong to a code generation target. The rules that judge a
 //! model are in [`rules`] (docs/model-rules.md).
 
+/// What fills each field of a policy's command and of a read model (the field mapping).
+pub mod fills;
 /// Quick fixes: the batch that fixes a problem whose fix is clear.
 pub mod fixes;
 /// Whether a label reads as something that happened (an event) or as an order (a command).
@@ -197,4 +199,13 @@ pub fn smallest_frame_around<'e>(
         .copied()
         .filter(|f| px >= f.x && px <= f.x + f.width && py >= f.y && py <= f.y + f.height)
         .min_by(|a, b| (a.width * a.height).total_cmp(&(b.width * b.height)))
+}
+
+/// The `{name}` parameters of a route.
+pub(crate) fn path_parameters(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim()))
+        .filter(|name| !name.is_empty())
+        .collect()
 }

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashMap;
 
-use super::{Results, Semantic, phrasing};
+use super::{Results, Semantic, path_parameters, phrasing};
 use crate::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
 
 /// How much a problem matters.
@@ -66,15 +66,18 @@ pub enum Rule {
     R26,
     R27,
     R28,
+    R29,
+    R30,
+    R31,
 }
 
 impl Rule {
     /// Every rule, in number order.
-    pub const ALL: [Rule; 28] = {
+    pub const ALL: [Rule; 31] = {
         use Rule::*;
         [
             R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, R13, R14, R15, R16, R17, R18, R19,
-            R20, R21, R22, R23, R24, R25, R26, R27, R28,
+            R20, R21, R22, R23, R24, R25, R26, R27, R28, R29, R30, R31,
         ]
     };
 
@@ -114,6 +117,9 @@ impl Rule {
             R26 => "R26",
             R27 => "R27",
             R28 => "R28",
+            R29 => "R29",
+            R30 => "R30",
+            R31 => "R31",
         }
     }
 
@@ -121,7 +127,7 @@ impl Rule {
         use Rule::*;
         match self {
             R1 | R3 | R5 | R10 | R19 | R24 => Severity::Error,
-            R20 | R21 | R26 | R27 => Severity::Info,
+            R20 | R21 | R26 | R27 | R29 => Severity::Info,
             _ => Severity::Warning,
         }
     }
@@ -155,10 +161,12 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrow: Option<Id>,
     /// Other elements it names: the arrow's target (R1), the candidate events (R5), the frame
-    /// (R17), the issued command (R22), the two contexts (R23).
+    /// (R17), the issued command (R22), the two contexts (R23), the source event and the issued
+    /// command (R29, R30; then the aggregate a command acts on).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub others: Vec<Id>,
-    /// Words it names: a field and its type (R10, R11), a route (R24), a path parameter (R25).
+    /// Words it names: a field and its type (R10, R11), a route (R24), a path parameter (R25),
+    /// the field nothing fills (R29, R30), what an example or a mapping names wrongly (R28, R31).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<String>,
 }
@@ -253,6 +261,32 @@ impl Problem {
             }
             Rule::R27 => format!("{about}: 아직 열려 있습니다"),
             Rule::R28 => format!("{about}: 예시가 보드에 없는 것을 가리킵니다 ({})", word(0)),
+            Rule::R29 if self.others.len() > 1 => format!(
+                "{about}: 이벤트 {}의 어느 필드도 커맨드 {}의 필드 {:?}를 채우지 않습니다. 속성 패널에서 매핑하세요",
+                other(0),
+                other(1),
+                word(0)
+            ),
+            Rule::R29 => format!(
+                "{about}: 필드 {:?}를 채우는 원천 이벤트가 없습니다",
+                word(0)
+            ),
+            Rule::R30 if self.others.len() > 1 => format!(
+                "{about}: 이벤트 {}로는 커맨드 {}가 어느 {}에 대한 것인지 알 수 없습니다 (키 {:?}를 채우는 필드가 없음)",
+                other(0),
+                other(1),
+                other(2),
+                word(0)
+            ),
+            Rule::R30 => format!(
+                "{about}: 이벤트 {}로는 어느 행을 고칠지 알 수 없습니다 (키 {:?}를 채우는 필드가 없음)",
+                other(0),
+                word(0)
+            ),
+            Rule::R31 => format!(
+                "{about}: 필드 매핑이 보드에 없는 것을 가리킵니다 ({})",
+                word(0)
+            ),
         }
     }
 
@@ -333,6 +367,29 @@ impl Problem {
             ),
             Rule::R27 => format!("hotspot {this} is still open"),
             Rule::R28 => format!("{k} {this}: {}", word(0)),
+            Rule::R29 if self.others.len() > 1 => format!(
+                "policy {this}: nothing in event {} fills field {:?} of command {}: map one in the properties panel",
+                other(0),
+                word(0),
+                other(1)
+            ),
+            Rule::R29 => format!(
+                "read model {this}: no source event fills field {:?}",
+                word(0)
+            ),
+            Rule::R30 if self.others.len() > 1 => format!(
+                "policy {this} cannot tell which {} command {} acts on when event {} arrives: nothing in it fills the key {:?}",
+                other(2),
+                other(1),
+                other(0),
+                word(0)
+            ),
+            Rule::R30 => format!(
+                "read model {this} cannot tell which row event {} updates: nothing in it fills the key {:?}",
+                other(0),
+                word(0)
+            ),
+            Rule::R31 => format!("{k} {this}: {}", word(0)),
         }
     }
 }
@@ -358,6 +415,7 @@ pub fn check_model(model: &Semantic) -> Vec<Problem> {
     out.routes();
     out.call_cycles();
     out.examples();
+    out.mappings();
     let mut problems = out.problems;
     // Stable: problems of one element and rule keep the order the pass found them in.
     problems.sort_by_key(|p| (p.element, p.rule));
@@ -801,6 +859,47 @@ impl Checks<'_, '_> {
     }
 }
 
+impl Checks<'_, '_> {
+    /// R29 a field nothing fills, R30 a key nothing fills, R31 a stale explicit mapping.
+    fn mappings(&mut self) {
+        let board = self.model.board;
+        for e in board
+            .elements()
+            .filter(|e| matches!(e.kind, ElementKind::Policy | ElementKind::ReadModel))
+        {
+            let fills = self.model.fills(e);
+            let mut unfilled_columns: Vec<&str> = Vec::new();
+            for fill in &fills {
+                if fill.from.is_some() {
+                    continue;
+                }
+                let mut others = vec![fill.event.id];
+                others.extend(fill.command.map(|c| c.id));
+                others.extend(fill.acts_on.map(|a| a.id));
+                let words = vec![fill.field.to_string()];
+                if fill.key {
+                    self.add_with(Rule::R30, e, others, words);
+                } else if fill.command.is_some() {
+                    self.add_with(Rule::R29, e, others, words);
+                } else if !unfilled_columns.contains(&fill.field) {
+                    unfilled_columns.push(fill.field);
+                }
+            }
+            // A read model's column: a problem when no source event fills it.
+            for column in unfilled_columns {
+                if !fills.iter().any(|f| f.field == column && f.from.is_some()) {
+                    self.add_with(Rule::R29, e, Vec::new(), vec![column.to_string()]);
+                }
+            }
+            if !e.props.mapping.is_empty()
+                && let Some(why) = self.model.stale_mapping(e)
+            {
+                self.add_with(Rule::R31, e, Vec::new(), vec![why]);
+            }
+        }
+    }
+}
+
 fn sorted<K: Ord, V>(map: &HashMap<K, V>) -> Vec<(&K, &V)> {
     let mut entries: Vec<(&K, &V)> = map.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
@@ -839,15 +938,6 @@ fn undefined_type(ty: &FieldType, board: &Board) -> Option<String> {
         FieldType::List(inner) => undefined_type(inner, board),
         _ => None,
     }
-}
-
-/// The `{name}` parameters of a route.
-fn path_parameters(path: &str) -> Vec<&str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim()))
-        .filter(|name| !name.is_empty())
-        .collect()
 }
 
 #[cfg(test)]

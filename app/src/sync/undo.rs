@@ -85,6 +85,16 @@ pub fn still_yours(board: &Board, undo: Vec<Op>, done: &[Op]) -> Trimmed {
                     _ => ops.push(Op::SetExamples { id, examples }),
                 }
             }
+            Op::SetMapping { id, mapping } => {
+                let did = done.iter().rev().find_map(|op| match op {
+                    Op::SetMapping { id: i, mapping } if *i == id => Some(mapping),
+                    _ => None,
+                });
+                match (board.element(id), did) {
+                    (Some(now), Some(did)) if &now.props.mapping != did => skipped += 1,
+                    _ => ops.push(Op::SetMapping { id, mapping }),
+                }
+            }
             Op::DeleteElement { id } if !still_as_created(board, id, done) => skipped += 1,
             Op::RenameBoard { title } => {
                 let did = done.iter().rev().find_map(|op| match op {
@@ -112,6 +122,7 @@ fn still_as_created(board: &Board, id: crate::model::Id, done: &[Op]) -> bool {
         Op::CreateElement { element } => element.id == id,
         Op::UpdateElement { id: i, .. }
         | Op::SetExamples { id: i, .. }
+        | Op::SetMapping { id: i, .. }
         | Op::MoveElement { id: i, .. }
         | Op::ResizeElement { id: i, .. } => *i == id,
         _ => false,

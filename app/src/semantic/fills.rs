@@ -1,0 +1,250 @@
+//! What fills each field of the command a policy issues, and of a read model, from each source
+//! event (docs/model-rules.md, "Field mapping"). The board stores only the choices a team made
+//! where names differ (`props.mapping`); everything else follows from names:
+//!
+//! 1. an explicit choice, while what it names is still there;
+//! 2. the event's field of the same name (case, `_`, `-` and spaces aside: `order_id` = `orderId`);
+//! 3. a field named after the key of the aggregate that emitted the event (`orderId` for an
+//!    `Order` whose key is `id`) takes that key, which every event carries;
+//! 4. for the key of the aggregate a policy's command acts on (`id` in `PUT /orders/{id}/paid`):
+//!    the event's field named after that key (`orderId`), the event's own key when that aggregate
+//!    emitted it, or else a lookup: the instance whose UUID field the event also has (the payment
+//!    whose `orderId` is the cancelled order's).
+
+use super::{Semantic, path_parameters};
+use crate::model::{Element, ElementKind, FieldType, Mapped, Source};
+
+/// One field a policy's command or a read model needs from one source event, and what fills it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fill<'a> {
+    /// The source event: a policy's trigger, a read model's source.
+    pub event: &'a Element,
+    /// The command a policy issues; `None` for a read model.
+    pub command: Option<&'a Element>,
+    /// The field filled.
+    pub field: &'a str,
+    /// The aggregate whose key `field` is, when it names the instance a policy's command acts on.
+    pub acts_on: Option<&'a Element>,
+    /// Whether a row or an instance is found by it: a read model's key, or `acts_on`.
+    pub key: bool,
+    /// What fills it; `None`: nothing does.
+    pub from: Option<Source>,
+    /// Chosen in the properties panel (`props.mapping`), not by name.
+    pub explicit: bool,
+}
+
+/// A name as the defaults compare names: lower case letters and digits only.
+fn plain(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether `name` is named after the key of `aggregate`: `orderId` for `Order` keyed by `id`,
+/// `orderId` for `Order` keyed by `orderId`, `주문번호` for `주문` keyed by `번호`.
+fn names_key_of(name: &str, aggregate: &Element) -> bool {
+    let Some(key) = aggregate.props.fields.iter().find(|f| f.key) else {
+        return false;
+    };
+    let (name, label, key) = (plain(name), plain(&aggregate.label), plain(&key.name));
+    !label.is_empty()
+        && (name == format!("{label}{key}") || (key.starts_with(&label) && name == key))
+}
+
+impl<'a> Semantic<'a> {
+    /// The aggregate that emits `event`: the one with an arrow to it, or the handler of a
+    /// command with an arrow to it.
+    pub fn emitter(&self, event: &Element) -> Option<&'a Element> {
+        self.sources(event.id, ElementKind::Aggregate)
+            .into_iter()
+            .next()
+            .or_else(|| {
+                self.sources(event.id, ElementKind::Command)
+                    .into_iter()
+                    .find_map(|c| self.handler(c.id))
+            })
+    }
+
+    /// The aggregate `command` acts on by its key, when its path names that key and the key is
+    /// none of its own fields (`PUT /orders/{id}/paid`).
+    pub fn acts_on(&self, command: &Element) -> Option<(&'a Element, &'a str)> {
+        let aggregate = self.handler(command.id)?;
+        let key = aggregate.props.fields.iter().find(|f| f.key)?;
+        let path = command.props.http_path.as_deref()?;
+        let named = path_parameters(path).contains(&key.name.as_str());
+        let own = command.props.fields.iter().any(|f| f.name == key.name);
+        (named && !own).then_some((aggregate, key.name.as_str()))
+    }
+
+    /// Every field `owner` (a policy or a read model) needs, per source event (and per issued
+    /// command), with what fills it; empty for other kinds. In reading order of the events.
+    pub fn fills(&self, owner: &'a Element) -> Vec<Fill<'a>> {
+        let mut out = Vec::new();
+        let events = self.sorted(self.sources(owner.id, ElementKind::DomainEvent));
+        match owner.kind {
+            ElementKind::Policy => {
+                for command in self.sorted(self.targets(owner.id, ElementKind::Command)) {
+                    let acts_on = self.acts_on(command);
+                    for &event in &events {
+                        if let Some((aggregate, key)) = acts_on {
+                            out.push(self.fill(owner, event, Some(command), key, Some(aggregate)));
+                        }
+                        for f in &command.props.fields {
+                            out.push(self.fill(owner, event, Some(command), &f.name, None));
+                        }
+                    }
+                }
+            }
+            ElementKind::ReadModel => {
+                for &event in &events {
+                    for f in &owner.props.fields {
+                        let mut fill = self.fill(owner, event, None, &f.name, None);
+                        fill.key = f.key;
+                        out.push(fill);
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    fn sorted(&self, mut elements: Vec<&'a Element>) -> Vec<&'a Element> {
+        elements.sort_by(|a, b| {
+            (a.y, a.x, a.id)
+                .partial_cmp(&(b.y, b.x, b.id))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        elements.dedup_by_key(|e| e.id);
+        elements
+    }
+
+    fn fill(
+        &self,
+        owner: &'a Element,
+        event: &'a Element,
+        command: Option<&'a Element>,
+        field: &'a str,
+        acts_on: Option<&'a Element>,
+    ) -> Fill<'a> {
+        let chosen = owner.props.mapping.iter().find(|m| {
+            m.event == event.id && m.command == command.map(|c| c.id) && m.field == field
+        });
+        let valid = chosen.filter(|m| self.still_holds(m, event, acts_on));
+        let (from, explicit) = match valid {
+            Some(m) => (Some(m.from.clone()), true),
+            None => (self.by_name(event, field, acts_on), false),
+        };
+        Fill {
+            event,
+            command,
+            field,
+            acts_on,
+            key: acts_on.is_some(),
+            from,
+            explicit,
+        }
+    }
+
+    /// Whether an explicit choice still names what the board has.
+    fn still_holds(&self, m: &Mapped, event: &Element, acts_on: Option<&Element>) -> bool {
+        let has = |e: &Element, name: &str| e.props.fields.iter().any(|f| f.name == name);
+        match &m.from {
+            Source::Field(name) => has(event, name),
+            Source::Key => self
+                .emitter(event)
+                .is_some_and(|a| a.props.fields.iter().any(|f| f.key)),
+            Source::Lookup(name) => acts_on.is_some_and(|a| has(a, name)) && has(event, name),
+        }
+    }
+
+    /// The default: by name (the module's rules 2 to 4).
+    fn by_name(&self, event: &Element, field: &str, acts_on: Option<&Element>) -> Option<Source> {
+        let emitter = self.emitter(event);
+        if let Some(aggregate) = acts_on {
+            if let Some(f) = event
+                .props
+                .fields
+                .iter()
+                .find(|f| names_key_of(&f.name, aggregate))
+            {
+                return Some(Source::Field(f.name.clone()));
+            }
+            if emitter.is_some_and(|e| e.id == aggregate.id) {
+                return Some(Source::Key);
+            }
+            return aggregate
+                .props
+                .fields
+                .iter()
+                .filter(|g| !g.key && g.ty == FieldType::Uuid)
+                .find(|g| event.props.fields.iter().any(|f| f.name == g.name))
+                .map(|g| Source::Lookup(g.name.clone()));
+        }
+        let wanted = plain(field);
+        if let Some(f) = event.props.fields.iter().find(|f| plain(&f.name) == wanted) {
+            return Some(Source::Field(f.name.clone()));
+        }
+        emitter
+            .filter(|a| names_key_of(field, a))
+            .map(|_| Source::Key)
+    }
+
+    /// What is wrong with an explicit choice of `owner`'s mapping, if anything: what it names
+    /// is gone, or is no longer a source, an issued command or a field it needs.
+    pub fn stale_mapping(&self, owner: &'a Element) -> Option<String> {
+        let board = self.board;
+        if let Err(why) = crate::model::mapping::check_references(
+            owner,
+            &owner.props.mapping,
+            |id| board.element(id),
+            |command| self.targets(command, ElementKind::Aggregate),
+        ) {
+            return Some(why.to_string());
+        }
+        let fills = self.fills(owner);
+        for m in &owner.props.mapping {
+            let used = fills.iter().any(|f| {
+                f.event.id == m.event && f.command.map(|c| c.id) == m.command && f.field == m.field
+            });
+            let label = |id| {
+                board
+                    .element(id)
+                    .map(|e| e.label.clone())
+                    .unwrap_or_default()
+            };
+            if !used {
+                return Some(match m.command {
+                    Some(c) => format!(
+                        "the field mapping fills {:?} of {:?} from {:?}, which does not trigger it to issue that command",
+                        m.field,
+                        label(c),
+                        label(m.event)
+                    ),
+                    None => format!(
+                        "the field mapping fills {:?} from {:?}, which is not one of its source events",
+                        m.field,
+                        label(m.event)
+                    ),
+                });
+            }
+            if fills.iter().any(|f| {
+                f.event.id == m.event
+                    && f.command.map(|c| c.id) == m.command
+                    && f.field == m.field
+                    && !f.explicit
+            }) {
+                return Some(format!(
+                    "the field mapping fills {:?} from {:?} with what the event no longer has",
+                    m.field,
+                    label(m.event)
+                ));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;
