@@ -174,5 +174,18 @@ export function sampleBoardOps() {
     examples.set(owner, [...(examples.get(owner) ?? []), example]);
   }
   for (const [id, list] of examples) ops.push({ type: 'set_examples', id, examples: list });
+  // Field mapping choices (docs/board-format.md), one set_mapping op per policy or read model.
+  const mappings = new Map();
+  for (const m of doc.mappings ?? []) {
+    const owner = byName.get(m.policy ?? m.read_model).id;
+    const entries = Object.entries(m.fields).map(([field, from]) => ({
+      event: byName.get(m.event).id,
+      ...(m.command ? { command: byName.get(m.command).id } : {}),
+      field,
+      from: { field: from },
+    }));
+    mappings.set(owner, [...(mappings.get(owner) ?? []), ...entries]);
+  }
+  for (const [id, mapping] of mappings) ops.push({ type: 'set_mapping', id, mapping });
   return { title: doc.board, ops };
 }

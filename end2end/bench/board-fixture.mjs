@@ -6,11 +6,18 @@ import { sampleBoardOps } from '../lib.mjs';
 
 const { title, ops } = sampleBoardOps();
 const examples = new Map(ops.filter((op) => op.type === 'set_examples').map((op) => [op.id, op.examples]));
+const mappings = new Map(ops.filter((op) => op.type === 'set_mapping').map((op) => [op.id, op.mapping]));
+const withProps = (element) => {
+  const props = {
+    ...(element.props ?? {}),
+    ...(examples.has(element.id) ? { examples: examples.get(element.id) } : {}),
+    ...(mappings.has(element.id) ? { mapping: mappings.get(element.id) } : {}),
+  };
+  return Object.keys(props).length ? { ...element, props } : element;
+};
 const board = {
   title,
-  elements: ops.filter((op) => op.type === 'create_element').map((op) => (examples.has(op.element.id)
-    ? { ...op.element, props: { ...(op.element.props ?? {}), examples: examples.get(op.element.id) } }
-    : op.element)),
+  elements: ops.filter((op) => op.type === 'create_element').map((op) => withProps(op.element)),
   connections: ops.filter((op) => op.type === 'connect').map((op) => op.connection),
 };
 const document = { format: 'squall-board', version: 2, board };

@@ -29,7 +29,7 @@ test('the Export panel previews the generated services and downloads them as a Z
   // The model's problems are listed with their rule (docs/model-rules.md), not dropped; the
   // sample board has no errors.
   const problems = panel.getByRole('region', { name: 'Problems' });
-  assert.equal(await problems.locator('h3').textContent(), '4 problems');
+  assert.equal(await problems.locator('h3').textContent(), '9 problems');
   assert.match(await problems.textContent(), /R2\s*command "Send Email" has no aggregate/);
   assert.equal(await problems.locator('.problem-row.error').count(), 0);
 
@@ -64,7 +64,7 @@ test('the Export panel previews the generated services and downloads them as a Z
   await panel.getByLabel('Export target').selectOption('json');
   await panel.locator('button.file[data-path$=".squall.json"]').waitFor();
   assert.equal(await problems.count(), 1);
-  assert.equal(await problems.locator('h3').textContent(), '4 problems', 'the same model, the same list');
+  assert.equal(await problems.locator('h3').textContent(), '9 problems', 'the same model, the same list');
   assert.match(await panel.locator('pre.code').textContent(), /"format": "squall-board"/);
 
   // Escape closes the panel, also right after it opens (focus moves into it).

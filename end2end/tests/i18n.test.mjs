@@ -89,7 +89,7 @@ test('the README screenshots in Korean: the sample board, Share and Export', asy
   const panel = page.getByRole('dialog', { name: '내보내기' });
   await panel.locator('.export-tree button.file').first().waitFor();
   const problems = panel.getByRole('region', { name: '문제' });
-  assert.equal(await problems.locator('h3').textContent(), '문제 4개');
+  assert.equal(await problems.locator('h3').textContent(), '문제 9개');
   // The model's problems in Korean too (docs/model-rules.md).
   assert.match(await problems.textContent(), /커맨드 "Send Email": 처리할 애그리거트가 없습니다/);
   await shot(page, 'export.ko');

@@ -209,3 +209,78 @@ test('examples (Given / When / Then) are written in the properties panel, checke
   assert.match(await b.getAttribute('title'), /R28 command "Cancel Order": example 1 gives domain event "Order Cancelled" a field "reason" it does not have/);
   assert.deepEqual(page.errors.filter((e) => !/422|Unprocessable/.test(e)), []);
 });
+
+test('field mapping: a field nothing fills shows on both pages (R29, R30); choosing its source in the properties panel clears it, undo brings it back', async () => {
+  const { id, ids } = await board('Mapping', {
+    'Place Order': ['command', 40, 60],
+    Order: ['aggregate', 220, 60, [{ name: 'id', type: 'UUID', key: true }]],
+    'Order Placed': ['domain_event', 400, 60, [{ name: 'orderId', type: 'UUID' }, { name: 'total', type: 'Money' }]],
+    'Request payment': ['policy', 580, 60],
+    'Request Payment': ['command', 760, 60, [{ name: 'orderId', type: 'UUID' }, { name: 'amount', type: 'Money' }]],
+    Payment: ['aggregate', 940, 60, [{ name: 'id', type: 'UUID', key: true }]],
+    'Payment Requested': ['domain_event', 940, 300],
+    'Orders by customer': ['read_model', 400, 300, [{ name: 'customerId', type: 'UUID', key: true }]],
+  }, [['Place Order', 'Order'], ['Order', 'Order Placed'], ['Order Placed', 'Request payment'],
+    ['Request payment', 'Request Payment'], ['Request Payment', 'Payment'], ['Payment', 'Payment Requested'],
+    ['Order Placed', 'Orders by customer']]);
+  const alice = await newPage(browser, undefined, { name: 'Alice' });
+  await alice.goto(boardUrl(id));
+  await waitForHydration(alice);
+  const bob = await newPage(browser, undefined, { name: 'Bob' });
+  await bob.goto(boardUrl(id, 'view'));
+  await waitForHydration(bob);
+  const policy = ids['Request payment'];
+  for (const page of [alice, bob]) {
+    const b = badge(page, policy);
+    await b.waitFor();
+    assert.equal(await b.getAttribute('class'), 'problem-badge info');
+    assert.equal(await b.getAttribute('title'),
+      'R29 policy "Request payment": nothing in event "Order Placed" fills field "amount" of command "Request Payment": map one in the properties panel');
+    // A read model keyed by what its source event does not carry cannot find its row.
+    const r = badge(page, ids['Orders by customer']);
+    assert.equal(await r.getAttribute('class'), 'problem-badge warning');
+    assert.match(await r.getAttribute('title'), /^R30 read model "Orders by customer" cannot tell which row event "Order Placed" updates/);
+  }
+
+  // Alice opens the policy: `orderId` is filled by name, `amount` by nothing (marked).
+  await alice.locator(`.element[data-id="${policy}"]`).click();
+  const panel = alice.getByRole('complementary', { name: 'Properties' });
+  const table = panel.locator('table.mapping');
+  assert.equal(await table.locator('caption').textContent(), 'Order Placed → Request Payment');
+  const amount = panel.getByLabel('amount', { exact: true });
+  assert.equal(await panel.getByLabel('orderId', { exact: true }).locator('option:checked').textContent(), 'By name: orderId');
+  assert.equal(await amount.locator('option:checked').textContent(), 'By name: nothing');
+  assert.equal(await table.locator('tr.unfilled th').textContent(), 'amount');
+  await alice.screenshot({ path: new URL('../../docs/mapping.png', import.meta.url).pathname });
+
+  // `amount` ← `total`: stored as a choice, the badge goes on both pages.
+  await amount.selectOption({ label: 'total' });
+  for (const page of [alice, bob]) await badge(page, policy).waitFor({ state: 'detached' });
+  await alice.locator('.save-state.saved').waitFor();
+  const stored = async () => (await api('GET', `/api/boards/${id}`)).body.elements.find((e) => e.id === policy).props?.mapping;
+  assert.deepEqual(await stored(), [{ event: ids['Order Placed'], command: ids['Request Payment'], field: 'amount', from: { field: 'total' } }]);
+  assert.equal(await table.locator('tr.unfilled').count(), 0);
+
+  // Bob's view link shows the choice but cannot change it.
+  await bob.locator(`.element[data-id="${policy}"]`).click();
+  const bobAmount = bob.getByRole('complementary', { name: 'Properties' }).getByLabel('amount', { exact: true });
+  assert.equal(await bobAmount.locator('option:checked').textContent(), 'total');
+  assert.equal(await bobAmount.isDisabled(), true);
+
+  // Undo is an ordinary undo: the choice goes, the badge comes back on both pages.
+  await alice.locator('.canvas').click({ position: { x: 1050, y: 650 } });
+  await alice.keyboard.press('Control+z');
+  for (const page of [alice, bob]) await badge(page, policy).waitFor();
+  await alice.locator('.save-state.saved').waitFor();
+  assert.equal(await stored(), undefined);
+
+  // A mapping naming what the event does not have is refused and changes nothing.
+  const refused = await api('POST', `/api/boards/${id}/ops`, { ops: [{ type: 'set_mapping', id: policy,
+    mapping: [{ event: ids['Order Placed'], command: ids['Request Payment'], field: 'amount', from: { field: 'price' } }] }] });
+  assert.equal(refused.status, 422);
+  assert.equal(refused.body.code, 'bad_mapping');
+  assert.equal(refused.body.message, 'domain event "Order Placed" has no field "price"');
+  assert.equal(await stored(), undefined);
+  assert.deepEqual(alice.errors, []);
+  assert.deepEqual(bob.errors, []);
+});

@@ -111,6 +111,7 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
                     {(kind == ElementKind::Command).then(|| view! { <HttpRoute editor id read_only /> })}
                     {kind.has_fields().then(|| view! { <Fields editor id read_only /> })}
                     {matches!(kind, ElementKind::Policy | ElementKind::ReadModel).then(|| view! { <Links editor id kind /> })}
+                    {matches!(kind, ElementKind::Policy | ElementKind::ReadModel).then(|| view! { <Mapping editor id read_only /> })}
                     {matches!(kind, ElementKind::Command | ElementKind::Policy).then(|| view! { <Examples editor id read_only /> })}
                 </aside>
             }
@@ -395,4 +396,218 @@ fn Examples(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
         </Show>
     }
     .into_any()
+}
+
+/// One field to fill in the Mapping section: what fills it now and what could.
+#[derive(Clone, PartialEq)]
+struct MappingRow {
+    event: Id,
+    command: Option<Id>,
+    field: String,
+    /// `field (which Payment)` for the key of the instance a command acts on.
+    label: String,
+    /// The option chosen: `""` (by name) or an encoded [`Source`](crate::model::Source).
+    chosen: String,
+    /// What "by name" gives: a field, the key, or nothing.
+    by_name: String,
+    /// Encoded source and its words, for every choice the event offers.
+    options: Vec<(String, String)>,
+    filled: bool,
+}
+
+/// `field:total`, `key`, `lookup:orderId`: a source as a `<select>` value.
+fn encode(source: &crate::model::Source) -> String {
+    use crate::model::Source;
+    match source {
+        Source::Field(name) => format!("field:{name}"),
+        Source::Key => "key".into(),
+        Source::Lookup(name) => format!("lookup:{name}"),
+    }
+}
+
+fn decode(value: &str) -> Option<crate::model::Source> {
+    use crate::model::Source;
+    match value.split_once(':') {
+        Some(("field", name)) => Some(Source::Field(name.into())),
+        Some(("lookup", name)) => Some(Source::Lookup(name.into())),
+        _ if value == "key" => Some(Source::Key),
+        _ => None,
+    }
+}
+
+/// A policy's or a read model's field mapping: per source event (and issued command), which
+/// field of the event fills each field. "By name" is the default (`semantic::fills`); a choice
+/// is stored with `set_mapping` and undone like any edit.
+#[component]
+fn Mapping(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
+    use crate::model::{Mapped, Source};
+    use crate::semantic::Semantic;
+    let i18n = use_i18n();
+    let groups = Memo::new(move |_| {
+        editor.version.track();
+        let locale = i18n.get_locale();
+        editor.with_board(|b| {
+            let model = Semantic::of(b);
+            let Some(owner) = b.element(id) else {
+                return Vec::new();
+            };
+            let words =
+                |source: &Source,
+                 event: &crate::model::Element,
+                 acts_on: Option<&crate::model::Element>| match source {
+                    Source::Field(name) => name.clone(),
+                    Source::Key => fill(
+                        t_string!(i18n, panels.mapping_key),
+                        &[(
+                            "aggregate",
+                            &model
+                                .emitter(event)
+                                .map(|a| a.label.clone())
+                                .unwrap_or_default(),
+                        )],
+                    ),
+                    Source::Lookup(name) => fill(
+                        t_string!(i18n, panels.mapping_lookup),
+                        &[
+                            (
+                                "aggregate",
+                                &acts_on.map(|a| a.label.clone()).unwrap_or_default(),
+                            ),
+                            ("field", name),
+                        ],
+                    ),
+                };
+            let _ = locale;
+            let mut groups: Vec<(String, Vec<MappingRow>)> = Vec::new();
+            for f in model.fills(owner) {
+                let title = match f.command {
+                    Some(c) => format!("{} → {}", f.event.label, c.label),
+                    None => f.event.label.clone(),
+                };
+                let mut options: Vec<(String, String)> = f
+                    .event
+                    .props
+                    .fields
+                    .iter()
+                    .map(|g| (encode(&Source::Field(g.name.clone())), g.name.clone()))
+                    .collect();
+                if model
+                    .emitter(f.event)
+                    .is_some_and(|a| a.props.fields.iter().any(|k| k.key))
+                {
+                    options.push((
+                        encode(&Source::Key),
+                        words(&Source::Key, f.event, f.acts_on),
+                    ));
+                }
+                if let Some(aggregate) = f.acts_on {
+                    for g in aggregate.props.fields.iter().filter(|g| !g.key) {
+                        if f.event.props.fields.iter().any(|e| e.name == g.name) {
+                            let lookup = Source::Lookup(g.name.clone());
+                            options.push((encode(&lookup), words(&lookup, f.event, f.acts_on)));
+                        }
+                    }
+                }
+                let by_name = if f.explicit {
+                    model.by_name(f.event, f.field, f.acts_on)
+                } else {
+                    f.from.clone()
+                };
+                let row = MappingRow {
+                    event: f.event.id,
+                    command: f.command.map(|c| c.id),
+                    field: f.field.to_string(),
+                    label: match f.acts_on {
+                        Some(a) => fill(
+                            t_string!(i18n, panels.mapping_which),
+                            &[("field", f.field), ("aggregate", &a.label)],
+                        ),
+                        None => f.field.to_string(),
+                    },
+                    chosen: if f.explicit {
+                        f.from.as_ref().map(encode).unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    by_name: fill(
+                        t_string!(i18n, panels.mapping_by_name),
+                        &[(
+                            "source",
+                            &by_name
+                                .map(|s| words(&s, f.event, f.acts_on))
+                                .unwrap_or_else(|| {
+                                    t_string!(i18n, panels.mapping_nothing).to_string()
+                                }),
+                        )],
+                    ),
+                    options,
+                    filled: f.from.is_some(),
+                };
+                match groups.last_mut() {
+                    Some((t, rows)) if *t == title => rows.push(row),
+                    _ => groups.push((title, vec![row])),
+                }
+            }
+            groups
+        })
+    });
+    let choose = move |row: &MappingRow, value: String| {
+        let mut mapping = editor
+            .element(id)
+            .map(|e| e.with_untracked(|e| e.props.mapping.clone()))
+            .unwrap_or_default();
+        mapping.retain(|m| {
+            !(m.event == row.event && m.command == row.command && m.field == row.field)
+        });
+        if let Some(from) = decode(&value) {
+            mapping.push(Mapped {
+                event: row.event,
+                command: row.command,
+                field: row.field.clone(),
+                from,
+            });
+        }
+        editor.commit(vec![Op::SetMapping { id, mapping }]);
+    };
+    view! {
+        <Show when=move || groups.with(|g| !g.is_empty())>
+            <h3>{text(move || t_string!(i18n, panels.mapping))}</h3>
+            <p class="muted hint">{text(move || t_string!(i18n, panels.mapping_help))}</p>
+            {move || groups.get().into_iter().map(|(title, rows)| view! {
+                <table class="mapping">
+                    <caption>{title}</caption>
+                    <tbody>
+                        {rows.into_iter().map(|row| {
+                            let label = row.label.clone();
+                            let chosen = row.chosen.clone();
+                            let class = if row.filled { "" } else { "unfilled" };
+                            let options = row.options.clone();
+                            let by_name = row.by_name.clone();
+                            let row = StoredValue::new(row);
+                            view! {
+                                <tr class=class>
+                                    <th scope="row">{label.clone()}</th>
+                                    <td>"←"</td>
+                                    <td>
+                                        <select
+                                            aria-label=label
+                                            disabled=read_only
+                                            prop:value=chosen.clone()
+                                            on:change=move |ev| choose(&row.get_value(), event_target_value(&ev))
+                                        >
+                                            <option value="" selected=chosen.is_empty()>{by_name}</option>
+                                            {options.into_iter().map(|(value, words)| {
+                                                let selected = value == chosen;
+                                                view! { <option value=value selected=selected>{words}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }).collect_view()}
+        </Show>
+    }
 }

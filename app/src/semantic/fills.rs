@@ -159,8 +159,13 @@ impl<'a> Semantic<'a> {
         }
     }
 
-    /// The default: by name (the module's rules 2 to 4).
-    fn by_name(&self, event: &Element, field: &str, acts_on: Option<&Element>) -> Option<Source> {
+    /// What fills `field` by name alone, whatever was chosen (the module's rules 2 to 4).
+    pub fn by_name(
+        &self,
+        event: &Element,
+        field: &str,
+        acts_on: Option<&Element>,
+    ) -> Option<Source> {
         let emitter = self.emitter(event);
         if let Some(aggregate) = acts_on {
             if let Some(f) = event
