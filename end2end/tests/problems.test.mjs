@@ -248,8 +248,8 @@ test('field mapping: a field nothing fills shows on both pages (R29, R30); choos
   const table = panel.locator('table.mapping');
   assert.equal(await table.locator('caption').textContent(), 'Order Placed → Request Payment');
   const amount = panel.getByLabel('amount', { exact: true });
-  assert.equal(await panel.getByLabel('orderId', { exact: true }).locator('option:checked').textContent(), 'By name: orderId');
-  assert.equal(await amount.locator('option:checked').textContent(), 'By name: nothing');
+  assert.equal(await panel.getByLabel('orderId', { exact: true }).locator('option:checked').textContent(), 'Automatic: orderId');
+  assert.equal(await amount.locator('option:checked').textContent(), 'Automatic: nothing');
   assert.equal(await table.locator('tr.unfilled th').textContent(), 'amount');
   await alice.screenshot({ path: new URL('../../docs/mapping.png', import.meta.url).pathname });
 

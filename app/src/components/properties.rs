@@ -413,6 +413,8 @@ struct MappingRow {
     /// Encoded source and its words, for every choice the event offers.
     options: Vec<(String, String)>,
     filled: bool,
+    /// A key (R30, a warning when unfilled).
+    key: bool,
 }
 
 /// `field:total`, `key`, `lookup:orderId`: a source as a `<select>` value.
@@ -479,7 +481,16 @@ fn Mapping(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                 };
             let _ = locale;
             let mut groups: Vec<(String, Vec<MappingRow>)> = Vec::new();
-            for f in model.fills(owner) {
+            let fills = model.fills(owner);
+            // A read model's column is unfilled when no source event fills it (R29); a key
+            // (R30) and a policy's command field per event.
+            let filled = |f: &crate::semantic::fills::Fill| {
+                f.from.is_some()
+                    || (f.command.is_none()
+                        && !f.key
+                        && fills.iter().any(|g| g.field == f.field && g.from.is_some()))
+            };
+            for f in fills.iter().cloned() {
                 let title = match f.command {
                     Some(c) => format!("{} → {}", f.event.label, c.label),
                     None => f.event.label.clone(),
@@ -541,7 +552,8 @@ fn Mapping(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                         )],
                     ),
                     options,
-                    filled: f.from.is_some(),
+                    filled: filled(&f),
+                    key: f.key,
                 };
                 match groups.last_mut() {
                     Some((t, rows)) if *t == title => rows.push(row),
@@ -580,7 +592,11 @@ fn Mapping(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                         {rows.into_iter().map(|row| {
                             let label = row.label.clone();
                             let chosen = row.chosen.clone();
-                            let class = if row.filled { "" } else { "unfilled" };
+                            let class = match (row.filled, row.key) {
+                                (true, _) => "",
+                                (false, false) => "unfilled",
+                                (false, true) => "unfilled key",
+                            };
                             let options = row.options.clone();
                             let by_name = row.by_name.clone();
                             let row = StoredValue::new(row);

@@ -262,29 +262,29 @@ impl Problem {
             Rule::R27 => format!("{about}: 아직 열려 있습니다"),
             Rule::R28 => format!("{about}: 예시가 보드에 없는 것을 가리킵니다 ({})", word(0)),
             Rule::R29 if self.others.len() > 1 => format!(
-                "{about}: 이벤트 {}의 어느 필드도 커맨드 {}의 필드 {:?}를 채우지 않습니다. 속성 패널에서 매핑하세요",
+                "{about}: 이벤트 {}의 어느 필드도 커맨드 {}의 필드 {:?}을(를) 채우지 않습니다. 속성 패널에서 매핑하세요",
                 other(0),
                 other(1),
                 word(0)
             ),
             Rule::R29 => format!(
-                "{about}: 필드 {:?}를 채우는 원천 이벤트가 없습니다",
+                "{about}: 필드 {:?}을(를) 채우는 원천 이벤트가 없습니다. 속성 패널에서 매핑하세요",
                 word(0)
             ),
             Rule::R30 if self.others.len() > 1 => format!(
-                "{about}: 이벤트 {}로는 커맨드 {}가 어느 {}에 대한 것인지 알 수 없습니다 (키 {:?}를 채우는 필드가 없음)",
+                "{about}: 이벤트 {}로는 커맨드 {}가 어느 {}에 대한 것인지 알 수 없습니다 (키 {:?}을(를) 채우는 필드가 없음)",
                 other(0),
                 other(1),
                 other(2),
                 word(0)
             ),
             Rule::R30 => format!(
-                "{about}: 이벤트 {}로는 어느 행을 고칠지 알 수 없습니다 (키 {:?}를 채우는 필드가 없음)",
+                "{about}: 이벤트 {}로는 어느 행을 고칠지 알 수 없습니다 (키 {:?}을(를) 채우는 필드가 없음)",
                 other(0),
                 word(0)
             ),
             Rule::R31 => format!(
-                "{about}: 필드 매핑이 보드에 없는 것을 가리킵니다 ({})",
+                "{about}: 필드 매핑의 선택이 더는 맞지 않습니다 ({}). 속성 패널에서 다시 고르세요",
                 word(0)
             ),
         }
@@ -374,7 +374,7 @@ impl Problem {
                 other(1)
             ),
             Rule::R29 => format!(
-                "read model {this}: no source event fills field {:?}",
+                "read model {this}: no source event fills field {:?}: map one in the properties panel",
                 word(0)
             ),
             Rule::R30 if self.others.len() > 1 => format!(
@@ -389,7 +389,10 @@ impl Problem {
                 other(0),
                 word(0)
             ),
-            Rule::R31 => format!("{k} {this}: {}", word(0)),
+            Rule::R31 => format!(
+                "{k} {this}: a field mapping choice no longer holds ({}): choose again in the properties panel",
+                word(0)
+            ),
         }
     }
 }
