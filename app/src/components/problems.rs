@@ -203,15 +203,18 @@ fn ProblemRow(editor: Editor, row: Row, read_only: Signal<bool>) -> impl IntoVie
     let i18n = use_i18n();
     let Row { problem, fix, .. } = row;
     let element = problem.element;
-    let fix_label = fix.map(|kind| match kind {
-        FixKind::Connect { event } => {
-            fill(t_string!(i18n, panels.fix_connect), &[("event", &event)])
+    // In the UI's language, following a switch while the panel is open.
+    let fix_label = fix.map(|kind| {
+        move || match &kind {
+            FixKind::Connect { event } => {
+                fill(t_string!(i18n, panels.fix_connect), &[("event", event)])
+            }
+            FixKind::AddKey => t_string!(i18n, panels.fix_key).to_string(),
+            FixKind::MoveInto { context } => {
+                fill(t_string!(i18n, panels.fix_move), &[("context", context)])
+            }
+            FixKind::RemoveArrow => t_string!(i18n, panels.fix_arrow).to_string(),
         }
-        FixKind::AddKey => t_string!(i18n, panels.fix_key).to_string(),
-        FixKind::MoveInto { context } => {
-            fill(t_string!(i18n, panels.fix_move), &[("context", &context)])
-        }
-        FixKind::RemoveArrow => t_string!(i18n, panels.fix_arrow).to_string(),
     });
     let target = problem.clone();
     let (severity, rule) = (problem.severity, problem.rule);
