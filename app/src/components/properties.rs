@@ -447,7 +447,6 @@ fn Mapping(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let groups = Memo::new(move |_| {
         editor.version.track();
-        let locale = i18n.get_locale();
         editor.with_board(|b| {
             let model = Semantic::of(b);
             let Some(owner) = b.element(id) else {
@@ -479,17 +478,9 @@ fn Mapping(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                         ],
                     ),
                 };
-            let _ = locale;
             let mut groups: Vec<(String, Vec<MappingRow>)> = Vec::new();
             let fills = model.fills(owner);
-            // A read model's column is unfilled when no source event fills it (R29); a key
-            // (R30) and a policy's command field per event.
-            let filled = |f: &crate::semantic::fills::Fill| {
-                f.from.is_some()
-                    || (f.command.is_none()
-                        && !f.key
-                        && fills.iter().any(|g| g.field == f.field && g.from.is_some()))
-            };
+            // Marked unfilled as the model check counts it (`Fill::is_unfilled`, R29, R30).
             for f in fills.iter().cloned() {
                 let title = match f.command {
                     Some(c) => format!("{} → {}", f.event.label, c.label),
@@ -552,7 +543,7 @@ fn Mapping(editor: Editor, id: Id, read_only: Signal<bool>) -> impl IntoView {
                         )],
                     ),
                     options,
-                    filled: filled(&f),
+                    filled: !f.is_unfilled(&fills),
                     key: f.key,
                 };
                 match groups.last_mut() {

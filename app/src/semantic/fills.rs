@@ -33,6 +33,20 @@ pub struct Fill<'a> {
     pub explicit: bool,
 }
 
+impl Fill<'_> {
+    /// Whether nothing fills it, as the model check counts it (R29, R30): a policy's command
+    /// field or a key per source event, a read model's column only when no source event fills
+    /// it (`all`: every fill of the same owner).
+    pub fn is_unfilled(&self, all: &[Fill]) -> bool {
+        self.from.is_none()
+            && (self.key
+                || self.command.is_some()
+                || !all
+                    .iter()
+                    .any(|g| g.field == self.field && g.from.is_some()))
+    }
+}
+
 /// A name as the defaults compare names: lower case letters and digits only.
 fn plain(name: &str) -> String {
     name.chars()
@@ -198,7 +212,8 @@ impl<'a> Semantic<'a> {
 
     /// What is wrong with an explicit choice of `owner`'s mapping, if anything: what it names
     /// is gone, or is no longer a source, an issued command or a field it needs.
-    pub fn stale_mapping(&self, owner: &'a Element) -> Option<String> {
+    /// `fills`: [`Semantic::fills`] of `owner`, already made.
+    pub fn stale_mapping(&self, owner: &'a Element, fills: &[Fill<'a>]) -> Option<String> {
         let board = self.board;
         if let Err(why) = crate::model::mapping::check_references(
             owner,
@@ -208,7 +223,6 @@ impl<'a> Semantic<'a> {
         ) {
             return Some(why.to_string());
         }
-        let fills = self.fills(owner);
         for m in &owner.props.mapping {
             let used = fills.iter().any(|f| {
                 f.event.id == m.event && f.command.map(|c| c.id) == m.command && f.field == m.field

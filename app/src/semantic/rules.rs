@@ -871,31 +871,24 @@ impl Checks<'_, '_> {
             .filter(|e| matches!(e.kind, ElementKind::Policy | ElementKind::ReadModel))
         {
             let fills = self.model.fills(e);
-            let mut unfilled_columns: Vec<&str> = Vec::new();
-            for fill in &fills {
-                if fill.from.is_some() {
-                    continue;
-                }
-                let mut others = vec![fill.event.id];
-                others.extend(fill.command.map(|c| c.id));
-                others.extend(fill.acts_on.map(|a| a.id));
+            let mut columns: Vec<&str> = Vec::new();
+            for fill in fills.iter().filter(|f| f.is_unfilled(&fills)) {
                 let words = vec![fill.field.to_string()];
                 if fill.key {
+                    let mut others = vec![fill.event.id];
+                    others.extend(fill.command.map(|c| c.id));
+                    others.extend(fill.acts_on.map(|a| a.id));
                     self.add_with(Rule::R30, e, others, words);
-                } else if fill.command.is_some() {
-                    self.add_with(Rule::R29, e, others, words);
-                } else if !unfilled_columns.contains(&fill.field) {
-                    unfilled_columns.push(fill.field);
-                }
-            }
-            // A read model's column: a problem when no source event fills it.
-            for column in unfilled_columns {
-                if !fills.iter().any(|f| f.field == column && f.from.is_some()) {
-                    self.add_with(Rule::R29, e, Vec::new(), vec![column.to_string()]);
+                } else if let Some(command) = fill.command {
+                    self.add_with(Rule::R29, e, vec![fill.event.id, command.id], words);
+                } else if !columns.contains(&fill.field) {
+                    // A read model's column: once, whichever source events lack it.
+                    columns.push(fill.field);
+                    self.add_with(Rule::R29, e, Vec::new(), words);
                 }
             }
             if !e.props.mapping.is_empty()
-                && let Some(why) = self.model.stale_mapping(e)
+                && let Some(why) = self.model.stale_mapping(e, &fills)
             {
                 self.add_with(Rule::R31, e, Vec::new(), vec![why]);
             }
