@@ -23,7 +23,7 @@ export TEST_DATABASE_URL
 echo "PostgreSQL for the tests: $TEST_DATABASE_URL"
 
 echo "== unit and integration tests (SQLite and PostgreSQL)"
-cargo test -p app -p server
+cargo test -p squall-model -p squall-codegen -p app -p server
 
 echo "== browser tests"
 cargo leptos build

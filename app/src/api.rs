@@ -14,7 +14,10 @@ pub struct OpenBoard {
 /// What an export would contain, for the Export panel's preview.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportPreview {
+    /// The target rendered (the registry's first when none was asked for).
     pub target: String,
+    /// Every target the server offers (its registry, `squall_codegen::TARGETS`), in order.
+    pub targets: Vec<ExportTarget>,
     /// The download's file name.
     pub file_name: String,
     /// Path → content, in path order.
@@ -25,11 +28,16 @@ pub struct ExportPreview {
     pub messages: Vec<String>,
 }
 
-/// The export targets: (id, what the user sees).
-pub const EXPORT_TARGETS: &[(&str, &str)] = &[
-    ("rust-axum", "Rust services (axum, sqlx, Kafka)"),
-    ("json", "Board JSON (docs/board-format.md)"),
-];
+/// An export target as the Export panel offers it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExportTarget {
+    /// `rust-axum`, as the download's `?target=` names it.
+    pub id: String,
+    /// What the user sees.
+    pub title: String,
+    /// It generates code, so the script of identifiers applies.
+    pub code: bool,
+}
 
 /// Why the server did not do what a server function asked: the HTTP status it answers with (a
 /// refusal is a 4xx, only the server's own failure a 5xx) and a message for people.
@@ -152,7 +160,8 @@ pub async fn rotate_link(id: String, key: String, role: Role) -> Result<String, 
         .map_err(refused)
 }
 
-/// What exporting the board to `target` gives (view link or better).
+/// What exporting the board to `target` gives (view link or better); an empty `target` is the
+/// server's default, the first of its targets.
 #[server(prefix = "/sfn", endpoint = "export_preview")]
 pub async fn preview_export(
     id: String,

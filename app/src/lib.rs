@@ -12,15 +12,12 @@ pub mod components;
 pub mod editor;
 /// The UI's languages (English, Korean): translations, the switch, numbers.
 pub mod i18n;
-/// The board model: elements, operations, `Board::apply`. Pure Rust.
-pub mod model;
 /// Whole screens: home and board.
 pub mod pages;
-/// What a board means (contexts, who handles and emits what) and the numbered rules that check
-/// it. Pure Rust.
-pub mod semantic;
-/// Live collaboration: protocol, server hub, browser replica. Pure Rust.
-pub mod sync;
+
+/// The board model, what it means and live sync: the pure `squall-model` crate (app/model),
+/// shared with the server and code generation.
+pub use squall_model::{model, semantic, sync};
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use app::model::{Board, BoardDocument, Id};
 
-use crate::codegen;
+use squall_codegen as codegen;
 
 /// Squall's server: with no command it serves the app (configured by DATABASE_URL and the
 /// LEPTOS_* variables, see README.md).
@@ -32,10 +32,10 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// What to generate: `rust-axum` (a Cargo workspace with one axum service per bounded
-    /// context) or `json` (the board as a versioned board document).
+    /// What to generate: a target of the registry (`rust-axum`: a Cargo workspace with one axum
+    /// service per bounded context; `json`: the board as a versioned board document).
     #[arg(long, default_value = "rust-axum",
-          value_parser = clap::builder::PossibleValuesParser::new(codegen::TARGETS))]
+          value_parser = clap::builder::PossibleValuesParser::new(codegen::target_ids()))]
     target: String,
     /// A board in the database that DATABASE_URL names (default sqlite://data/squall.db).
     #[arg(long, required_unless_present = "file", conflicts_with = "file")]
@@ -86,7 +86,11 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         }
         (None, None) => unreachable!("clap requires --board or --file"),
     };
-    let export = codegen::export(&board, Some(&target), identifiers, templates.as_deref())?;
+    let options = codegen::Options {
+        identifiers,
+        templates,
+    };
+    let export = codegen::export(&board, Some(&target), &options)?;
     for p in &export.problems {
         eprintln!(
             "{} {}: {}",

@@ -6,7 +6,6 @@ pub mod access;
 /// `server export …`: code generation from the command line.
 pub mod cli;
 /// Code generation from boards: names, the service model, targets.
-pub mod codegen;
 /// Settings read from the environment.
 pub mod config;
 /// Routes, handlers and the API's error type.

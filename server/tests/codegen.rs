@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use app::model::{Board, Connection, Element, ElementKind, Field, Op, Patch, new_id};
-use server::codegen::model::ServiceModel;
-use server::codegen::names::Identifiers;
-use server::codegen::rust::generate;
+use squall_codegen::model::ServiceModel;
+use squall_codegen::names::Identifiers;
+use squall_codegen::rust::generate;
 
 struct Sketch(Board);
 

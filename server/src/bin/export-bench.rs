@@ -3,57 +3,46 @@
 //! cross-context policy per context), exported to the rust-axum target as the HTTP export does
 //! it: service model, templates, ZIP. Prints the median and worst time and the ZIP's size.
 //!
-//! `cargo run --release -p server --bin export-bench -- [--contexts 20] [--runs 30]`
+//! `cargo run --release -p server --bin export-bench -- [--target rust-axum] [--contexts 20] [--runs 30]`
+//! (`--target`: any target of the registry, `squall_codegen::TARGETS`).
 
 use std::time::{Duration, Instant};
 
 use app::model::{Board, Connection, Element, ElementKind, Field, Op, Patch, new_id};
-use server::codegen::model::ServiceModel;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str, default: usize| {
+    let value = |name: &str| {
         args.iter()
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1))
-            .map_or(default, |v| v.parse().expect("a number"))
     };
+    let flag = |name: &str, default: usize| value(name).map_or(default, |v| v.parse().expect("a number"));
     let (contexts, runs) = (flag("--contexts", 20), flag("--runs", 30));
+    let target_id = value("--target").map_or("rust-axum", String::as_str);
+    let Some(target) = squall_codegen::target(target_id) else {
+        panic!("unknown --target; one of {}", squall_codegen::target_ids().join(", "));
+    };
     let board = board(contexts);
     let elements = board.elements().count() - contexts;
+    let options = squall_codegen::Options::default();
     let mut times = Vec::with_capacity(runs);
-    let mut stages = [Vec::new(), Vec::new(), Vec::new()];
     let mut size = 0;
     let mut files = 0;
     for _ in 0..runs {
+        // What the HTTP download does: render the target, then the ZIP.
         let started = Instant::now();
-        let model = ServiceModel::from_board(&board);
-        let modelled = Instant::now();
-        let generated =
-            server::codegen::rust::generate(board.title(), &model, None).expect("generate");
-        let rendered = Instant::now();
-        let zip = server::codegen::zip("bench", &generated);
-        let done = Instant::now();
-        times.push(done - started);
-        stages[0].push(modelled - started);
-        stages[1].push(rendered - modelled);
-        stages[2].push(done - rendered);
-        (size, files) = (zip.len(), generated.len());
+        let rendered = target.render(&board, &options).expect("render");
+        let zip = squall_codegen::zip("bench", &rendered.files);
+        times.push(started.elapsed());
+        (size, files) = (zip.len(), rendered.files.len());
     }
     times.sort();
-    for stage in &mut stages {
-        stage.sort();
-    }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "stages (medians): service model {:.1} ms, templates {:.1} ms, ZIP {:.1} ms",
-        ms(stages[0][runs / 2]),
-        ms(stages[1][runs / 2]),
-        ms(stages[2][runs / 2]),
-    );
-    println!(
-        "{contexts} contexts, {elements} elements, {} arrows: {files} files, ZIP {:.0} KiB; \
+        "{}: {contexts} contexts, {elements} elements, {} arrows: {files} files, ZIP {:.0} KiB; \
          export median {:.1} ms, worst {:.1} ms over {runs} runs",
+        target.id(),
         board.connections().count(),
         size as f64 / 1024.0,
         ms(times[runs / 2]),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::auth::Authorized;
 use super::{ApiError, AppState};
 use crate::access;
-use crate::codegen::{self, Export};
+use squall_codegen::{self as codegen, Export};
 use crate::store::BoardStore;
 
 pub fn router() -> Router<AppState> {
@@ -118,8 +118,8 @@ async fn export(
     RawQuery(query): RawQuery,
 ) -> Result<axum::response::Response, ApiError> {
     let export = requested_export(&state, auth.id, query.as_deref()).await?;
-    let (content_type, body) = match export.target {
-        "json" => (
+    let (content_type, body) = match export.target.single_file() {
+        true => (
             "application/json",
             export
                 .files
@@ -128,7 +128,7 @@ async fn export(
                 .unwrap_or_default()
                 .into_bytes(),
         ),
-        _ => ("application/zip", codegen::zip(&export.root, &export.files)),
+        false => ("application/zip", codegen::zip(&export.root, &export.files)),
     };
     Ok((
         [
@@ -152,7 +152,7 @@ async fn preview(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let export = requested_export(&state, auth.id, query.as_deref()).await?;
     Ok(Json(serde_json::json!({
-        "target": export.target,
+        "target": export.target.id(),
         "file_name": export.file_name,
         "files": export.files,
         "problems": export
@@ -181,12 +181,11 @@ async fn requested_export(
         .await?
         .ok_or(ApiError::BoardNotFound)?;
     let target = access::query_param(query, "target");
-    Ok(codegen::export(
-        &stored.board,
-        target.as_deref(),
-        identifiers(query)?,
-        None,
-    )?)
+    let options = codegen::Options {
+        identifiers: identifiers(query)?,
+        templates: None,
+    };
+    Ok(codegen::export(&stored.board, target.as_deref(), &options)?)
 }
 
 /// `?identifiers=native` keeps the team's script in code identifiers; `ascii` (the default)

@@ -106,12 +106,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<crate::codegen::ExportError> for ApiError {
-    fn from(e: crate::codegen::ExportError) -> Self {
+impl From<squall_codegen::ExportError> for ApiError {
+    fn from(e: squall_codegen::ExportError) -> Self {
         match e {
-            crate::codegen::ExportError::UnknownTarget(_) => Self::InvalidBody(e.to_string()),
+            squall_codegen::ExportError::UnknownTarget(_) => Self::InvalidBody(e.to_string()),
             // The embedded templates failed: a bug, logged in full like a store error.
-            crate::codegen::ExportError::Generate(_) => {
+            squall_codegen::ExportError::Generate(_) => {
                 Self::Internal(StoreError::Corrupt(e.to_string()))
             }
         }

@@ -189,10 +189,27 @@ impl BoardService for Pages {
             return Err(Refusal::new(404, "no such board"));
         };
         let identifiers = identifiers.parse().map_err(|e| Refusal::new(422, e))?;
-        let export = crate::codegen::export(&open.board, Some(target), identifiers, None)
+        let options = squall_codegen::Options {
+            identifiers,
+            templates: None,
+        };
+        // No target asked for: the registry's first.
+        let target = match target {
+            "" => squall_codegen::TARGETS[0].id(),
+            id => id,
+        };
+        let export = squall_codegen::export(&open.board, Some(target), &options)
             .map_err(ApiError::from)?;
         Ok(app::api::ExportPreview {
-            target: export.target.to_string(),
+            target: export.target.id().to_string(),
+            targets: squall_codegen::TARGETS
+                .iter()
+                .map(|t| app::api::ExportTarget {
+                    id: t.id().to_string(),
+                    title: t.title().to_string(),
+                    code: !t.single_file(),
+                })
+                .collect(),
             file_name: export.file_name,
             files: export.files.into_iter().collect(),
             problems: export.problems,

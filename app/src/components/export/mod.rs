@@ -7,7 +7,7 @@ pub mod highlight;
 
 use leptos::prelude::*;
 
-use crate::api::{EXPORT_TARGETS, ExportPreview, preview_export};
+use crate::api::{ExportPreview, ExportTarget, preview_export};
 use crate::editor::Editor;
 use crate::i18n::{fill, number, t_string, text, use_i18n};
 
@@ -53,7 +53,10 @@ pub fn tree(paths: &[&str]) -> Vec<TreeRow> {
 #[component]
 pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
-    let target = RwSignal::new(EXPORT_TARGETS[0].0.to_string());
+    // The target chosen; empty until the user chooses: the server's default.
+    let target = RwSignal::new(String::new());
+    // The server's targets, from its last answer (kept while the next preview loads).
+    let targets = RwSignal::new(Vec::<ExportTarget>::new());
     // Code identifiers in the board's own script (`주문됨`) instead of transliterated.
     let native = RwSignal::new(false);
     let identifiers = move || if native.get() { "native" } else { "ascii" };
@@ -78,14 +81,33 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
                         .unwrap_or(0)
                 });
                 chosen.set(first);
+                if let Ok(p) = &result {
+                    targets.set(p.targets.clone());
+                }
                 preview.set(Some(result));
             });
         });
     }
+    // What the download and the select show: the choice, else the target the server rendered.
+    let shown_target = move || {
+        let chosen = target.get();
+        if chosen.is_empty() {
+            preview.with(|p| match p {
+                Some(Ok(p)) => p.target.clone(),
+                _ => String::new(),
+            })
+        } else {
+            chosen
+        }
+    };
+    let generates_code = move || {
+        let shown = shown_target();
+        targets.with(|all| all.iter().any(|t| t.id == shown && t.code))
+    };
     let download = move || {
         format!(
             "/api/boards/{id}/export?target={}&identifiers={}&key={key}",
-            target.get(),
+            shown_target(),
             identifiers()
         )
     };
@@ -118,14 +140,14 @@ pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
                         {text(move || t_string!(i18n, panels.target))}
                         <select aria-label=text(move || t_string!(i18n, panels.export_target))
                             on:change=move |ev| target.set(event_target_value(&ev))
-                            prop:value=move || target.get()>
-                            {EXPORT_TARGETS.iter().map(|(id, label)| view! {
-                                <option value=*id>{*label}</option>
-                            }).collect_view()}
+                            prop:value=shown_target>
+                            <For each=move || targets.get() key=|t| t.id.clone() let:t>
+                                <option value=t.id.clone()>{t.title.clone()}</option>
+                            </For>
                         </select>
                     </label>
                     <label class="export-native" title=text(move || t_string!(i18n, panels.native_help))
-                        class:hidden=move || target.get() != "rust-axum">
+                        class:hidden=move || !generates_code()>
                         <input type="checkbox" prop:checked=move || native.get()
                             on:change=move |ev| native.set(event_target_checked(&ev)) />
                         {text(move || t_string!(i18n, panels.native))}

@@ -484,7 +484,7 @@ fn r31_a_field_mapping_naming_what_the_board_does_not_have_any_more() {
     );
 }
 
-/// Not a test: `cargo test --release -p app --features ssr --lib check_time -- --ignored
+/// Not a test: `cargo test --release -p squall-model --lib check_time -- --ignored
 /// --nocapture` prints how long a check of the canvas benchmark's 5,000-sticky board takes
 /// natively (the browser's figure is in BENCHMARKS.md).
 #[test]

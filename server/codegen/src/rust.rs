@@ -6,89 +6,52 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use app::model::{FieldType, HttpMethod, Id};
-use app::semantic::Results;
+use squall_model::model::{FieldType, HttpMethod, Id};
+use squall_model::semantic::Results;
 use serde::Serialize;
 
-use super::model::{Call, Field, Service, ServiceModel};
-use super::names;
+use squall_model::model::Board;
 
-/// Every embedded template: its name (also the name an override file must have) and source.
-/// Names starting with `service/` are rendered once per service, the rest once per export.
-macro_rules! templates {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../templates/rust-axum/", $name)))),*]
-    };
-}
-const TEMPLATES: &[(&str, &str)] = templates![
-    "Cargo.toml.j2",
-    "README.md.j2",
-    "docker-compose.yml.j2",
-    "github-ci.yml.j2",
-    "deploy/gateway.yaml.j2",
-    "deploy/nginx.conf.j2",
-    "deploy/prometheus.yml.j2",
-    "service/Cargo.toml.j2",
-    "service/README.md.j2",
-    "service/Dockerfile.j2",
-    "service/openapi.yaml.j2",
-    "service/asyncapi.yaml.j2",
-    "service/k8s.yaml.j2",
-    "service/migrations/0001_aggregates.sql.j2",
-    "service/src/main.rs.j2",
-    "service/src/domain.rs.j2",
-    "service/src/messaging.rs.j2",
-    "service/src/repository.rs.j2",
-    "service/src/client.rs.j2",
-];
+use crate::model::{Call, Field, Service, ServiceModel};
+use crate::shared::{self, File, files};
+use crate::{GenerateError, Options, Rendered, Target, names};
 
-/// Where each template's output goes (`{service}` is the service's DNS name).
-const OUTPUTS: &[(&str, &str)] = &[
+/// The target's own templates (server/codegen/templates/rust-axum), beside the shared ones.
+const FILES: &[File] = files![
+    "rust-axum":
     ("Cargo.toml.j2", "Cargo.toml"),
     ("README.md.j2", "README.md"),
-    ("docker-compose.yml.j2", "docker-compose.yml"),
     ("github-ci.yml.j2", ".github/workflows/ci.yml"),
-    ("deploy/gateway.yaml.j2", "deploy/k8s/gateway.yaml"),
-    ("deploy/nginx.conf.j2", "deploy/nginx.conf"),
-    ("deploy/prometheus.yml.j2", "deploy/prometheus.yml"),
     ("service/Cargo.toml.j2", "services/{service}/Cargo.toml"),
     ("service/README.md.j2", "services/{service}/README.md"),
     ("service/Dockerfile.j2", "services/{service}/Dockerfile"),
-    ("service/openapi.yaml.j2", "services/{service}/openapi.yaml"),
-    (
-        "service/asyncapi.yaml.j2",
-        "services/{service}/asyncapi.yaml",
-    ),
-    ("service/k8s.yaml.j2", "deploy/k8s/{service}.yaml"),
-    (
-        "service/migrations/0001_aggregates.sql.j2",
-        "services/{service}/migrations/0001_aggregates.sql",
-    ),
+    ("service/migrations/0001_aggregates.sql.j2", "services/{service}/migrations/0001_aggregates.sql"),
     ("service/src/main.rs.j2", "services/{service}/src/main.rs"),
-    (
-        "service/src/domain.rs.j2",
-        "services/{service}/src/domain.rs",
-    ),
-    (
-        "service/src/messaging.rs.j2",
-        "services/{service}/src/messaging.rs",
-    ),
-    (
-        "service/src/repository.rs.j2",
-        "services/{service}/src/repository.rs",
-    ),
-    (
-        "service/src/client.rs.j2",
-        "services/{service}/src/client.rs",
-    ),
+    ("service/src/domain.rs.j2", "services/{service}/src/domain.rs"),
+    ("service/src/messaging.rs.j2", "services/{service}/src/messaging.rs"),
+    ("service/src/repository.rs.j2", "services/{service}/src/repository.rs"),
+    ("service/src/client.rs.j2", "services/{service}/src/client.rs"),
 ];
 
-#[derive(Debug, thiserror::Error)]
-pub enum GenerateError {
-    #[error("template {name}: {error}")]
-    Template { name: String, error: String },
-    #[error("reading template overrides: {0}")]
-    Overrides(#[from] std::io::Error),
+/// The `rust-axum` target.
+pub struct RustAxum;
+
+impl Target for RustAxum {
+    fn id(&self) -> &'static str {
+        "rust-axum"
+    }
+    fn title(&self) -> &'static str {
+        "Rust services (axum, sqlx, Kafka)"
+    }
+    fn render(&self, board: &Board, options: &Options) -> Result<Rendered, GenerateError> {
+        let model = ServiceModel::from_board_with(board, options.identifiers);
+        let files = generate(board.title(), &model, options.templates.as_deref())?;
+        Ok(Rendered {
+            files,
+            problems: model.problems,
+            messages: model.messages,
+        })
+    }
 }
 
 /// Renders the workspace for `model`; file paths are relative, `/`-separated.
@@ -97,30 +60,6 @@ pub fn generate(
     model: &ServiceModel,
     overrides: Option<&Path>,
 ) -> Result<BTreeMap<String, String>, GenerateError> {
-    let mut env = minijinja::Environment::new();
-    env.set_keep_trailing_newline(true);
-    let mut sources: BTreeMap<String, String> = TEMPLATES
-        .iter()
-        .map(|(name, source)| (name.to_string(), source.to_string()))
-        .collect();
-    if let Some(dir) = overrides {
-        for name in sources.clone().keys() {
-            let path = dir.join(name);
-            if path.exists() {
-                sources.insert(name.clone(), std::fs::read_to_string(path)?);
-            }
-        }
-    }
-    for (name, source) in &sources {
-        env.add_template_owned(name.clone(), source.clone())
-            .map_err(|e| template_error(name, e))?;
-    }
-    let render = |name: &str, ctx: minijinja::Value| {
-        env.get_template(name)
-            .and_then(|t| t.render(ctx))
-            .map_err(|e| template_error(name, e))
-    };
-
     let mut services: Vec<ServiceCtx> = model.services.iter().map(service_ctx).collect();
     link_services(model, &mut services);
     for s in &mut services {
@@ -142,38 +81,19 @@ pub fn generate(
             ))
         })
         .collect();
-    let mut files = BTreeMap::new();
     // Converted to template values once: each render then shares them instead of serializing
     // the whole model again (that was most of the time on a 20-context board).
-    let values: Vec<minijinja::Value> = services
+    let values: Vec<(String, minijinja::Value)> = services
         .iter()
-        .map(minijinja::Value::from_serialize)
+        .map(|s| (s.dns.clone(), minijinja::Value::from_serialize(s)))
         .collect();
-    let all = minijinja::Value::from(values.clone());
     let top = minijinja::context! {
         board_title_md => markdown(title),
         board_title_yaml => json_str(title),
-        services => all.clone(),
+        services => values.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>(),
         problems => &problems,
     };
-    for (template, output) in OUTPUTS {
-        if template.starts_with("service/") {
-            for (s, value) in services.iter().zip(&values) {
-                let ctx = minijinja::context! { s => value.clone(), services => all.clone() };
-                files.insert(output.replace("{service}", &s.dns), render(template, ctx)?);
-            }
-        } else {
-            files.insert(output.to_string(), render(template, top.clone())?);
-        }
-    }
-    Ok(files)
-}
-
-fn template_error(name: &str, e: minijinja::Error) -> GenerateError {
-    GenerateError::Template {
-        name: name.to_string(),
-        error: format!("{e:#}"),
-    }
+    shared::render(&[shared::FILES, FILES], overrides, top, &values)
 }
 
 #[derive(Serialize)]

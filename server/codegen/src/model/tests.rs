@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use app::model::{Connection, Element, ElementKind, Field as BoardField, Op, new_id};
+use squall_model::model::{Connection, Element, ElementKind, Field as BoardField, Op, new_id};
 
 use super::*;
 
@@ -42,7 +42,7 @@ impl Sketch {
         self.board
             .apply(Op::update(
                 id,
-                app::model::Patch {
+                squall_model::model::Patch {
                     fields: Some(fields),
                     ..Default::default()
                 },

@@ -4,11 +4,11 @@
 //! interpretation: what a command results in is `Semantic::results` (never every event of its
 //! aggregate), and the problems are the numbered rules' (`rules::check`, docs/model-rules.md).
 
-use app::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
-use app::semantic::rules::{self, Problem};
-use app::semantic::{Results, Semantic};
+use squall_model::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
+use squall_model::semantic::rules::{self, Problem};
+use squall_model::semantic::{Results, Semantic};
 
-use super::names::{self, Identifiers, Scope};
+use crate::names::{self, Identifiers, Scope};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceModel {
