@@ -557,8 +557,10 @@ fn a_board_of_hostile_labels_generates_code_that_builds() {
 #[test]
 fn templates_can_be_overridden_from_a_directory() {
     let dir = tempfile::tempdir().unwrap();
+    // Named as under server/codegen/templates: the target's folder, then the template.
+    std::fs::create_dir_all(dir.path().join("rust-axum")).unwrap();
     std::fs::write(
-        dir.path().join("README.md.j2"),
+        dir.path().join("rust-axum/README.md.j2"),
         "# {{ board_title_md }} (our template)\n",
     )
     .unwrap();
@@ -595,7 +597,7 @@ fn the_server_binary_exports_a_board_document_to_a_directory() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(String::from_utf8_lossy(&run.stdout).contains("wrote 31 files"));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("wrote 33 files"));
     assert!(
         String::from_utf8_lossy(&run.stderr).contains("has no key field"),
         "problems are reported"

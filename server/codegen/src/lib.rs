@@ -101,7 +101,11 @@ pub enum GenerateError {
 }
 
 /// The files target `target` (by id; `None` is refused like an unknown id) makes of a board.
-pub fn export(board: &Board, target: Option<&str>, options: &Options) -> Result<Export, ExportError> {
+pub fn export(
+    board: &Board,
+    target: Option<&str>,
+    options: &Options,
+) -> Result<Export, ExportError> {
     let target = target
         .and_then(self::target)
         .ok_or_else(|| ExportError::UnknownTarget(target.unwrap_or("").into()))?;

@@ -4,9 +4,12 @@
 //! interpretation: what a command results in is `Semantic::results` (never every event of its
 //! aggregate), and the problems are the numbered rules' (`rules::check`, docs/model-rules.md).
 
-use squall_model::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
+use squall_model::model::{
+    Board, Element, ElementKind, Example, FieldType, HttpMethod, Id, Source,
+};
+use squall_model::semantic::fills::{names_key_of, plain};
 use squall_model::semantic::rules::{self, Problem};
-use squall_model::semantic::{Results, Semantic};
+use squall_model::semantic::{Results, Semantic, path_parameters};
 
 use crate::names::{self, Identifiers, Scope};
 
@@ -66,6 +69,72 @@ pub struct Aggregate {
     pub fields: Vec<Field>,
     /// The identity field; `None` when the sticky marks none (a UUID `id` is generated).
     pub key: Option<usize>,
+    /// What each event it emits sets in its state.
+    pub folds: Vec<Fold>,
+}
+
+/// How an aggregate folds one of its events into its state: `(state field, event field)` by
+/// snake name, for fields of the same name and type, and the event's field named after the
+/// key (`orderId` sets an Order's `id`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fold {
+    pub event: Id,
+    pub sets: Vec<(String, String)>,
+}
+
+/// Which instance of its aggregate a command acts on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Instance {
+    /// The route parameter of this name on the board's path (`id` in `/orders/{id}/cancel`,
+    /// whatever the key field is called).
+    Route(String),
+    /// The command's field of this snake name (the key's name and type).
+    Field(String),
+    /// A new instance: its key is generated (a UUID, or its text for a text key).
+    New,
+    /// The command has no aggregate.
+    Nothing,
+}
+
+/// One event a command may result in, and what fills each of its fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub event: Id,
+    /// `(event field snake, source)`, in the event's field order.
+    pub fields: Vec<(String, Filled)>,
+}
+
+/// Where a field of an event a command results in comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filled {
+    /// The instance key (a field named after the aggregate's key: `orderId`).
+    Key,
+    /// The command's field of this snake name (same name and type).
+    Command(String),
+    /// The aggregate's state field of this snake name (same name and type).
+    State(String),
+    /// Nothing on the board fills it: its default until the handler sets it.
+    Nothing,
+}
+
+/// What a policy does with one of its trigger events for one command it issues.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reaction {
+    pub event: Id,
+    pub command: Id,
+    /// `(command field label, source)` from the semantic model's field mapping.
+    pub fields: Vec<(String, Option<Source>)>,
+    /// How the instance the command acts on is found: `None` for a command that makes a new
+    /// instance or has no aggregate; `Some(None)` when nothing on the board says (R30).
+    pub instance: Option<Option<Source>>,
+}
+
+/// What a read model takes from one source event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub event: Id,
+    /// `(column label, source)`; the key column first.
+    pub columns: Vec<(String, Option<Source>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +154,13 @@ pub struct Command {
     pub results: Results,
     /// Synchronous calls: commands of other services and external systems it calls.
     pub calls: Vec<Call>,
+    /// The instance it acts on.
+    pub instance: Instance,
+    /// Every event it may result in (`emits`, then `alternatives`), with its payload.
+    pub outcomes: Vec<Outcome>,
+    /// The board's Given / When / Then examples, and each as the board writes it.
+    pub examples: Vec<Example>,
+    pub examples_text: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +181,8 @@ pub struct Event {
     pub aggregate: Option<Id>,
     /// The Kafka topic (`<service>.<event>`), ASCII and stable.
     pub topic: String,
+    /// Its field that carries the emitting aggregate's key (`orderId`), by label.
+    pub key_field: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +192,11 @@ pub struct Policy {
     pub triggers: Vec<Trigger>,
     /// `then` these commands (another service's command is a synchronous call).
     pub issues: Vec<Call>,
+    /// Per trigger event and issued command: the field mapping and the instance.
+    pub reactions: Vec<Reaction>,
+    /// The board's Given / Then examples, and each as the board writes it.
+    pub examples: Vec<Example>,
+    pub examples_text: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +211,10 @@ pub struct ReadModel {
     pub fields: Vec<Field>,
     /// The events that update it (of any service).
     pub sources: Vec<Trigger>,
+    /// Its key field (the row a source event updates).
+    pub key: Option<usize>,
+    /// What each source event writes into which row.
+    pub projections: Vec<Projection>,
 }
 
 impl ServiceModel {
@@ -222,10 +309,18 @@ impl<'a> Builder<'a> {
             let fields = fields(e, identifiers);
             // None: the sticky marks no key (R9) and the target generates an `id: UUID`.
             let key = fields.iter().position(|f| f.key);
+            let folds = self
+                .model
+                .members(id, ElementKind::DomainEvent)
+                .into_iter()
+                .filter(|ev| self.model.emitter(ev).is_some_and(|a| a.id == e.id))
+                .map(|ev| fold(e, &fields, ev, identifiers))
+                .collect();
             aggregates.push(Aggregate {
                 name: name(e, "aggregate", &mut self.dns),
                 fields,
                 key,
+                folds,
             });
         }
 
@@ -241,6 +336,13 @@ impl<'a> Builder<'a> {
                 .collect();
             calls.extend(self.remote_commands(e.id, id));
             let n = name(e, "command", &mut self.dns);
+            let handler = self.model.handler(e.id);
+            let outcomes = results
+                .events()
+                .iter()
+                .filter_map(|ev| self.model.board.element(*ev))
+                .map(|ev| outcome(e, handler, ev, identifiers))
+                .collect();
             let path = e
                 .props
                 .http_path
@@ -256,6 +358,10 @@ impl<'a> Builder<'a> {
                 alternatives: results.events().iter().skip(1).copied().collect(),
                 results,
                 calls,
+                instance: instance(e, handler, identifiers),
+                outcomes,
+                examples: e.props.examples.clone(),
+                examples_text: examples_text(e, self.model.board),
             });
         }
 
@@ -266,9 +372,19 @@ impl<'a> Builder<'a> {
                 .sources(e.id, ElementKind::Aggregate)
                 .first()
                 .map(|a| a.id);
+            let emitter = self.model.emitter(e);
+            let aggregate = emitter.map(|a| a.id).or(aggregate);
+            let key_field = emitter.and_then(|a| {
+                e.props
+                    .fields
+                    .iter()
+                    .find(|f| carries_key(&f.name, &f.ty, a))
+                    .map(|f| f.name.clone())
+            });
             let n = name(e, "event", &mut self.dns);
             let topic = n.dns.clone();
             events.push(Event {
+                key_field,
                 fields: fields(e, identifiers),
                 name: n,
                 aggregate,
@@ -292,16 +408,22 @@ impl<'a> Builder<'a> {
                 name: name(e, "policy", &mut self.dns),
                 triggers,
                 issues,
+                reactions: self.reactions(e),
+                examples: e.props.examples.clone(),
+                examples_text: examples_text(e, self.model.board),
             });
         }
 
         let mut read_models = Vec::new();
         for e in self.model.members(id, ElementKind::ReadModel) {
             let sources = self.triggers(e.id);
+            let fields = fields(e, identifiers);
             read_models.push(ReadModel {
-                fields: fields(e, identifiers),
+                key: fields.iter().position(|f| f.key),
+                fields,
                 name: name(e, "read-model", &mut self.dns),
                 sources,
+                projections: self.projections(e),
             });
         }
         let external_systems = self
@@ -348,6 +470,92 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
+    /// What a policy's commands take from each trigger event (the semantic model's field
+    /// mapping), and how each finds the instance it acts on.
+    fn reactions(&self, policy: &'a Element) -> Vec<Reaction> {
+        let fills = self.model.fills(policy);
+        let mut out: Vec<Reaction> = Vec::new();
+        for f in &fills {
+            let Some(command) = f.command else { continue };
+            let at = match out
+                .iter()
+                .position(|r| r.event == f.event.id && r.command == command.id)
+            {
+                Some(at) => at,
+                None => {
+                    out.push(Reaction {
+                        event: f.event.id,
+                        command: command.id,
+                        fields: Vec::new(),
+                        instance: self.instance_of(f.event, command),
+                    });
+                    out.len() - 1
+                }
+            };
+            if f.acts_on.is_some() {
+                out[at].instance = Some(f.from.clone());
+            } else {
+                out[at].fields.push((f.field.to_string(), f.from.clone()));
+            }
+        }
+        // A policy whose command has no fields and acts on nothing still reacts.
+        for event in self.model.sources(policy.id, ElementKind::DomainEvent) {
+            for command in self.model.targets(policy.id, ElementKind::Command) {
+                if !out
+                    .iter()
+                    .any(|r| r.event == event.id && r.command == command.id)
+                {
+                    out.push(Reaction {
+                        event: event.id,
+                        command: command.id,
+                        fields: Vec::new(),
+                        instance: self.instance_of(event, command),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// How a command issued in reaction to `event` finds its instance when the semantic
+    /// model's `acts_on` does not name it (a route parameter not named after the key: `{id}` for
+    /// a key `주문번호`): by the key's name, as the field mapping would.
+    fn instance_of(&self, event: &Element, command: &Element) -> Option<Option<Source>> {
+        let aggregate = self.model.handler(command.id);
+        match instance(command, aggregate, Identifiers::Ascii) {
+            Instance::Route(_) => {
+                let aggregate = aggregate?;
+                let key = aggregate.props.fields.iter().find(|f| f.key)?;
+                Some(self.model.by_name(event, &key.name, Some(aggregate)))
+            }
+            _ => None,
+        }
+    }
+
+    /// What a read model takes from each of its source events (the field mapping), key first.
+    fn projections(&self, read_model: &'a Element) -> Vec<Projection> {
+        let mut out: Vec<Projection> = Vec::new();
+        for f in self.model.fills(read_model) {
+            let at = match out.iter().position(|p| p.event == f.event.id) {
+                Some(at) => at,
+                None => {
+                    out.push(Projection {
+                        event: f.event.id,
+                        columns: Vec::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            let column = (f.field.to_string(), f.from.clone());
+            if f.key {
+                out[at].columns.insert(0, column);
+            } else {
+                out[at].columns.push(column);
+            }
+        }
+        out
+    }
+
     /// Commands of other services that `id` (a command) points at: synchronous calls.
     fn remote_commands(&self, id: Id, service: Id) -> Vec<Call> {
         self.model
@@ -361,6 +569,143 @@ impl<'a> Builder<'a> {
                 })
             })
             .collect()
+    }
+}
+
+/// Each example of `e` as text, the way the properties panel shows it.
+fn examples_text(e: &Element, board: &Board) -> Vec<String> {
+    e.props
+        .examples
+        .iter()
+        .map(|x| squall_model::model::example::text::to_text(x, board))
+        .collect()
+}
+
+/// The aggregate's key field on the board, or the `id: UUID` generated when it marks none.
+fn key_of(aggregate: &Element) -> (String, FieldType) {
+    aggregate
+        .props
+        .fields
+        .iter()
+        .find(|f| f.key)
+        .map_or(("id".into(), FieldType::Uuid), |f| {
+            (f.name.clone(), f.ty.clone())
+        })
+}
+
+/// Whether a field of this name and type carries `aggregate`'s key: the key's own name, or named
+/// after it (`orderId` for an `Order` keyed by `id`).
+fn carries_key(name: &str, ty: &FieldType, aggregate: &Element) -> bool {
+    let (key, key_ty) = key_of(aggregate);
+    let marked = aggregate.props.fields.iter().any(|f| f.key);
+    *ty == key_ty
+        && (plain(name) == plain(&key)
+            || names_key_of(name, aggregate)
+            || (!marked && plain(name) == format!("{}id", plain(&aggregate.label))))
+}
+
+/// The snake name of the field of `e` called `label` (as `fields` names it).
+fn snake_of(e: &Element, label: &str, identifiers: Identifiers) -> Option<String> {
+    let i = e.props.fields.iter().position(|f| f.name == label)?;
+    Some(fields(e, identifiers)[i].snake.clone())
+}
+
+/// Which instance `command` acts on: the route parameter named after its aggregate's key, else
+/// its own field of the key's name and type, else the one route parameter none of its fields
+/// fills (`{id}` for a key called `주문번호`), else a new instance.
+fn instance(command: &Element, aggregate: Option<&Element>, identifiers: Identifiers) -> Instance {
+    let Some(aggregate) = aggregate else {
+        return Instance::Nothing;
+    };
+    let (key, key_ty) = key_of(aggregate);
+    let params = command
+        .props
+        .http_path
+        .as_deref()
+        .map(path_parameters)
+        .unwrap_or_default();
+    if let Some(p) = params.iter().find(|p| plain(p) == plain(&key)) {
+        return Instance::Route(p.to_string());
+    }
+    if let Some(f) = command
+        .props
+        .fields
+        .iter()
+        .find(|f| plain(&f.name) == plain(&key) && f.ty == key_ty)
+    {
+        return Instance::Field(snake_of(command, &f.name, identifiers).unwrap_or_default());
+    }
+    let free: Vec<&&str> = params
+        .iter()
+        .filter(|p| {
+            !command
+                .props
+                .fields
+                .iter()
+                .any(|f| plain(&f.name) == plain(p))
+        })
+        .collect();
+    match free.as_slice() {
+        [one] => Instance::Route(one.to_string()),
+        _ => Instance::New,
+    }
+}
+
+/// What fills each field of `event` when `command` results in it.
+fn outcome(
+    command: &Element,
+    aggregate: Option<&Element>,
+    event: &Element,
+    identifiers: Identifiers,
+) -> Outcome {
+    let event_fields = fields(event, identifiers);
+    let command_fields = fields(command, identifiers);
+    let state_fields = aggregate
+        .map(|a| fields(a, identifiers))
+        .unwrap_or_default();
+    let same = |f: &Field, g: &Field| plain(&f.label) == plain(&g.label) && f.ty == g.ty;
+    let filled = event_fields
+        .iter()
+        .map(|f| {
+            let from = if aggregate.is_some_and(|a| carries_key(&f.label, &f.ty, a)) {
+                Filled::Key
+            } else if let Some(g) = command_fields.iter().find(|g| same(f, g)) {
+                Filled::Command(g.snake.clone())
+            } else if let Some(g) = state_fields.iter().find(|g| !g.key && same(f, g)) {
+                Filled::State(g.snake.clone())
+            } else {
+                Filled::Nothing
+            };
+            (f.snake.clone(), from)
+        })
+        .collect();
+    Outcome {
+        event: event.id,
+        fields: filled,
+    }
+}
+
+/// What `event` sets in `aggregate`'s state (`state` its fields as named for code).
+fn fold(aggregate: &Element, state: &[Field], event: &Element, identifiers: Identifiers) -> Fold {
+    let event_fields = fields(event, identifiers);
+    let key = state
+        .iter()
+        .find(|f| f.key)
+        .map_or("id".to_string(), |f| f.snake.clone());
+    let mut sets = Vec::new();
+    for g in &event_fields {
+        if carries_key(&g.label, &g.ty, aggregate) {
+            sets.push((key.clone(), g.snake.clone()));
+        } else if let Some(f) = state
+            .iter()
+            .find(|f| !f.key && plain(&f.label) == plain(&g.label) && f.ty == g.ty)
+        {
+            sets.push((f.snake.clone(), g.snake.clone()));
+        }
+    }
+    Fold {
+        event: event.id,
+        sets,
     }
 }
 

@@ -6,13 +6,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
+use serde::Serialize;
 use squall_model::model::{FieldType, HttpMethod, Id};
 use squall_model::semantic::Results;
-use serde::Serialize;
 
 use squall_model::model::Board;
 
-use crate::model::{Call, Field, Service, ServiceModel};
+use squall_model::model::{Source, Then};
+use squall_model::semantic::fills::plain;
+
+use crate::model::{Call, Field, Filled, Instance, Service, ServiceModel};
 use crate::shared::{self, File, files};
 use crate::{GenerateError, Options, Rendered, Target, names};
 
@@ -26,6 +29,7 @@ const FILES: &[File] = files![
     ("service/README.md.j2", "services/{service}/README.md"),
     ("service/Dockerfile.j2", "services/{service}/Dockerfile"),
     ("service/migrations/0001_aggregates.sql.j2", "services/{service}/migrations/0001_aggregates.sql"),
+    ("service/migrations/0002_read_models.sql.j2", "services/{service}/migrations/0002_read_models.sql"),
     ("service/src/main.rs.j2", "services/{service}/src/main.rs"),
     ("service/src/domain.rs.j2", "services/{service}/src/domain.rs"),
     ("service/src/messaging.rs.j2", "services/{service}/src/messaging.rs"),
@@ -60,7 +64,11 @@ pub fn generate(
     model: &ServiceModel,
     overrides: Option<&Path>,
 ) -> Result<BTreeMap<String, String>, GenerateError> {
-    let mut services: Vec<ServiceCtx> = model.services.iter().map(service_ctx).collect();
+    let mut services: Vec<ServiceCtx> = model
+        .services
+        .iter()
+        .map(|s| service_ctx(model, s))
+        .collect();
     link_services(model, &mut services);
     for s in &mut services {
         s.native = model.identifiers == names::Identifiers::Native;
@@ -145,8 +153,8 @@ struct FieldCtx {
     schema: String,
     /// Parsable from a URL path segment (`FromStr`).
     scalar: bool,
-    /// In an event built by a command: the command has a field of this name and type.
-    from_command: bool,
+    /// The board's name, as the wire carries it (a YAML/JSON string).
+    wire_yaml: String,
 }
 
 #[derive(Serialize)]
@@ -163,6 +171,8 @@ struct AggregateCtx {
     key: String,
     /// Its Rust type.
     key_rust: String,
+    /// What each of its events sets: `(event type, [(state field, event field)])`.
+    folds: Vec<(String, Vec<(String, String)>)>,
 }
 
 #[derive(Serialize)]
@@ -183,11 +193,21 @@ struct CommandCtx {
     aggregate_type: Option<String>,
     /// The repository of its aggregate (the aggregate's snake name).
     aggregate_snake: Option<String>,
-    /// The command field that names the aggregate instance (same name and type as its key).
-    aggregate_key: Option<String>,
-    /// Else the route parameter that does (`/orders/{id}/cancel`).
-    aggregate_param: Option<String>,
-    emits: Vec<EmitCtx>,
+    /// Its aggregate's key field and type.
+    key: Option<String>,
+    key_rust: Option<String>,
+    /// How the instance is found: `route` (`instance_param`), `field` (`instance_field`), `new`
+    /// or `none` (no aggregate).
+    instance: &'static str,
+    instance_param: Option<String>,
+    instance_field: Option<String>,
+    /// `RequestPaymentOutcome`, `decide_request_payment`: the one place the outcome is decided.
+    outcome_type: String,
+    decide: String,
+    /// Every event it may result in (the first is the default decision), with its payload.
+    outcomes: Vec<OutcomeCtx>,
+    /// The board's examples, as tests.
+    examples: Vec<ExampleCtx>,
     /// Why it emits nothing when the board does not say what it results in: `"R4"` (no event)
     /// or `"R5"` (several candidates, `candidates`), docs/model-rules.md.
     unresolved: Option<&'static str>,
@@ -206,9 +226,36 @@ struct ParamCtx {
 }
 
 #[derive(Serialize)]
-struct EmitCtx {
+struct OutcomeCtx {
+    /// The event's type (also the outcome's variant).
     type_name: String,
-    fields: Vec<FieldCtx>,
+    wire: String,
+    label_rs: String,
+    /// `(field, Rust expression)` for each of its fields.
+    fields: Vec<(String, String)>,
+    /// The event's field that carries the key, if any.
+    key_field: Option<String>,
+}
+
+/// A Given / When / Then example as a test: JSON texts as Rust string literals.
+#[derive(Serialize)]
+struct ExampleCtx {
+    /// The test's name.
+    test: String,
+    /// The example as the board says it (comment lines).
+    summary: Vec<String>,
+    /// Earlier events: `(event type, its JSON)`; only this context's events can be folded.
+    given: Vec<(String, String)>,
+    /// For a policy: the trigger (versioned wire type, JSON, its instance key).
+    trigger: Option<(String, String, String)>,
+    when: String,
+    /// Expected events: `(versioned wire type, the fields it names as JSON)`.
+    events: Vec<(String, String)>,
+    /// Expected commands of a policy: `(command type, the fields it names as JSON)`.
+    issues: Vec<(String, String)>,
+    refused: Option<String>,
+    /// Why it does not pass on the generated default (a decision or refusal to write).
+    ignored: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -234,6 +281,27 @@ struct PolicyCtx {
     calls: Vec<String>,
     #[serde(skip)]
     remote_issue_ids: Vec<(Id, Id)>,
+    /// Per trigger and issued command: what it issues.
+    reactions: Vec<ReactionCtx>,
+    /// The reactions by trigger: `(versioned wire type, indices into reactions)`.
+    groups: Vec<(String, Vec<usize>)>,
+    examples: Vec<ExampleCtx>,
+}
+
+#[derive(Serialize)]
+struct ReactionCtx {
+    /// `OrderPlaced.v1`
+    message: String,
+    /// A command of this context (its type) …
+    command: Option<String>,
+    /// … or a call to another context (the client function).
+    call: Option<String>,
+    /// `(wire name as a Rust literal, expression giving an Option<serde_json::Value>)`.
+    fields: Vec<(String, String)>,
+    /// The `Locate` expression: which instance the command acts on.
+    locate: String,
+    #[serde(skip)]
+    remote: Option<(Id, Id)>,
 }
 
 #[derive(Serialize)]
@@ -246,7 +314,12 @@ struct ReadModelCtx {
     label_yaml: String,
     route: String,
     fields: Vec<FieldCtx>,
-    local_sources: Vec<EventCtx>,
+    /// The table of its rows (ASCII), keyed by `key_wire`.
+    table: String,
+    key_wire: Option<String>,
+    key_rust: String,
+    /// `(versioned wire type, [(column wire as a Rust literal, expression)])`, key first.
+    projections: Vec<(String, Vec<(String, String)>)>,
 }
 
 #[derive(Serialize, Clone)]
@@ -268,7 +341,8 @@ struct CallCtx {
     env: String,
     method: &'static str,
     route: String,
-    /// The called command's fields: what is sent of the caller's payload.
+    /// The called command's fields (the board's names as Rust literals): what is sent of the
+    /// caller's payload.
     fields: Vec<String>,
 }
 
@@ -282,7 +356,7 @@ fn method_name(method: HttpMethod) -> &'static str {
     }
 }
 
-fn service_ctx(s: &Service) -> ServiceCtx {
+fn service_ctx(model: &ServiceModel, s: &Service) -> ServiceCtx {
     let events: Vec<EventCtx> = s
         .events
         .iter()
@@ -320,6 +394,13 @@ fn service_ctx(s: &Service) -> ServiceCtx {
                     .key
                     .map(|k| fields[k].rust.clone())
                     .unwrap_or_else(|| "uuid::Uuid".into()),
+                folds: a
+                    .folds
+                    .iter()
+                    .filter_map(|f| {
+                        Some((event_by_id.get(&f.event)?.type_name.clone(), f.sets.clone()))
+                    })
+                    .collect(),
                 fields,
             }
         })
@@ -340,36 +421,53 @@ fn service_ctx(s: &Service) -> ServiceCtx {
             if method != "get" {
                 methods.insert(method);
             }
-            let route = unique_route(&mut routes, method, route(&c.path));
+            let (route, params_map) = route(&c.path);
+            let route = unique_route(&mut routes, method, route);
             let own = fields(&c.fields);
-            let route_params = route_params(&route);
-            let params = route_params
+            let params = params_map
                 .iter()
-                .cloned()
-                .map(|name| ParamCtx {
-                    field: own
-                        .iter()
-                        .find(|f| f.snake == name && f.scalar)
-                        .map(|f| f.snake.clone()),
-                    name,
-                })
-                .collect();
-            let emits = c
-                .emits
-                .iter()
-                .filter_map(|id| event_by_id.get(id))
-                .map(|e| EmitCtx {
-                    type_name: e.type_name.clone(),
-                    fields: e
+                .map(|(board, name)| ParamCtx {
+                    field: c
                         .fields
                         .iter()
-                        .map(|g| FieldCtx {
-                            from_command: own
+                        .zip(&own)
+                        .find(|(f, g)| plain(&f.label) == plain(board) && g.scalar)
+                        .map(|(_, g)| g.snake.clone()),
+                    name: name.clone(),
+                })
+                .collect();
+            let aggregate = c.aggregate.and_then(|a| aggregate_by_id.get(&a));
+            let outcomes: Vec<OutcomeCtx> = c
+                .outcomes
+                .iter()
+                .filter_map(|o| {
+                    let e = event_by_id.get(&o.event)?;
+                    let model_event = s.events.iter().find(|x| x.name.id == o.event)?;
+                    Some(OutcomeCtx {
+                        type_name: e.type_name.clone(),
+                        wire: e.wire.clone(),
+                        label_rs: e.label_rs.clone(),
+                        fields: o
+                            .fields
+                            .iter()
+                            .map(|(snake, from)| {
+                                let expr = match from {
+                                    Filled::Key => "key.clone()".to_string(),
+                                    Filled::Command(f) => format!("command.{f}.clone()"),
+                                    Filled::State(f) => format!("state.{f}.clone()"),
+                                    Filled::Nothing => "Default::default()".to_string(),
+                                };
+                                (snake.clone(), expr)
+                            })
+                            .collect(),
+                        key_field: model_event.key_field.as_ref().and_then(|label| {
+                            model_event
+                                .fields
                                 .iter()
-                                .any(|f| f.snake == g.snake && f.rust == g.rust),
-                            ..g.clone()
-                        })
-                        .collect(),
+                                .find(|f| &f.label == label)
+                                .map(|f| f.snake.clone())
+                        }),
+                    })
                 })
                 .collect();
             let (unresolved, candidates) = match &c.results {
@@ -383,17 +481,28 @@ fn service_ctx(s: &Service) -> ServiceCtx {
                 Results::Nothing => (Some("R4"), Vec::new()),
                 Results::Drawn(_) | Results::Only(_) => (None, Vec::new()),
             };
-            let aggregate = c.aggregate.and_then(|a| aggregate_by_id.get(&a));
-            let aggregate_key = aggregate.and_then(|a| {
-                let key = a.fields.iter().find(|f| f.snake == a.key);
-                own.iter()
-                    .find(|f| f.snake == a.key && key.is_none_or(|k| k.rust == f.rust))
-                    .filter(|f| key.is_some() || f.rust == "uuid::Uuid")
-                    .map(|f| f.snake.clone())
-            });
-            let aggregate_param = aggregate
-                .filter(|a| aggregate_key.is_none() && route_params.contains(&a.key))
-                .map(|a| a.key.clone());
+            let (instance, instance_param, instance_field) = match &c.instance {
+                Instance::Route(p) => (
+                    "route",
+                    params_map
+                        .iter()
+                        .find(|(b, _)| b == p)
+                        .map(|(_, g)| g.clone()),
+                    None,
+                ),
+                Instance::Field(f) => ("field", None, Some(f.clone())),
+                Instance::New => ("new", None, None),
+                Instance::Nothing => ("none", None, None),
+            };
+            // A route parameter that names no instance and no field is refused at start by
+            // nothing: it is simply unused.
+            let instance = if instance == "route" && instance_param.is_none() {
+                "new"
+            } else {
+                instance
+            };
+            let snake = c.name.snake.trim_end_matches('_');
+            let examples = command_examples(model, s, c, &outcomes, unresolved.is_some());
             CommandCtx {
                 id: c.name.id,
                 type_name: c.name.type_name.clone(),
@@ -407,9 +516,15 @@ fn service_ctx(s: &Service) -> ServiceCtx {
                 fields: own,
                 aggregate_type: aggregate.map(|a| a.type_name.clone()),
                 aggregate_snake: aggregate.map(|a| a.snake.clone()),
-                aggregate_key,
-                aggregate_param,
-                emits,
+                key: aggregate.map(|a| a.key.clone()),
+                key_rust: aggregate.map(|a| a.key_rust.clone()),
+                instance,
+                instance_param,
+                instance_field,
+                outcome_type: format!("{}Outcome", c.name.type_name),
+                decide: format!("decide_{snake}"),
+                outcomes,
+                examples,
                 unresolved,
                 candidates,
                 alternatives: c
@@ -451,6 +566,32 @@ fn service_ctx(s: &Service) -> ServiceCtx {
                 .collect(),
             remote_triggers: Vec::new(),
             calls: Vec::new(),
+            reactions: p
+                .reactions
+                .iter()
+                .filter_map(|r| {
+                    let (wire, _) = event_anywhere(model, r.event)?;
+                    let local = command_type.get(&r.command).cloned();
+                    let remote = match local {
+                        Some(_) => None,
+                        None => Some((model_service_of(model, r.command)?, r.command)),
+                    };
+                    Some(ReactionCtx {
+                        message: format!("{wire}.v1"),
+                        command: local,
+                        call: None,
+                        fields: r
+                            .fields
+                            .iter()
+                            .map(|(label, from)| (rust_str(label), source_expr(from)))
+                            .collect(),
+                        locate: locate_expr(&r.instance),
+                        remote,
+                    })
+                })
+                .collect(),
+            groups: Vec::new(),
+            examples: policy_examples(model, s, p),
             remote_issue_ids: p
                 .issues
                 .iter()
@@ -461,6 +602,17 @@ fn service_ctx(s: &Service) -> ServiceCtx {
                     _ => None,
                 })
                 .collect(),
+        })
+        .collect::<Vec<PolicyCtx>>()
+        .into_iter()
+        .map(|mut p| {
+            for (i, r) in p.reactions.iter().enumerate() {
+                match p.groups.iter_mut().find(|(m, _)| *m == r.message) {
+                    Some((_, items)) => items.push(i),
+                    None => p.groups.push((r.message.clone(), vec![i])),
+                }
+            }
+            p
         })
         .collect();
     let read_models: Vec<ReadModelCtx> = s
@@ -475,14 +627,31 @@ fn service_ctx(s: &Service) -> ServiceCtx {
             route: unique_route(
                 &mut routes,
                 "get",
-                format!("/views/{}", names::dns_name(&r.name.label, "view")),
+                format!("/{}", names::dns_name(&r.name.label, "view")),
             ),
             fields: fields(&r.fields),
-            local_sources: r
-                .sources
+            table: r.name.ascii_snake.trim_end_matches('_').to_string(),
+            key_wire: r.key.map(|k| rust_str(&r.fields[k].label)),
+            key_rust: r
+                .key
+                .map_or("String".into(), |k| rust_type(&r.fields[k].ty)),
+            projections: r
+                .projections
                 .iter()
-                .filter(|t| t.service == s.name.id)
-                .filter_map(|t| event_by_id.get(&t.event).map(|e| (*e).clone()))
+                .filter_map(|p| {
+                    let (wire, _) = event_anywhere(model, p.event)?;
+                    let mut columns: Vec<(String, String)> = p
+                        .columns
+                        .iter()
+                        .filter(|(_, from)| from.is_some())
+                        .map(|(label, from)| (rust_str(label), source_expr(from)))
+                        .collect();
+                    if r.key.is_none() {
+                        // No key column: a row per instance of the event's aggregate.
+                        columns.insert(0, ("\"key\"".into(), source_expr(&Some(Source::Key))));
+                    }
+                    Some((format!("{wire}.v1"), columns))
+                })
                 .collect(),
         })
         .collect();
@@ -563,7 +732,7 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
             env: ctx.env.clone(),
             method: c.method,
             route: c.route.clone(),
-            fields: c.fields.iter().map(|f| f.snake.clone()).collect(),
+            fields: c.fields.iter().map(|f| f.label_rs.clone()).collect(),
         })
     };
     for (si, s) in model.services.iter().enumerate() {
@@ -591,10 +760,37 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
                 .iter()
                 .filter_map(|(service, command)| call(services, *service, *command))
                 .collect();
+            let reaction_calls: Vec<Option<String>> = services[si].policies[pi]
+                .reactions
+                .iter()
+                .map(|r| {
+                    let (service, command) = r.remote?;
+                    Some(call(services, service, command)?.function)
+                })
+                .collect();
             let policy = &mut services[si].policies[pi];
+            for (r, function) in policy.reactions.iter_mut().zip(reaction_calls) {
+                r.call = function;
+            }
             policy.remote_triggers = remote;
             policy.calls = issued.iter().map(|c| c.function.clone()).collect();
             calls.extend(issued.into_iter().map(|c| (c.function.clone(), c)));
+        }
+        // Other services' events a read model here is built from.
+        for r in &s.read_models {
+            for t in r.sources.iter().filter(|t| t.service != s.name.id) {
+                if let Some(e) = event(services, t.service, t.event) {
+                    let sub = SubscriptionCtx {
+                        message: format!("{}.v1", e.wire),
+                        topic: e.topic,
+                        type_name: e.wire,
+                        fields: e.fields,
+                    };
+                    if !subscriptions.iter().any(|x| x.topic == sub.topic) {
+                        subscriptions.push(sub);
+                    }
+                }
+            }
         }
         for (ci, c) in s.commands.iter().enumerate() {
             let made: Vec<CallCtx> = c
@@ -630,7 +826,7 @@ fn fields(fields: &[Field]) -> Vec<FieldCtx> {
             label_rs: rust_str(&f.label),
             schema: schema(&f.ty, &f.label).to_string(),
             scalar: !matches!(f.ty, FieldType::List(_) | FieldType::Value(_)),
-            from_command: false,
+            wire_yaml: json_str(&f.label),
         })
         .collect()
 }
@@ -660,15 +856,6 @@ fn schema(ty: &FieldType, label: &str) -> serde_json::Value {
     schema
 }
 
-/// The `{param}` names of an axum route.
-fn route_params(route: &str) -> Vec<String> {
-    route
-        .split('/')
-        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
-        .map(str::to_string)
-        .collect()
-}
-
 /// The Rust type of a board field type. Dates travel as ISO 8601 strings and money as minor
 /// units, so the generated crates need nothing beyond axum, serde, tokio and uuid.
 fn rust_type(ty: &FieldType) -> String {
@@ -686,21 +873,41 @@ fn rust_type(ty: &FieldType) -> String {
     }
 }
 
-/// An axum route from a board's HTTP path: `{param}` segments keep a clean parameter name, every
-/// other segment becomes a DNS-style word, so no label can produce an invalid route.
-fn route(path: &str) -> String {
+/// An axum route from a board's HTTP path, which it keeps: literal segments as written,
+/// percent-encoded where a URL needs it (`/결제이력s` is `/%EA%B2%B0…s`, the same path on the
+/// wire; R32 suggests an ASCII one), `{param}` segments with a clean parameter name. Also the
+/// `(board parameter, route parameter)` pairs.
+fn route(path: &str) -> (String, Vec<(String, String)>) {
     let mut params = names::Scope::default();
+    let mut pairs = Vec::new();
     let segments: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
         .map(
             |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(param) => format!("{{{}}}", params.unique(names::snake_name(param, "param"))),
-                None => names::dns_name(segment, "part"),
+                Some(param) => {
+                    let name = params.unique(names::snake_name(param, "param"));
+                    pairs.push((param.trim().to_string(), name.clone()));
+                    format!("{{{name}}}")
+                }
+                None => percent_encode(segment),
             },
         )
         .collect();
-    format!("/{}", segments.join("/"))
+    (format!("/{}", segments.join("/")), pairs)
+}
+
+/// A path segment with every byte outside RFC 3986's unreserved characters percent-encoded.
+fn percent_encode(segment: &str) -> String {
+    let mut out = String::new();
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Two commands on one method and path would make axum panic at start: number the second.
@@ -712,6 +919,234 @@ fn unique_route(taken: &mut BTreeSet<(String, String)>, method: &str, route: Str
         n += 1;
     }
     candidate
+}
+
+/// An event of any service: its wire type name and fields.
+fn event_anywhere(model: &ServiceModel, id: Id) -> Option<(String, &[Field])> {
+    model
+        .services
+        .iter()
+        .flat_map(|s| &s.events)
+        .find(|e| e.name.id == id)
+        .map(|e| (e.name.ascii_type.clone(), e.fields.as_slice()))
+}
+
+/// The service a command lives in.
+fn model_service_of(model: &ServiceModel, command: Id) -> Option<Id> {
+    model
+        .services
+        .iter()
+        .find(|s| s.commands.iter().any(|c| c.name.id == command))
+        .map(|s| s.name.id)
+}
+
+/// A Rust expression giving the `Option<serde_json::Value>` that fills a field from a message
+/// (`payload`, and `key`: the instance key it was published with).
+fn source_expr(from: &Option<Source>) -> String {
+    match from {
+        Some(Source::Field(label)) => format!("payload.get({}).cloned()", rust_str(label)),
+        Some(Source::Key) => "Some(serde_json::Value::from(key))".into(),
+        Some(Source::Lookup(_)) | None => "None".into(),
+    }
+}
+
+/// A Rust expression giving the `Locate` of the instance a policy's command acts on.
+fn locate_expr(instance: &Option<Option<Source>>) -> String {
+    match instance {
+        None => "Locate::New".into(),
+        Some(None) => "Locate::Unknown".into(),
+        Some(Some(Source::Field(label))) => {
+            format!("Locate::key(payload.get({}))", rust_str(label))
+        }
+        Some(Some(Source::Key)) => "Locate::Key(key.to_string())".into(),
+        Some(Some(Source::Lookup(label))) => {
+            format!(
+                "Locate::lookup({}, payload.get({}))",
+                rust_str(label),
+                rust_str(label)
+            )
+        }
+    }
+}
+
+/// Example values as a JSON text in a Rust string literal; UUID fields given as words (`"o-1"`)
+/// become a UUID derived from the word, the same everywhere it appears.
+fn example_json(values: &squall_model::model::Values, fields: &[Field]) -> String {
+    let mut out = serde_json::Map::new();
+    for (name, value) in values {
+        let uuid = fields
+            .iter()
+            .any(|f| &f.label == name && f.ty == FieldType::Uuid);
+        let value = match value {
+            serde_json::Value::String(s) if uuid => serde_json::Value::from(uuid_of(s)),
+            other => other.clone(),
+        };
+        out.insert(name.clone(), value);
+    }
+    rust_str(&serde_json::Value::Object(out).to_string())
+}
+
+/// `text` if it is a UUID, else a stable UUID made from it (SHA-256, version 8 bits set).
+fn uuid_of(text: &str) -> String {
+    let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let valid = text.len() == 36
+        && text.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    if valid {
+        return text.to_lowercase();
+    }
+    use sha2::Digest;
+    let mut b: [u8; 16] = sha2::Sha256::digest(text.as_bytes())[..16]
+        .try_into()
+        .expect("16 bytes");
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    format!(
+        "{}-{}-{}-{}-{}",
+        hex(&b[..4]),
+        hex(&b[4..6]),
+        hex(&b[6..8]),
+        hex(&b[8..10]),
+        hex(&b[10..])
+    )
+}
+
+/// A command's examples as tests of its handler.
+fn command_examples(
+    model: &ServiceModel,
+    s: &Service,
+    c: &crate::model::Command,
+    outcomes: &[OutcomeCtx],
+    unresolved: bool,
+) -> Vec<ExampleCtx> {
+    let snake = c.name.snake.trim_end_matches('_');
+    c.examples
+        .iter()
+        .enumerate()
+        .map(|(i, example)| {
+            let given = example
+                .given
+                .iter()
+                .filter_map(|h| {
+                    let e = s.events.iter().find(|e| e.name.id == h.event)?;
+                    (e.aggregate.is_some() && e.aggregate == c.aggregate)
+                        .then(|| (e.name.type_name.clone(), example_json(&h.fields, &e.fields)))
+                })
+                .collect();
+            let mut ctx = ExampleCtx {
+                test: format!("example_{}_{snake}", i + 1),
+                summary: c.examples_text.get(i).map_or_else(Vec::new, |t| comment_lines(t)),
+                given,
+                trigger: None,
+                when: example_json(&example.when, &c.fields),
+                events: Vec::new(),
+                issues: Vec::new(),
+                refused: None,
+                ignored: None,
+            };
+            match &example.then {
+                Then::Events(events) => {
+                    ctx.events = events
+                        .iter()
+                        .filter_map(|h| {
+                            let (wire, fields) = event_anywhere(model, h.event)?;
+                            Some((format!("{wire}.v1"), example_json(&h.fields, fields)))
+                        })
+                        .collect();
+                    let first = ctx.events.first().map(|(w, _)| w.clone());
+                    let default = outcomes.first().map(|o| format!("{}.v1", o.wire));
+                    if unresolved {
+                        ctx.ignored = Some(rust_str(&format!(
+                            "the board does not say what {} results in (docs/model-rules.md R4/R5)",
+                            c.name.label
+                        )));
+                    } else if first != default {
+                        ctx.ignored = Some(rust_str(&format!(
+                            "the board expects another of its outcomes here: write that decision in decide_{snake}"
+                        )));
+                    }
+                }
+                Then::Refused(why) => {
+                    ctx.refused = Some(rust_str(why));
+                    ctx.ignored = Some(rust_str(&format!(
+                        "the board expects a refusal ({why}): write that rule in decide_{snake}"
+                    )));
+                }
+                Then::Issues(_) => {}
+            }
+            ctx
+        })
+        .collect()
+}
+
+/// A policy's examples as tests of what it issues for its trigger (the last given event).
+fn policy_examples(model: &ServiceModel, s: &Service, p: &crate::model::Policy) -> Vec<ExampleCtx> {
+    let snake = p.name.snake.trim_end_matches('_');
+    p.examples
+        .iter()
+        .enumerate()
+        .filter_map(|(i, example)| {
+            let trigger = example.given.last()?;
+            let (wire, fields) = event_anywhere(model, trigger.event)?;
+            let key_field = model
+                .services
+                .iter()
+                .flat_map(|s| &s.events)
+                .find(|e| e.name.id == trigger.event)
+                .and_then(|e| e.key_field.clone());
+            let key = key_field
+                .and_then(|f| trigger.fields.get(&f))
+                .map(|v| match v {
+                    serde_json::Value::String(t) => uuid_of(t),
+                    other => other.to_string(),
+                })
+                .unwrap_or_else(|| "k-1".into());
+            let Then::Issues(issues) = &example.then else {
+                return None;
+            };
+            let issues = issues
+                .iter()
+                .filter_map(|issued| {
+                    let c = s.commands.iter().find(|c| c.name.id == issued.command)?;
+                    Some((
+                        c.name.type_name.clone(),
+                        example_json(&issued.fields, &c.fields),
+                    ))
+                })
+                .collect();
+            Some(ExampleCtx {
+                test: format!("example_{}_{snake}", i + 1),
+                summary: p
+                    .examples_text
+                    .get(i)
+                    .map_or_else(Vec::new, |t| comment_lines(t)),
+                given: Vec::new(),
+                trigger: Some((
+                    format!("{wire}.v1"),
+                    example_json(&trigger.fields, fields),
+                    rust_str(&key),
+                )),
+                when: String::new(),
+                events: Vec::new(),
+                issues,
+                refused: None,
+                ignored: None,
+            })
+        })
+        .collect()
+}
+
+/// Text as `//` comment lines (no line can end the comment early: boards refuse control
+/// characters, and each line is its own comment).
+fn comment_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.replace(['\r', '\u{2028}', '\u{2029}'], " "))
+        .collect()
 }
 
 /// A JSON string, also a valid YAML double-quoted scalar.
@@ -754,14 +1189,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn routes_are_always_valid() {
-        assert_eq!(route("/orders/{id}/cancel"), "/orders/{id}/cancel");
+    fn routes_keep_the_boards_path_and_are_always_valid() {
+        assert_eq!(route("/orders/{id}/cancel").0, "/orders/{id}/cancel");
         assert_eq!(
             route("/orders/{Order Id}/{order id}"),
-            "/orders/{order_id}/{order_id2}"
+            (
+                "/orders/{order_id}/{order_id2}".to_string(),
+                vec![
+                    ("Order Id".to_string(), "order_id".to_string()),
+                    ("order id".to_string(), "order_id2".to_string())
+                ]
+            )
         );
-        assert_eq!(route("/주문/{x"), "/jumun/x");
-        assert_eq!(route("/"), "/");
+        // Kept, not transliterated: the same path on the wire.
+        assert_eq!(
+            route("/결제이력s").0,
+            "/%EA%B2%B0%EC%A0%9C%EC%9D%B4%EB%A0%A5s"
+        );
+        assert_eq!(route("/a b/{x").0, "/a%20b/%7Bx");
+        assert_eq!(route("/").0, "/");
         let mut taken = BTreeSet::new();
         assert_eq!(unique_route(&mut taken, "post", "/a".into()), "/a");
         assert_eq!(unique_route(&mut taken, "post", "/a".into()), "/a-2");

@@ -17,11 +17,15 @@ fn main() {
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1))
     };
-    let flag = |name: &str, default: usize| value(name).map_or(default, |v| v.parse().expect("a number"));
+    let flag =
+        |name: &str, default: usize| value(name).map_or(default, |v| v.parse().expect("a number"));
     let (contexts, runs) = (flag("--contexts", 20), flag("--runs", 30));
     let target_id = value("--target").map_or("rust-axum", String::as_str);
     let Some(target) = squall_codegen::target(target_id) else {
-        panic!("unknown --target; one of {}", squall_codegen::target_ids().join(", "));
+        panic!(
+            "unknown --target; one of {}",
+            squall_codegen::target_ids().join(", ")
+        );
     };
     let board = board(contexts);
     let elements = board.elements().count() - contexts;

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::auth::Authorized;
 use super::{ApiError, AppState};
 use crate::access;
-use squall_codegen::{self as codegen, Export};
 use crate::store::BoardStore;
+use squall_codegen::{self as codegen, Export};
 
 pub fn router() -> Router<AppState> {
     Router::new()

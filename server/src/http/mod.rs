@@ -198,8 +198,8 @@ impl BoardService for Pages {
             "" => squall_codegen::TARGETS[0].id(),
             id => id,
         };
-        let export = squall_codegen::export(&open.board, Some(target), &options)
-            .map_err(ApiError::from)?;
+        let export =
+            squall_codegen::export(&open.board, Some(target), &options).map_err(ApiError::from)?;
         Ok(app::api::ExportPreview {
             target: export.target.id().to_string(),
             targets: squall_codegen::TARGETS

@@ -48,7 +48,7 @@ impl Fill<'_> {
 }
 
 /// A name as the defaults compare names: lower case letters and digits only.
-fn plain(name: &str) -> String {
+pub fn plain(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
@@ -57,7 +57,7 @@ fn plain(name: &str) -> String {
 
 /// Whether `name` is named after the key of `aggregate`: `orderId` for `Order` keyed by `id`,
 /// `orderId` for `Order` keyed by `orderId`, `주문번호` for `주문` keyed by `번호`.
-fn names_key_of(name: &str, aggregate: &Element) -> bool {
+pub fn names_key_of(name: &str, aggregate: &Element) -> bool {
     let Some(key) = aggregate.props.fields.iter().find(|f| f.key) else {
         return false;
     };

@@ -202,7 +202,7 @@ pub fn smallest_frame_around<'e>(
 }
 
 /// The `{name}` parameters of a route.
-pub(crate) fn path_parameters(path: &str) -> Vec<&str> {
+pub fn path_parameters(path: &str) -> Vec<&str> {
     path.split('{')
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim()))
