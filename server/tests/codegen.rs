@@ -597,7 +597,7 @@ fn the_server_binary_exports_a_board_document_to_a_directory() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(String::from_utf8_lossy(&run.stdout).contains("wrote 33 files"));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("wrote 37 files"));
     assert!(
         String::from_utf8_lossy(&run.stderr).contains("has no key field"),
         "problems are reported"

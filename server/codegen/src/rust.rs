@@ -30,11 +30,13 @@ const FILES: &[File] = files![
     ("service/Dockerfile.j2", "services/{service}/Dockerfile"),
     ("service/migrations/0001_aggregates.sql.j2", "services/{service}/migrations/0001_aggregates.sql"),
     ("service/migrations/0002_read_models.sql.j2", "services/{service}/migrations/0002_read_models.sql"),
+    ("service/migrations/0003_outbox.sql.j2", "services/{service}/migrations/0003_outbox.sql"),
     ("service/src/main.rs.j2", "services/{service}/src/main.rs"),
     ("service/src/domain.rs.j2", "services/{service}/src/domain.rs"),
     ("service/src/messaging.rs.j2", "services/{service}/src/messaging.rs"),
     ("service/src/repository.rs.j2", "services/{service}/src/repository.rs"),
     ("service/src/client.rs.j2", "services/{service}/src/client.rs"),
+    ("service/src/telemetry.rs.j2", "services/{service}/src/telemetry.rs"),
 ];
 
 /// The `rust-axum` target.

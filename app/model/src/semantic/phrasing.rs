@@ -277,6 +277,65 @@ fn is_hangul(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
 
+/// Whether an HTTP path uses only what a URL carries as it is: ASCII letters and digits,
+/// `-._~`, `/` and `{}` around parameters.
+pub fn is_plain_path(path: &str) -> bool {
+    path.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~/{}".contains(c))
+}
+
+/// An ASCII path for `path` (R32's suggestion): Hangul romanized (Revised Romanization, one
+/// syllable at a time: `/결제이력s` → `/gyeoljeiryeoks`), spaces and other separators as `-`,
+/// letters of other scripts left out; parameters kept as they are when plain.
+pub fn ascii_path(path: &str) -> String {
+    let mut out = String::new();
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() || "-._~/{}".contains(c) {
+            out.push(c);
+        } else if let Some(roman) = romanize_hangul(c) {
+            out.push_str(&roman);
+        } else if (c.is_whitespace() || c.is_ascii_punctuation()) && !out.ends_with(['-', '/']) {
+            out.push('-');
+        }
+    }
+    let mut cleaned = String::from("/");
+    for segment in out
+        .split('/')
+        .map(|s| s.trim_matches('-'))
+        .filter(|s| !s.is_empty())
+    {
+        if cleaned.len() > 1 {
+            cleaned.push('/');
+        }
+        cleaned.push_str(segment);
+    }
+    cleaned
+}
+
+/// One Hangul syllable in the Revised Romanization (without the sound changes between
+/// syllables); `None` for anything else.
+fn romanize_hangul(c: char) -> Option<String> {
+    const INITIAL: [&str; 19] = [
+        "g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t",
+        "p", "h",
+    ];
+    const MEDIAL: [&str; 21] = [
+        "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo",
+        "we", "wi", "yu", "eu", "ui", "i",
+    ];
+    const FINAL: [&str; 28] = [
+        "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p",
+        "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+    ];
+    let index = (c as u32).checked_sub(0xAC00).filter(|i| *i < 11_172)? as usize;
+    Some(format!(
+        "{}{}{}",
+        INITIAL[index / 588],
+        MEDIAL[(index % 588) / 28],
+        FINAL[index % 28]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,5 +434,16 @@ mod tests {
         for order in ["주문하기", "결제", "주문 취소"] {
             assert!(!is_past(order), "{order}");
         }
+    }
+
+    #[test]
+    fn paths_that_are_not_plain_ascii_get_an_ascii_suggestion() {
+        assert!(is_plain_path("/orders/{id}/cancel"));
+        assert!(!is_plain_path("/결제이력s"));
+        assert!(!is_plain_path("/orders list"));
+        assert_eq!(ascii_path("/결제이력s"), "/gyeoljeiryeoks");
+        assert_eq!(ascii_path("/주문/{id}/취소"), "/jumun/{id}/chwiso");
+        assert_eq!(ascii_path("/orders list/"), "/orders-list");
+        assert_eq!(ascii_path("/注文"), "/");
     }
 }

@@ -69,15 +69,16 @@ pub enum Rule {
     R29,
     R30,
     R31,
+    R32,
 }
 
 impl Rule {
     /// Every rule, in number order.
-    pub const ALL: [Rule; 31] = {
+    pub const ALL: [Rule; 32] = {
         use Rule::*;
         [
             R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, R13, R14, R15, R16, R17, R18, R19,
-            R20, R21, R22, R23, R24, R25, R26, R27, R28, R29, R30, R31,
+            R20, R21, R22, R23, R24, R25, R26, R27, R28, R29, R30, R31, R32,
         ]
     };
 
@@ -120,6 +121,7 @@ impl Rule {
             R29 => "R29",
             R30 => "R30",
             R31 => "R31",
+            R32 => "R32",
         }
     }
 
@@ -166,6 +168,7 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub others: Vec<Id>,
     /// Words it names: a field and its type (R10, R11), a route (R24), a path parameter (R25),
+    /// a path and an ASCII one to use instead (R32),
     /// the field nothing fills (R29, R30), what an example or a mapping names wrongly (R28, R31).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<String>,
@@ -256,6 +259,11 @@ impl Problem {
                 word(1)
             ),
             Rule::R25 => format!("{about}: 경로의 {{{}}}는 필드가 아닙니다", word(0)),
+            Rule::R32 => format!(
+                "{about}: 경로 {}에 ASCII가 아닌 글자가 있습니다. 클라이언트와 게이트웨이가 다르게 인코딩할 수 있으니 {} 같은 ASCII 경로를 쓰세요",
+                word(0),
+                word(1)
+            ),
             Rule::R26 => {
                 format!("{about}: GET입니다. 커맨드는 상태를 바꾸고, 질문에는 읽기 모델이 답합니다")
             }
@@ -361,6 +369,11 @@ impl Problem {
             Rule::R25 => format!(
                 "command {this}'s path names {{{}}}, which is none of its fields",
                 word(0)
+            ),
+            Rule::R32 => format!(
+                "command {this}'s path {} is not plain ASCII: clients, gateways and logs may encode it differently; use an ASCII path such as {}",
+                word(0),
+                word(1)
             ),
             Rule::R26 => format!(
                 "command {this} is a GET: a command changes state, a read model answers questions"
@@ -771,7 +784,8 @@ impl Checks<'_, '_> {
         }
     }
 
-    /// R24 one route twice in a context, R25 a path parameter that is no field, R26 GET.
+    /// R24 one route twice in a context, R25 a path parameter that is no field, R26 GET, R32 a
+    /// path that is not plain ASCII.
     fn routes(&mut self) {
         let board = self.model.board;
         let mut routes: HashMap<(Option<Id>, &str, String), Vec<&Element>> = HashMap::new();
@@ -783,6 +797,10 @@ impl Checks<'_, '_> {
             let Some(path) = e.props.http_path.as_deref() else {
                 continue;
             };
+            if !phrasing::is_plain_path(path) {
+                let ascii = phrasing::ascii_path(path);
+                self.add_with(Rule::R32, e, Vec::new(), vec![path.to_string(), ascii]);
+            }
             // The handling aggregate's key names the instance (`PUT /orders/{id}/cancel`).
             let key = self
                 .model

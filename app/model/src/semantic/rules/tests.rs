@@ -357,6 +357,26 @@ fn r24_r25_r26_routes_of_commands() {
 }
 
 #[test]
+fn r32_a_path_that_is_not_plain_ascii() {
+    let s = clean().route("Place Order", HttpMethod::Post, "/결제이력s");
+    assert_eq!(s.broken("Place Order"), vec![Rule::R32]);
+    let problem = check(&s.board)
+        .into_iter()
+        .find(|p| p.rule == Rule::R32)
+        .unwrap();
+    assert_eq!(
+        problem.words,
+        vec!["/결제이력s".to_string(), "/gyeoljeiryeoks".to_string()]
+    );
+    assert_eq!(
+        problem.message(&s.board),
+        "command \"Place Order\"'s path /결제이력s is not plain ASCII: clients, gateways and logs may encode it differently; use an ASCII path such as /gyeoljeiryeoks"
+    );
+    let s = clean().route("Place Order", HttpMethod::Post, "/payment-history");
+    assert_eq!(s.broken("Place Order"), vec![]);
+}
+
+#[test]
 fn r27_an_open_hotspot() {
     let s = clean().sticky(Hotspot, "Timeout?", 20.0, 600.0);
     assert_eq!(s.broken("Timeout?"), vec![Rule::R27]);
