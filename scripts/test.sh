@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 export LEPTOS_OUTPUT_NAME=squall
 
 started_pg=
+started_kafka=
 cleanup() {
     [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
     [ -z "$started_pg" ] || scripts/pg.sh stop >/dev/null 2>&1 || true
+    [ -z "$started_kafka" ] || scripts/kafka.sh stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -21,6 +23,14 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 export TEST_DATABASE_URL
 echo "PostgreSQL for the tests: $TEST_DATABASE_URL"
+
+# A one-node Kafka broker from Maven Central's jars, for the generated services (tests/services.rs).
+if [ -z "${TEST_KAFKA_BROKERS:-}" ]; then
+    TEST_KAFKA_BROKERS=$(scripts/kafka.sh start)
+    started_kafka=1
+fi
+export TEST_KAFKA_BROKERS
+echo "Kafka for the tests: $TEST_KAFKA_BROKERS"
 
 echo "== unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p squall-model -p squall-codegen -p app -p server
