@@ -2,7 +2,9 @@
 //! broker and PostgreSQL (docs/codegen.md, "End to end"): placing an order in Ordering makes
 //! Payment request the payment through Kafka, Payment's approval marks the order paid in
 //! Ordering (found by `orderId`), Shipping schedules the delivery of the paid order, and
-//! Shipping's read model shows it; Ordering's read model shows the order.
+//! Shipping's read model shows it; Ordering's read model shows the order. Then Payment is
+//! killed (SIGKILL) while orders stream in and started again: every order is paid and shipped
+//! exactly once (its consumer group resumes, redelivered events change nothing twice).
 //!
 //! Needs TEST_DATABASE_URL and TEST_KAFKA_BROKERS: `make test` starts both (scripts/pg.sh,
 //! scripts/kafka.sh). Never skips.
@@ -111,40 +113,60 @@ async fn the_sample_boards_services_work_together_through_kafka() {
     std::fs::create_dir_all(&logs).unwrap();
     let mut services = Services(Vec::new());
     let mut base = std::collections::HashMap::new();
-    for name in ["ordering", "payment", "shipping", "notification"] {
-        let port = free_port();
-        let log = std::fs::File::create(logs.join(format!("{name}.log"))).unwrap();
-        let child = Command::new(target.join(format!("debug/{name}-service")))
+    let mut databases = std::collections::HashMap::new();
+    let mut ports = std::collections::HashMap::new();
+    // A service's process: its log is appended to, so a restart keeps what came before.
+    let spawn = |name: &str, port: u16, database: &str| {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(logs.join(format!("{name}.log")))
+            .unwrap();
+        Command::new(target.join(format!("debug/{name}-service")))
             .env("PORT", port.to_string())
-            .env("DATABASE_URL", common::pg_database().await)
+            .env("DATABASE_URL", database)
             .env("KAFKA_BROKERS", &brokers)
             .env("RUST_LOG", "info")
             .stdout(Stdio::from(log.try_clone().unwrap()))
             .stderr(Stdio::from(log))
             .spawn()
-            .unwrap();
-        services.0.push((name.to_string(), child));
+            .unwrap()
+    };
+    for name in ["ordering", "payment", "shipping", "notification"] {
+        let port = free_port();
+        let database = common::pg_database().await;
+        services
+            .0
+            .push((name.to_string(), spawn(name, port, &database)));
         base.insert(name, format!("http://127.0.0.1:{port}"));
+        ports.insert(name, port);
+        databases.insert(name, database);
     }
     let http = reqwest::Client::new();
-    for name in ["ordering", "payment", "shipping", "notification"] {
+    let up = |name: &'static str| {
         let url = format!("{}/health", base[name]);
-        eventually(
-            &format!("{name} is up"),
-            Duration::from_secs(60),
-            &logs,
-            || {
-                let (http, url) = (http.clone(), url.clone());
-                async move {
-                    http.get(url)
-                        .send()
-                        .await
-                        .ok()
-                        .filter(|r| r.status() == 200)
-                }
-            },
-        )
-        .await;
+        let (http, logs) = (http.clone(), logs.clone());
+        async move {
+            eventually(
+                &format!("{name} is up"),
+                Duration::from_secs(60),
+                &logs,
+                || {
+                    let (http, url) = (http.clone(), url.clone());
+                    async move {
+                        http.get(url)
+                            .send()
+                            .await
+                            .ok()
+                            .filter(|r| r.status() == 200)
+                    }
+                },
+            )
+            .await;
+        }
+    };
+    for name in ["ordering", "payment", "shipping", "notification"] {
+        up(name).await;
     }
 
     // The customer places an order: Ordering answers with exactly Order Placed, carrying the new
@@ -217,4 +239,75 @@ async fn the_sample_boards_services_work_together_through_kafka() {
         metrics.contains("commands_handled_total{service=\"payment\"} 1"),
         "Payment ran Request Payment once: {metrics}"
     );
+
+    // Payment is killed (SIGKILL) and orders arrive while it is down: started again, it
+    // resumes where its consumer group stopped. Then it is killed again while it works through
+    // more orders: what it handled before the kill is not applied twice. Every order is paid
+    // and shipped exactly once.
+    let place = |n: usize| {
+        let (http, url) = (http.clone(), format!("{}/orders", base["ordering"]));
+        let customer = customer.clone();
+        async move {
+            for _ in 0..n {
+                let answer = http
+                    .post(&url)
+                    .json(&json!({ "customerId": customer, "items": [] }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(answer.status(), 200);
+            }
+        }
+    };
+    let kill_payment = |services: &mut Services| {
+        let payment = services.0.iter_mut().find(|(n, _)| n == "payment").unwrap();
+        payment.1.kill().unwrap();
+        payment.1.wait().unwrap();
+    };
+    let restart_payment = |services: &mut Services| {
+        let payment = services.0.iter_mut().find(|(n, _)| n == "payment").unwrap();
+        payment.1 = spawn("payment", ports["payment"], &databases["payment"]);
+    };
+    kill_payment(&mut services);
+    place(6).await;
+    restart_payment(&mut services);
+    up("payment").await;
+    place(6).await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    kill_payment(&mut services);
+    restart_payment(&mut services);
+    up("payment").await;
+    let more = 12;
+    let deliveries = 1 + more;
+    let board = format!("{}/delivery-board?size=500", base["shipping"]);
+    eventually(
+        &format!("{deliveries} deliveries on the Delivery Board"),
+        Duration::from_secs(120),
+        &logs,
+        || {
+            let (http, url) = (http.clone(), board.clone());
+            async move {
+                let rows: Vec<Value> = http.get(url).send().await.ok()?.json().await.ok()?;
+                (rows.len() >= deliveries).then_some(())
+            }
+        },
+    )
+    .await;
+    // Nothing arrives late, twice: the count stays.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let rows: Vec<Value> = http.get(&board).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        rows.len(),
+        deliveries,
+        "each order shipped exactly once: {rows:?}"
+    );
+    let orders: Vec<Value> = http
+        .get(format!("{}/my-orders?size=500", base["ordering"]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(orders.len(), deliveries, "{orders:?}");
 }
