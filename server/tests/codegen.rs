@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::workspace_root;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -227,13 +229,6 @@ fn hostile() -> Board {
         s.arrow(aggregate, event);
     }
     s.0
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
 }
 
 /// Writes the generated files under target/codegen/<name>.

@@ -11,18 +11,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::workspace_root;
+
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 /// The services' processes, killed when the test ends however it ends.
 struct Services(Vec<(String, Child)>);

@@ -899,17 +899,16 @@ fn route(path: &str) -> (String, Vec<(String, String)>) {
     (format!("/{}", segments.join("/")), pairs)
 }
 
-/// A path segment with every byte outside RFC 3986's unreserved characters percent-encoded.
+/// Every byte outside RFC 3986's unreserved characters (letters, digits, `-._~`).
+const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A path segment with every byte outside the unreserved characters percent-encoded.
 fn percent_encode(segment: &str) -> String {
-    let mut out = String::new();
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(segment, NOT_UNRESERVED).to_string()
 }
 
 /// Two commands on one method and path would make axum panic at start: number the second.
@@ -988,34 +987,11 @@ fn example_json(values: &squall_model::model::Values, fields: &[Field]) -> Strin
     rust_str(&serde_json::Value::Object(out).to_string())
 }
 
-/// `text` if it is a UUID, else a stable UUID made from it (SHA-256, version 8 bits set).
+/// `text` if it is a UUID, else the name-based UUID (version 5) of it: stable across exports.
 fn uuid_of(text: &str) -> String {
-    let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
-    let valid = text.len() == 36
-        && text.char_indices().all(|(i, c)| {
-            if [8, 13, 18, 23].contains(&i) {
-                c == '-'
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        });
-    if valid {
-        return text.to_lowercase();
-    }
-    use sha2::Digest;
-    let mut b: [u8; 16] = sha2::Sha256::digest(text.as_bytes())[..16]
-        .try_into()
-        .expect("16 bytes");
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    format!(
-        "{}-{}-{}-{}-{}",
-        hex(&b[..4]),
-        hex(&b[4..6]),
-        hex(&b[6..8]),
-        hex(&b[8..10]),
-        hex(&b[10..])
-    )
+    uuid::Uuid::parse_str(text)
+        .unwrap_or_else(|_| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, text.as_bytes()))
+        .to_string()
 }
 
 /// A command's examples as tests of its handler.

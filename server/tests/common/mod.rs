@@ -51,6 +51,14 @@ pub async fn pg_database() -> String {
     }
 }
 
+/// The repository's root (fixtures/, target/).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("server/ lies in the workspace")
+        .to_path_buf()
+}
+
 /// Leptos settings for an in-process server (no site files are needed for the API and SSR).
 pub fn leptos_options() -> LeptosOptions {
     LeptosOptions::builder()
