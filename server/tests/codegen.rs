@@ -157,7 +157,13 @@ fn korean() -> Board {
     let payment = s.add(ElementKind::Aggregate, "결제", 5_700.0, 100.0);
     let paid = s.add(ElementKind::DomainEvent, "결제됨", 6_000.0, 100.0);
     let refund = s.add(ElementKind::Command, "1차 환불", 100.0, 400.0);
+    // A card company the payment calls, which later reports the settlement (a webhook).
+    let card = s.add(ElementKind::ExternalSystem, "카드사", 5_400.0, 400.0);
+    let settled = s.add(ElementKind::DomainEvent, "정산됨", 5_700.0, 400.0);
+    s.fields(settled, &[("금액", "Money", false)]);
     for (a, b) in [
+        (pay, card),
+        (card, settled),
         (place, order),
         (order, placed),
         (placed, history),

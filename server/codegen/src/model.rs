@@ -183,6 +183,9 @@ pub struct Event {
     pub topic: String,
     /// Its field that carries the emitting aggregate's key (`orderId`), by label.
     pub key_field: Option<String>,
+    /// The external systems that send it (an arrow external system → event): the service
+    /// receives it on an inbound endpoint.
+    pub sent_by: Vec<Id>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -383,8 +386,15 @@ impl<'a> Builder<'a> {
             });
             let n = name(e, "event", &mut self.dns);
             let topic = n.dns.clone();
+            let sent_by = self
+                .model
+                .sources(e.id, ElementKind::ExternalSystem)
+                .into_iter()
+                .map(|x| x.id)
+                .collect();
             events.push(Event {
                 key_field,
+                sent_by,
                 fields: fields(e, identifiers),
                 name: n,
                 aggregate,

@@ -15,7 +15,7 @@ use squall_model::model::Board;
 use squall_model::model::{Source, Then};
 use squall_model::semantic::fills::plain;
 
-use crate::model::{Call, Field, Filled, Instance, Service, ServiceModel};
+use crate::model::{Call, Field, Filled, Instance, Name, Service, ServiceModel};
 use crate::shared::{self, File, files};
 use crate::{GenerateError, Options, Rendered, Target, names};
 
@@ -129,6 +129,12 @@ struct ServiceCtx {
     subscriptions: Vec<SubscriptionCtx>,
     /// Services this one calls synchronously (their `<ENV>_URL` is configured).
     calls_services: Vec<String>,
+    /// External systems its commands call (`<ENV>_URL`, set by whoever deploys it).
+    calls_external: Vec<String>,
+    /// Its own topics that its policies or read models react to (its consumer reads them).
+    own_topics: Vec<String>,
+    /// Events external systems send it (an inbound endpoint each).
+    inbound: Vec<InboundCtx>,
     /// Every synchronous call this service makes, by generated function name.
     calls: Vec<CallCtx>,
     /// Routes in order, with the commands and read models on each (indices).
@@ -334,6 +340,28 @@ struct SubscriptionCtx {
     fields: Vec<FieldCtx>,
 }
 
+/// An event an external system sends: `POST /inbound/<event>` records and publishes it.
+#[derive(Serialize)]
+struct InboundCtx {
+    /// The event's type (a variant of `Event`).
+    type_name: String,
+    /// The OpenAPI schema name (ASCII).
+    schema: String,
+    label_rs: String,
+    label_yaml: String,
+    /// `receive_payment_settled`
+    function: String,
+    route: String,
+    /// The external systems that send it (Rust string literals).
+    systems: Vec<String>,
+    /// The event's field that names the aggregate instance it belongs to (snake), if any.
+    key_field: Option<String>,
+    /// The aggregate it is folded into (repository name, key field and type), if any.
+    aggregate_snake: Option<String>,
+    aggregate_key: Option<String>,
+    aggregate_key_rust: Option<String>,
+}
+
 #[derive(Serialize, Clone)]
 struct CallCtx {
     /// `call_payments_take_payment`
@@ -346,6 +374,8 @@ struct CallCtx {
     /// The called command's fields (the board's names as Rust literals): what is sent of the
     /// caller's payload.
     fields: Vec<String>,
+    /// The external system called (a Rust string literal), when it is not a context.
+    system: Option<String>,
 }
 
 fn method_name(method: HttpMethod) -> &'static str {
@@ -657,6 +687,45 @@ fn service_ctx(model: &ServiceModel, s: &Service) -> ServiceCtx {
                 .collect(),
         })
         .collect();
+    let inbound = s
+        .events
+        .iter()
+        .zip(&events)
+        .filter(|(e, _)| !e.sent_by.is_empty())
+        .map(|(e, ctx)| {
+            let aggregate = e.aggregate.and_then(|a| aggregate_by_id.get(&a));
+            InboundCtx {
+                type_name: ctx.type_name.clone(),
+                schema: ctx.wire.clone(),
+                label_rs: ctx.label_rs.clone(),
+                label_yaml: ctx.label_yaml.clone(),
+                function: format!("receive_{}", e.name.snake.trim_end_matches('_')),
+                route: unique_route(
+                    &mut routes,
+                    "post",
+                    format!("/inbound/{}", names::dns_name(&e.name.label, "event")),
+                ),
+                systems: e
+                    .sent_by
+                    .iter()
+                    .filter_map(|id| external_name(model, *id))
+                    .map(|n| rust_str(&n.label))
+                    .collect(),
+                key_field: e.key_field.as_ref().and_then(|label| {
+                    e.fields
+                        .iter()
+                        .find(|f| &f.label == label)
+                        .map(|f| f.snake.clone())
+                }),
+                aggregate_snake: aggregate.map(|a| a.snake.clone()),
+                aggregate_key: aggregate.map(|a| a.key.clone()),
+                aggregate_key_rust: aggregate.map(|a| a.key_rust.clone()),
+            }
+        })
+        .collect::<Vec<_>>();
+    if !inbound.is_empty() {
+        methods.insert("post");
+    }
     let mut paths: Vec<PathCtx> = Vec::new();
     let mut path = |route: &str| {
         paths
@@ -708,6 +777,9 @@ fn service_ctx(model: &ServiceModel, s: &Service) -> ServiceCtx {
         read_models,
         subscriptions: Vec::new(),
         calls_services: Vec::new(),
+        calls_external: Vec::new(),
+        own_topics: Vec::new(),
+        inbound,
         calls: Vec::new(),
     }
 }
@@ -735,6 +807,25 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
             method: c.method,
             route: c.route.clone(),
             fields: c.fields.iter().map(|f| f.label_rs.clone()).collect(),
+            system: None,
+        })
+    };
+    // The board names no API of an external system: a path per command, to adapt.
+    let external = |c: &CommandCtx, system: Id| {
+        let name = external_name(model, system)?;
+        let command = model
+            .services
+            .iter()
+            .flat_map(|s| &s.commands)
+            .find(|x| x.name.id == c.id)?;
+        Some(CallCtx {
+            function: format!("{}_{}", name.snake.trim_end_matches('_'), &c.handler[7..]),
+            label_rs: c.label_rs.clone(),
+            env: name.dns.replace('-', "_").to_uppercase(),
+            method: "post",
+            route: format!("/{}", names::dns_name(&command.name.label, "command")),
+            fields: c.fields.iter().map(|f| f.label_rs.clone()).collect(),
+            system: Some(rust_str(&name.label)),
         })
     };
     for (si, s) in model.services.iter().enumerate() {
@@ -800,17 +891,37 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
                 .iter()
                 .filter_map(|call_| match call_ {
                     Call::Command { service, command } => call(services, *service, *command),
-                    Call::ExternalSystem(_) => None,
+                    Call::ExternalSystem(system) => external(&services[si].commands[ci], *system),
                 })
                 .collect();
             services[si].commands[ci].calls = made.iter().map(|c| c.function.clone()).collect();
             calls.extend(made.into_iter().map(|c| (c.function.clone(), c)));
         }
         subscriptions.sort_by(|a, b| a.topic.cmp(&b.topic));
+        // Its own events its policies and read models react to: with Kafka, its consumer
+        // reads them too (in its group, at least once), not the relay.
+        let own_topics: BTreeSet<String> = s
+            .policies
+            .iter()
+            .flat_map(|p| &p.triggers)
+            .chain(s.read_models.iter().flat_map(|r| &r.sources))
+            .filter(|t| t.service == s.name.id)
+            .filter_map(|t| s.events.iter().find(|e| e.name.id == t.event))
+            .map(|e| e.topic.clone())
+            .collect();
         let target = &mut services[si];
+        target.own_topics = own_topics.into_iter().collect();
         target.subscriptions = subscriptions;
         target.calls_services = calls
             .values()
+            .filter(|c| c.system.is_none())
+            .map(|c| c.env.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        target.calls_external = calls
+            .values()
+            .filter(|c| c.system.is_some())
             .map(|c| c.env.clone())
             .collect::<BTreeSet<_>>()
             .into_iter()
@@ -930,6 +1041,15 @@ fn event_anywhere(model: &ServiceModel, id: Id) -> Option<(String, &[Field])> {
         .flat_map(|s| &s.events)
         .find(|e| e.name.id == id)
         .map(|e| (e.name.ascii_type.clone(), e.fields.as_slice()))
+}
+
+/// An external system's names, whichever context's frame it is in.
+fn external_name(model: &ServiceModel, id: Id) -> Option<&Name> {
+    model
+        .services
+        .iter()
+        .flat_map(|s| &s.external_systems)
+        .find(|n| n.id == id)
 }
 
 /// The service a command lives in.
