@@ -494,7 +494,7 @@ fn the_order_flow_generates_a_workspace_that_builds_and_passes_its_tests() {
     let domain = &files["services/ordering/src/domain.rs"];
     assert!(domain.contains("pub struct PlaceOrder"));
     assert!(domain.contains("#[serde(rename = \"OrderPlaced.v1\")]"));
-    assert!(domain.contains("Event::OrderPlaced(_) => \"ordering-order-placed\""));
+    assert!(domain.contains("Event::OrderPlaced(_) => \"ordering-order\""));
     assert!(
         files["services/ordering/src/main.rs"]
             .contains(".route(\"/place-order\", axum::routing::post(handle_place_order))")

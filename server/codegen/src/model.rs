@@ -179,7 +179,9 @@ pub struct Event {
     pub fields: Vec<Field>,
     /// The aggregate that emits it, if any.
     pub aggregate: Option<Id>,
-    /// The Kafka topic (`<service>.<event>`), ASCII and stable.
+    /// The Kafka topic, ASCII and stable: its aggregate's (`ordering-order`: one topic per
+    /// aggregate, keyed by instance, so a consumer sees an instance's events in order), else
+    /// its own (`notification-email-sent`).
     pub topic: String,
     /// Its field that carries the emitting aggregate's key (`orderId`), by label.
     pub key_field: Option<String>,
@@ -385,7 +387,9 @@ impl<'a> Builder<'a> {
                     .map(|f| f.name.clone())
             });
             let n = name(e, "event", &mut self.dns);
-            let topic = n.dns.clone();
+            let topic = aggregate
+                .and_then(|a| aggregates.iter().find(|x: &&Aggregate| x.name.id == a))
+                .map_or_else(|| n.dns.clone(), |a| a.name.dns.clone());
             let sent_by = self
                 .model
                 .sources(e.id, ElementKind::ExternalSystem)

@@ -133,6 +133,12 @@ struct ServiceCtx {
     calls_external: Vec<String>,
     /// Its own topics that its policies or read models react to (its consumer reads them).
     own_topics: Vec<String>,
+    /// The topics it publishes on (one per aggregate, and one per event without one).
+    topics: Vec<String>,
+    /// Every topic it consumes: other contexts' and its own.
+    consumes: Vec<String>,
+    /// Per topic it publishes on or consumes: its events and the messages it receives there.
+    channels: Vec<ChannelCtx>,
     /// Events external systems send it (an inbound endpoint each).
     inbound: Vec<InboundCtx>,
     /// Every synchronous call this service makes, by generated function name.
@@ -328,6 +334,15 @@ struct ReadModelCtx {
     key_rust: String,
     /// `(versioned wire type, [(column wire as a Rust literal, expression)])`, key first.
     projections: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// A topic as AsyncAPI describes it: indices into the service's `events` (it sends them) and
+/// `subscriptions` (it receives them).
+#[derive(Serialize)]
+struct ChannelCtx {
+    topic: String,
+    events: Vec<usize>,
+    received: Vec<usize>,
 }
 
 #[derive(Serialize, Clone)]
@@ -779,6 +794,9 @@ fn service_ctx(model: &ServiceModel, s: &Service) -> ServiceCtx {
         calls_services: Vec::new(),
         calls_external: Vec::new(),
         own_topics: Vec::new(),
+        topics: Vec::new(),
+        consumes: Vec::new(),
+        channels: Vec::new(),
         inbound,
         calls: Vec::new(),
     }
@@ -843,7 +861,10 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
                         type_name: e.wire,
                         fields: e.fields,
                     };
-                    if !subscriptions.iter().any(|x| x.topic == sub.topic) {
+                    if !subscriptions
+                        .iter()
+                        .any(|x| x.message == sub.message && x.topic == sub.topic)
+                    {
                         subscriptions.push(sub);
                     }
                 }
@@ -879,7 +900,10 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
                         type_name: e.wire,
                         fields: e.fields,
                     };
-                    if !subscriptions.iter().any(|x| x.topic == sub.topic) {
+                    if !subscriptions
+                        .iter()
+                        .any(|x| x.message == sub.message && x.topic == sub.topic)
+                    {
                         subscriptions.push(sub);
                     }
                 }
@@ -897,7 +921,7 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
             services[si].commands[ci].calls = made.iter().map(|c| c.function.clone()).collect();
             calls.extend(made.into_iter().map(|c| (c.function.clone(), c)));
         }
-        subscriptions.sort_by(|a, b| a.topic.cmp(&b.topic));
+        subscriptions.sort_by(|a, b| (&a.topic, &a.message).cmp(&(&b.topic, &b.message)));
         // Its own events its policies and read models react to: with Kafka, its consumer
         // reads them too (in its group, at least once), not the relay.
         let own_topics: BTreeSet<String> = s
@@ -910,6 +934,25 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
             .map(|e| e.topic.clone())
             .collect();
         let target = &mut services[si];
+        let mut channels: Vec<ChannelCtx> = Vec::new();
+        for (i, e) in target.events.iter().enumerate() {
+            channel(&mut channels, &e.topic).events.push(i);
+        }
+        for (i, t) in subscriptions.iter().enumerate() {
+            channel(&mut channels, &t.topic).received.push(i);
+        }
+        target.topics = channels
+            .iter()
+            .filter(|c| !c.events.is_empty())
+            .map(|c| c.topic.clone())
+            .collect();
+        target.consumes = channels
+            .iter()
+            .filter(|c| !c.received.is_empty())
+            .map(|c| c.topic.clone())
+            .chain(own_topics.iter().cloned())
+            .collect();
+        target.channels = channels;
         target.own_topics = own_topics.into_iter().collect();
         target.subscriptions = subscriptions;
         target.calls_services = calls
@@ -1041,6 +1084,22 @@ fn event_anywhere(model: &ServiceModel, id: Id) -> Option<(String, &[Field])> {
         .flat_map(|s| &s.events)
         .find(|e| e.name.id == id)
         .map(|e| (e.name.ascii_type.clone(), e.fields.as_slice()))
+}
+
+/// The channel of `topic`, added when it is new.
+fn channel<'a>(channels: &'a mut Vec<ChannelCtx>, topic: &str) -> &'a mut ChannelCtx {
+    let i = match channels.iter().position(|c| c.topic == topic) {
+        Some(i) => i,
+        None => {
+            channels.push(ChannelCtx {
+                topic: topic.to_string(),
+                events: Vec::new(),
+                received: Vec::new(),
+            });
+            channels.len() - 1
+        }
+    };
+    &mut channels[i]
 }
 
 /// An external system's names, whichever context's frame it is in.

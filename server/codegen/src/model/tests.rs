@@ -133,7 +133,8 @@ fn the_sample_flow_becomes_two_services_with_their_links() {
     let event = o.events.iter().find(|e| e.name.id == placed).unwrap();
     assert_eq!(
         (event.aggregate, event.topic.as_str()),
-        (Some(order), "ordering-order-placed")
+        (Some(order), "ordering-order"),
+        "an aggregate's events share its topic: one instance's events stay in order"
     );
     let read = &o.read_models[0];
     assert_eq!(
