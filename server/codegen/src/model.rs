@@ -363,7 +363,7 @@ impl<'a> Builder<'a> {
                 alternatives: results.events().iter().skip(1).copied().collect(),
                 results,
                 calls,
-                instance: instance(e, handler, identifiers),
+                instance: instance(&self.model, e, handler, identifiers),
                 outcomes,
                 examples: e.props.examples.clone(),
                 examples_text: examples_text(e, self.model.board),
@@ -536,7 +536,7 @@ impl<'a> Builder<'a> {
     /// a key `주문번호`): by the key's name, as the field mapping would.
     fn instance_of(&self, event: &Element, command: &Element) -> Option<Option<Source>> {
         let aggregate = self.model.handler(command.id);
-        match instance(command, aggregate, Identifiers::Ascii) {
+        match instance(&self.model, command, aggregate, Identifiers::Ascii) {
             Instance::Route(_) => {
                 let aggregate = aggregate?;
                 let key = aggregate.props.fields.iter().find(|f| f.key)?;
@@ -624,14 +624,23 @@ fn snake_of(e: &Element, label: &str, identifiers: Identifiers) -> Option<String
     Some(fields(e, identifiers)[i].snake.clone())
 }
 
-/// Which instance `command` acts on: the route parameter named after its aggregate's key, else
-/// its own field of the key's name and type, else the one route parameter none of its fields
-/// fills (`{id}` for a key called `주문번호`), else a new instance.
-fn instance(command: &Element, aggregate: Option<&Element>, identifiers: Identifiers) -> Instance {
+/// Which instance `command` acts on: the route parameter that names it
+/// (`Semantic::instance_parameter`, the answer R25 reads too), else the parameter named after
+/// the key that also fills a field of the command, else its own field named after the key, else
+/// a new instance.
+fn instance(
+    model: &Semantic,
+    command: &Element,
+    aggregate: Option<&Element>,
+    identifiers: Identifiers,
+) -> Instance {
     let Some(aggregate) = aggregate else {
         return Instance::Nothing;
     };
-    let (key, key_ty) = key_of(aggregate);
+    if let Some(p) = model.instance_parameter(command) {
+        return Instance::Route(p.to_string());
+    }
+    let (key, _) = key_of(aggregate);
     let params = command
         .props
         .http_path
@@ -641,27 +650,14 @@ fn instance(command: &Element, aggregate: Option<&Element>, identifiers: Identif
     if let Some(p) = params.iter().find(|p| plain(p) == plain(&key)) {
         return Instance::Route(p.to_string());
     }
-    if let Some(f) = command
+    match command
         .props
         .fields
         .iter()
-        .find(|f| plain(&f.name) == plain(&key) && f.ty == key_ty)
+        .find(|f| plain(&f.name) == plain(&key))
     {
-        return Instance::Field(snake_of(command, &f.name, identifiers).unwrap_or_default());
-    }
-    let free: Vec<&&str> = params
-        .iter()
-        .filter(|p| {
-            !command
-                .props
-                .fields
-                .iter()
-                .any(|f| plain(&f.name) == plain(p))
-        })
-        .collect();
-    match free.as_slice() {
-        [one] => Instance::Route(one.to_string()),
-        _ => Instance::New,
+        Some(f) => Instance::Field(snake_of(command, &f.name, identifiers).unwrap_or_default()),
+        None => Instance::New,
     }
 }
 

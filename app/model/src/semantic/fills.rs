@@ -80,15 +80,59 @@ impl<'a> Semantic<'a> {
             })
     }
 
-    /// The aggregate `command` acts on by its key, when its path names that key and the key is
-    /// none of its own fields (`PUT /orders/{id}/paid`).
+    /// The aggregate `command` acts on by its key (a key field it marks), when its path names
+    /// the instance ([`Semantic::instance_parameter`]).
     pub fn acts_on(&self, command: &Element) -> Option<(&'a Element, &'a str)> {
         let aggregate = self.handler(command.id)?;
         let key = aggregate.props.fields.iter().find(|f| f.key)?;
-        let path = command.props.http_path.as_deref()?;
-        let named = path_parameters(path).contains(&key.name.as_str());
-        let own = command.props.fields.iter().any(|f| f.name == key.name);
-        (named && !own).then_some((aggregate, key.name.as_str()))
+        self.instance_parameter(command)?;
+        Some((aggregate, key.name.as_str()))
+    }
+
+    /// The route parameter that names the instance of its aggregate `command` acts on, when the
+    /// key (`id` when the aggregate marks none) is none of the command's own fields: the
+    /// parameter named after the key (`PUT /orders/{id}/paid`), else the one parameter none of
+    /// its fields fills when it is `{id}` or named after the aggregate (`{id}` or `{orderId}` for
+    /// a key called `주문번호`). R25 and code generation read this
+    /// one answer (docs/model-rules.md).
+    pub fn instance_parameter<'c>(&self, command: &'c Element) -> Option<&'c str> {
+        let aggregate = self.handler(command.id)?;
+        let key = aggregate
+            .props
+            .fields
+            .iter()
+            .find(|f| f.key)
+            .map_or("id", |f| f.name.as_str());
+        let own = |name: &str| {
+            command
+                .props
+                .fields
+                .iter()
+                .any(|f| plain(&f.name) == plain(name))
+        };
+        if own(key) {
+            return None;
+        }
+        let params = path_parameters(command.props.http_path.as_deref()?);
+        if let Some(p) = params.iter().find(|p| plain(p) == plain(key)) {
+            return Some(p);
+        }
+        // The one parameter no field fills that has a generic name (`{id}`) or is named after
+        // the aggregate (`{orderId}`): `{lineId}` in `/orders/{id}/lines/{lineId}` is not it.
+        let label = plain(&aggregate.label);
+        match params
+            .iter()
+            .filter(|p| !own(p))
+            .filter(|p| {
+                let p = plain(p);
+                p == "id" || p == format!("{label}id") || names_key_of(&p, aggregate)
+            })
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [one] => Some(one),
+            _ => None,
+        }
     }
 
     /// Every field `owner` (a policy or a read model) needs, per source event (and per issued

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashMap;
 
+use super::fills::plain;
 use super::{Results, Semantic, path_parameters, phrasing};
 use crate::model::{Board, Element, ElementKind, FieldType, HttpMethod, Id};
 
@@ -801,14 +802,16 @@ impl Checks<'_, '_> {
                 let ascii = phrasing::ascii_path(path);
                 self.add_with(Rule::R32, e, Vec::new(), vec![path.to_string(), ascii]);
             }
-            // The handling aggregate's key names the instance (`PUT /orders/{id}/cancel`).
-            let key = self
-                .model
-                .handler(e.id)
-                .and_then(|a| a.props.fields.iter().find(|f| f.key))
-                .map(|f| f.name.as_str());
+            // The handling aggregate's instance (`PUT /orders/{id}/cancel`), as code names it.
+            let instance = self.model.instance_parameter(e);
             for parameter in path_parameters(path) {
-                if !e.props.fields.iter().any(|f| f.name == parameter) && key != Some(parameter) {
+                if !e
+                    .props
+                    .fields
+                    .iter()
+                    .any(|f| plain(&f.name) == plain(parameter))
+                    && instance != Some(parameter)
+                {
                     self.add_with(Rule::R25, e, Vec::new(), vec![parameter.to_string()]);
                 }
             }

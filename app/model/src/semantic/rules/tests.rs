@@ -4,6 +4,7 @@ use super::*;
 use crate::model::{Connection, Field, Op, new_id};
 
 /// A board under construction: elements by name, arrows between names.
+#[derive(Clone)]
 struct Sketch {
     board: Board,
     ids: HashMap<&'static str, Id>,
@@ -352,6 +353,20 @@ fn r24_r25_r26_routes_of_commands() {
     // The handling aggregate's key names the instance: no field needed.
     let s = clean().route("Place Order", HttpMethod::Put, "/orders/{id}/confirm");
     assert_eq!(s.broken("Place Order"), vec![]);
+    // A key named otherwise: `{id}` (or `{orderId}`) still names the instance, as the generated
+    // handler reads it; another name does not.
+    let keyed = clean().fields("Order", &[("주문번호", "UUID", true)]);
+    for (path, broken) in [
+        ("/orders/{id}/confirm", vec![]),
+        ("/orders/{orderId}/confirm", vec![]),
+        // The key by name: no R25, but not plain ASCII (R32).
+        ("/orders/{주문번호}/confirm", vec![Rule::R32]),
+        ("/orders/{lineId}/confirm", vec![Rule::R25]),
+        ("/orders/{id}/lines/{lineId}", vec![Rule::R25]),
+    ] {
+        let s = keyed.clone().route("Place Order", HttpMethod::Put, path);
+        assert_eq!(s.broken("Place Order"), broken, "{path}");
+    }
     let s = clean().route("Place Order", HttpMethod::Get, "/orders");
     assert_eq!(s.broken("Place Order"), vec![Rule::R26]);
 }
