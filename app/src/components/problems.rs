@@ -214,6 +214,7 @@ fn ProblemRow(editor: Editor, row: Row, read_only: Signal<bool>) -> impl IntoVie
                 fill(t_string!(i18n, panels.fix_move), &[("context", context)])
             }
             FixKind::RemoveArrow => t_string!(i18n, panels.fix_arrow).to_string(),
+            FixKind::UsePath { path } => fill(t_string!(i18n, panels.fix_path), &[("path", path)]),
         }
     });
     let target = problem.clone();

@@ -16,6 +16,8 @@ pub enum FixKind {
     MoveInto { context: String },
     /// Remove an arrow the grammar forbids (R1).
     RemoveArrow,
+    /// Use the suggested plain ASCII path instead of one with other characters (R32).
+    UsePath { path: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +103,19 @@ pub fn fix(model: &Semantic, problem: &Problem, new_id: impl FnOnce() -> Id) -> 
             kind: FixKind::RemoveArrow,
             ops: vec![Op::Disconnect { id: problem.arrow? }],
         }),
+        Rule::R32 => {
+            let path = phrasing::ascii_path(e.props.http_path.as_deref()?);
+            Some(Fix {
+                kind: FixKind::UsePath { path: path.clone() },
+                ops: vec![Op::update(
+                    e.id,
+                    Patch {
+                        http_path: Some(Some(path)),
+                        ..Patch::default()
+                    },
+                )],
+            })
+        }
         _ => None,
     }
 }

@@ -192,3 +192,27 @@ fn r1_removes_the_forbidden_arrow() {
     assert_eq!(s.fix(event, Rule::R1), FixKind::RemoveArrow);
     assert!(s.board.connections().all(|c| c.id != arrow));
 }
+
+#[test]
+fn r32_uses_the_suggested_ascii_path() {
+    let mut s = Sketch::new();
+    let command = s.add(ElementKind::Command, "결제 이력 조회", 100.0, 20.0);
+    s.board
+        .apply(Op::update(
+            command,
+            Patch {
+                http_path: Some(Some("/결제이력s/{id}".into())),
+                ..Patch::default()
+            },
+        ))
+        .unwrap();
+    let kind = s.fix(command, Rule::R32);
+    let path = s.board.element(command).unwrap().props.http_path.clone();
+    assert_eq!(path.as_deref(), Some("/gyeoljeiryeoks/{id}"));
+    assert_eq!(
+        kind,
+        FixKind::UsePath {
+            path: "/gyeoljeiryeoks/{id}".into()
+        }
+    );
+}
