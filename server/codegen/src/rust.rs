@@ -381,6 +381,9 @@ struct InboundCtx {
 struct CallCtx {
     /// `call_payments_take_payment`
     function: String,
+    /// The called route as a Rust literal: literal segments percent-encoded, `{param}`s named
+    /// as the board names them (the payload's field names).
+    route_lit: String,
     label_rs: String,
     /// The called service's environment prefix (`PAYMENTS` → `PAYMENTS_URL`).
     env: String,
@@ -824,6 +827,14 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
             env: ctx.env.clone(),
             method: c.method,
             route: c.route.clone(),
+            route_lit: rust_str(&call_route(
+                &model
+                    .services
+                    .iter()
+                    .flat_map(|s| &s.commands)
+                    .find(|x| x.name.id == command)?
+                    .path,
+            )),
             fields: c.fields.iter().map(|f| f.label_rs.clone()).collect(),
             system: None,
         })
@@ -842,6 +853,10 @@ fn link_services(model: &ServiceModel, services: &mut [ServiceCtx]) {
             env: name.dns.replace('-', "_").to_uppercase(),
             method: "post",
             route: format!("/{}", names::dns_name(&command.name.label, "command")),
+            route_lit: rust_str(&format!(
+                "/{}",
+                names::dns_name(&command.name.label, "command")
+            )),
             fields: c.fields.iter().map(|f| f.label_rs.clone()).collect(),
             system: Some(rust_str(&name.label)),
         })
@@ -1051,6 +1066,22 @@ fn route(path: &str) -> (String, Vec<(String, String)>) {
         )
         .collect();
     (format!("/{}", segments.join("/")), pairs)
+}
+
+/// A route as a client calls it: literal segments percent-encoded, `{param}`s as the board
+/// names them (the client fills them from the payload's fields of those names).
+fn call_route(path: &str) -> String {
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(param) => format!("{{{}}}", param.trim()),
+                None => percent_encode(segment),
+            },
+        )
+        .collect();
+    format!("/{}", segments.join("/"))
 }
 
 /// Every byte outside RFC 3986's unreserved characters (letters, digits, `-._~`).
@@ -1344,6 +1375,16 @@ fn markdown(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_called_route_keeps_the_boards_parameter_names_for_the_payload() {
+        assert_eq!(
+            call_route("/주문/{orderId}/cancel"),
+            "/%EC%A3%BC%EB%AC%B8/{orderId}/cancel"
+        );
+        // Not the handler's renamed variable (`order_id`): the payload has `orderId`.
+        assert_eq!(route("/o/{orderId}").0, "/o/{order_id}");
+    }
 
     #[test]
     fn routes_keep_the_boards_path_and_are_always_valid() {
