@@ -647,3 +647,106 @@ fn the_server_binary_exports_a_board_document_to_a_directory() {
         );
     }
 }
+
+// The spring-boot target: the same boards as a Maven project, built and tested with the real
+// Maven (`mvn -B verify`: JUnit tests from the examples, exact events per command, and per
+// service a `@SpringBootTest` against H2 and an embedded Kafka broker). Dependencies come from
+// Maven Central into the local repository every run shares (~/.m2/repository).
+
+/// Writes the spring-boot project for `board` under target/codegen/java-<name>.
+fn write_java(name: &str, board: &Board, identifiers: Identifiers) -> PathBuf {
+    let model = ServiceModel::from_board_with(board, identifiers);
+    let files = squall_codegen::java::generate(board.title(), &model, None).unwrap();
+    assert_eq!(
+        files,
+        squall_codegen::java::generate(board.title(), &model, None).unwrap(),
+        "deterministic"
+    );
+    let dir = workspace_root()
+        .join("target/codegen")
+        .join(format!("java-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, content) in &files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+/// Runs `mvn -B verify` in a generated project, failing the test with Maven's output. Maven
+/// builds run one at a time (2 cores): a lock file serializes the tests that call this.
+fn mvn_verify(dir: &Path) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let out = Command::new("mvn")
+        .args(["-B", "-q", "-Dstyle.color=never", "verify"])
+        .current_dir(dir)
+        .output()
+        .expect("run mvn (Maven is on the machine: README, `make test`)");
+    assert!(
+        out.status.success(),
+        "`mvn verify` fails in the generated {} project:\n{}\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_sample_board_generates_these_spring_boot_files() {
+    let board = sample();
+    let model = ServiceModel::from_board(&board);
+    let files = squall_codegen::java::generate(board.title(), &model, None).unwrap();
+    for (path, content) in &files {
+        insta::assert_snapshot!(format!("java__{}", path.replace('/', "__")), content);
+    }
+    let aggregates =
+        &files["services/ordering/src/main/java/com/example/ordering/domain/Aggregates.java"];
+    // Place Order results in Order Placed only, carrying the new order's key.
+    assert!(
+        aggregates.contains("case ORDER_PLACED -> java.util.List.of(new Events.OrderPlaced(key, "),
+        "{aggregates}"
+    );
+    assert!(!aggregates.contains("ORDER_CANCELLED -> java.util.List.of(new Events.OrderPlaced"));
+    let payment =
+        &files["services/payment/src/main/java/com/example/payment/domain/Aggregates.java"];
+    assert!(payment.contains("public enum RequestPaymentOutcome {\n            PAYMENT_APPROVED, PAYMENT_DECLINED\n        }"), "{payment}");
+}
+
+#[test]
+fn the_sample_board_generates_a_spring_boot_project_that_builds_and_passes_its_tests() {
+    let dir = write_java("sample", &sample(), Identifiers::Ascii);
+    mvn_verify(&dir);
+    validate_dir(&dir);
+}
+
+#[test]
+fn a_korean_board_generates_a_spring_boot_project_that_builds() {
+    let board = korean();
+    let dir = write_java("korean", &board, Identifiers::Native);
+    let files = squall_codegen::java::generate(
+        board.title(),
+        &ServiceModel::from_board_with(&board, Identifiers::Native),
+        None,
+    )
+    .unwrap();
+    let domain = files
+        .iter()
+        .find(|(p, _)| p.ends_with("/jumun/domain/Events.java"))
+        .map(|(_, c)| c)
+        .unwrap();
+    assert!(domain.contains("public record 주문됨("), "{domain}");
+    assert!(
+        domain.contains("@JsonProperty(\"\\uace0\\uac1d\\ubc88\\ud638\") java.util.UUID 고객번호"),
+        "{domain}"
+    );
+    mvn_verify(&dir);
+    validate_dir(&dir);
+}
+
+#[test]
+fn a_board_of_hostile_labels_generates_a_spring_boot_project_that_builds() {
+    let dir = write_java("hostile", &hostile(), Identifiers::Ascii);
+    mvn_verify(&dir);
+}

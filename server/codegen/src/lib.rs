@@ -5,6 +5,8 @@
 //! (`names`), the service model (`model`), the templates every target shares (`shared`) and the
 //! rust-axum target (`rust`).
 
+/// The spring-boot target: a Maven project of Spring Boot services from the same model.
+pub mod java;
 /// The service model: bounded contexts, aggregates, commands, events, policies, read models.
 pub mod model;
 /// Identifiers and infrastructure names from labels in any script.
@@ -59,7 +61,7 @@ pub struct Rendered {
 }
 
 /// Every export target, in the order the Export panel offers them (the first is the default).
-pub static TARGETS: &[&dyn Target] = &[&rust::RustAxum, &BoardFile];
+pub static TARGETS: &[&dyn Target] = &[&rust::RustAxum, &java::SpringBoot, &BoardFile];
 
 /// The target `id` names.
 pub fn target(id: &str) -> Option<&'static dyn Target> {

@@ -221,6 +221,226 @@ pub fn dns_join(a: &str, b: &str) -> String {
     format!("{cut}-{}", short_hash(&full))
 }
 
+/// Words Java reserves (keywords, literals, contextual keywords) and `Object`'s methods, which
+/// a record component of the same name would clash with.
+const JAVA_RESERVED: &[&str] = &[
+    "abstract",
+    "assert",
+    "boolean",
+    "break",
+    "byte",
+    "case",
+    "catch",
+    "char",
+    "class",
+    "const",
+    "continue",
+    "default",
+    "do",
+    "double",
+    "else",
+    "enum",
+    "extends",
+    "final",
+    "finally",
+    "float",
+    "for",
+    "goto",
+    "if",
+    "implements",
+    "import",
+    "instanceof",
+    "int",
+    "interface",
+    "long",
+    "native",
+    "new",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "short",
+    "static",
+    "strictfp",
+    "super",
+    "switch",
+    "synchronized",
+    "this",
+    "throw",
+    "throws",
+    "transient",
+    "try",
+    "void",
+    "volatile",
+    "while",
+    "true",
+    "false",
+    "null",
+    "var",
+    "yield",
+    "record",
+    "sealed",
+    "permits",
+    "when",
+    "module",
+    "exports",
+    "requires",
+    "opens",
+    "uses",
+    "provides",
+    "to",
+    "with",
+    "transitive",
+    "open",
+    "_",
+    "clone",
+    "finalize",
+    "getClass",
+    "hashCode",
+    "notify",
+    "notifyAll",
+    "toString",
+    "wait",
+    "equals",
+];
+
+/// Simple type names generated Java uses unqualified: `java.lang`'s, those it imports, and its
+/// own fixed classes. A type of the board with such a name gets its kind as a suffix.
+const JAVA_RESERVED_TYPES: &[&str] = &[
+    "Object",
+    "String",
+    "Integer",
+    "Long",
+    "Double",
+    "Boolean",
+    "Character",
+    "Byte",
+    "Short",
+    "Float",
+    "Number",
+    "Math",
+    "System",
+    "Thread",
+    "Runtime",
+    "Class",
+    "Enum",
+    "Record",
+    "Void",
+    "Iterable",
+    "Comparable",
+    "Exception",
+    "RuntimeException",
+    "Error",
+    "Override",
+    "Deprecated",
+    "SuppressWarnings",
+    "FunctionalInterface",
+    "SafeVarargs",
+    "Throwable",
+    "Process",
+    "Module",
+    "Package",
+    "StringBuilder",
+    "List",
+    "Map",
+    "Set",
+    "Optional",
+    "UUID",
+    "Instant",
+    "LocalDate",
+    "JsonNode",
+    "ObjectMapper",
+    "Event",
+    "Command",
+    "Commands",
+    "Events",
+    "Aggregates",
+    "ReadModels",
+    "Policies",
+    "Api",
+    "Application",
+    "Clients",
+    "Outbox",
+    "Processed",
+    "Handler",
+    "DomainException",
+    "NotFound",
+    "Reaction",
+    "Locate",
+    "Json",
+    "Messaging",
+    "Wire",
+];
+
+/// A Java type name from a board type's name (`OrderPlaced`, or `주문됨` with native
+/// identifiers): never a keyword or a name generated Java uses for something else.
+pub fn java_type_name(type_name: &str, kind: &str) -> String {
+    if JAVA_RESERVED_TYPES.contains(&type_name) || JAVA_RESERVED.contains(&type_name) {
+        format!("{type_name}{}", capitalized(kind))
+    } else if type_name.chars().count() > 64 {
+        // A class file's name (`Events$<Name>.class`) must fit in 255 bytes: cut, and keep it
+        // unique with a hash of the whole name.
+        let head: String = type_name.chars().take(56).collect();
+        format!("{head}{}", capitalized(&short_hash(type_name)))
+    } else {
+        type_name.to_string()
+    }
+}
+
+/// A Java field, method or parameter name from a snake name (`customer_id` → `customerId`,
+/// `결제_이력` → `결제이력`): never a keyword or one of `Object`'s methods.
+pub fn java_member_name(snake: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in snake.split('_').filter(|w| !w.is_empty()).enumerate() {
+        if i == 0 {
+            out.push_str(word);
+        } else {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'f');
+    }
+    if JAVA_RESERVED.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// A Java package segment from a DNS name (`order-flow` → `order_flow`): lower-case ASCII,
+/// never a keyword.
+pub fn java_package(dns: &str) -> String {
+    let mut out: String = dns
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 's');
+    }
+    if JAVA_RESERVED.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// An SQL table or column name from a snake name: at most 63 bytes (PostgreSQL cuts longer
+/// ones silently, so two long names could meet), cut and kept unique with a hash.
+pub fn sql_name(snake: &str) -> String {
+    if snake.len() <= 63 {
+        return snake.to_string();
+    }
+    let mut head = snake[..56].to_string();
+    while !head.is_char_boundary(head.len()) {
+        head.pop();
+    }
+    format!("{}_{}", head.trim_end_matches('_'), short_hash(snake))
+}
+
 /// Hands out names unique within one scope: a second `order` becomes `order2`, and so on.
 #[derive(Debug, Default)]
 pub struct Scope {
@@ -347,6 +567,67 @@ mod tests {
         assert!(is_dns_label(&joined), "{joined}");
         assert_ne!(joined, dns_join(&dns_name(&long, "service"), "other"));
     }
+
+    #[test]
+    fn java_names_avoid_keywords_and_the_names_generated_java_uses() {
+        assert_eq!(java_type_name("OrderPlaced", "event"), "OrderPlaced");
+        assert_eq!(java_type_name("String", "aggregate"), "StringAggregate");
+        assert_eq!(java_type_name("Event", "event"), "EventEvent");
+        let long = "VeryLongLabel".repeat(20);
+        let cut = java_type_name(&long, "event");
+        assert!(cut.len() <= 64 && cut.starts_with("VeryLongLabel"), "{cut}");
+        assert_ne!(
+            cut,
+            java_type_name(&format!("{long}2"), "event"),
+            "still unique"
+        );
+        assert_eq!(java_member_name("customer_id"), "customerId");
+        assert_eq!(java_member_name("class"), "class_");
+        assert_eq!(java_member_name("hash_code"), "hashCode_");
+        assert_eq!(java_member_name("결제_이력"), "결제이력");
+        assert_eq!(java_package("order-flow"), "order_flow");
+        assert_eq!(java_package("new"), "new_");
+        for label in HOSTILE_SAMPLE {
+            let member = java_member_name(&snake_name(label, "field"));
+            assert!(is_java_ident(&member), "{label:?} → {member:?}");
+            let ty = java_type_name(&type_name(label, "event"), "event");
+            assert!(is_java_ident(&ty), "{label:?} → {ty:?}");
+            let package = java_package(&dns_name(label, "context"));
+            assert!(
+                is_java_ident(&package) && package.is_ascii(),
+                "{label:?} → {package:?}"
+            );
+        }
+    }
+
+    /// Java's rule for an identifier (letters as Unicode defines them), and not reserved.
+    fn is_java_ident(s: &str) -> bool {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .is_some_and(|c| c == '_' || c == '$' || c.is_alphabetic())
+            && chars.all(|c| c == '_' || c == '$' || c.is_alphanumeric())
+            && !JAVA_RESERVED.contains(&s)
+    }
+
+    /// Labels that have broken names before.
+    const HOSTILE_SAMPLE: &[&str] = &[
+        "class",
+        "hashCode",
+        "1st order",
+        "주문됨",
+        "",
+        "   ",
+        "String",
+        "new",
+        "_",
+        "__",
+        "a-b_c d",
+        "\\u0041",
+        "Ωmega",
+        "default",
+        "Record",
+    ];
 
     #[test]
     fn a_scope_makes_duplicates_unique() {

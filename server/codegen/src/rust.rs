@@ -60,12 +60,9 @@ impl Target for RustAxum {
     }
 }
 
-/// Renders the workspace for `model`; file paths are relative, `/`-separated.
-pub fn generate(
-    title: &str,
-    model: &ServiceModel,
-    overrides: Option<&Path>,
-) -> Result<BTreeMap<String, String>, GenerateError> {
+/// Every service's template context, linked to the others (topics, calls). The shared
+/// templates read only its target-neutral part, so other targets reuse it.
+pub(crate) fn contexts(model: &ServiceModel) -> Vec<ServiceCtx> {
     let mut services: Vec<ServiceCtx> = model
         .services
         .iter()
@@ -79,7 +76,12 @@ pub fn generate(
             .iter()
             .position(|c| c.method == "post" && c.params.is_empty() && c.calls.is_empty());
     }
-    let problems: Vec<String> = model
+    services
+}
+
+/// The model's problems as Markdown list items (`R5 (error): …`).
+pub(crate) fn problem_lines(model: &ServiceModel) -> Vec<String> {
+    model
         .problems
         .iter()
         .zip(&model.messages)
@@ -90,7 +92,17 @@ pub fn generate(
                 p.severity.as_str()
             ))
         })
-        .collect();
+        .collect()
+}
+
+/// Renders the workspace for `model`; file paths are relative, `/`-separated.
+pub fn generate(
+    title: &str,
+    model: &ServiceModel,
+    overrides: Option<&Path>,
+) -> Result<BTreeMap<String, String>, GenerateError> {
+    let services = contexts(model);
+    let problems = problem_lines(model);
     // Converted to template values once: each render then shares them instead of serializing
     // the whole model again (that was most of the time on a 20-context board).
     let values: Vec<(String, minijinja::Value)> = services
@@ -102,12 +114,13 @@ pub fn generate(
         board_title_yaml => json_str(title),
         services => values.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>(),
         problems => &problems,
+        metrics_path => "/metrics",
     };
     shared::render(&[shared::FILES, FILES], overrides, top, &values)
 }
 
 #[derive(Serialize)]
-struct ServiceCtx {
+pub(crate) struct ServiceCtx {
     #[serde(skip)]
     id: Id,
     label_md: String,
@@ -149,6 +162,22 @@ struct ServiceCtx {
     native: bool,
     /// A command the generated HTTP test posts to: POST, no route parameters, no calls.
     probe: Option<usize>,
+    /// Where probes and Prometheus find the service (Kubernetes, OpenAPI).
+    health_path: &'static str,
+    metrics_path: &'static str,
+}
+
+impl ServiceCtx {
+    /// The service's DNS name (`ordering`).
+    pub(crate) fn dns(&self) -> &str {
+        &self.dns
+    }
+
+    /// Health and metrics where Spring Boot's Actuator answers them.
+    pub(crate) fn use_actuator(&mut self) {
+        self.health_path = "/actuator/health";
+        self.metrics_path = "/actuator/prometheus";
+    }
 }
 
 #[derive(Serialize)]
@@ -777,6 +806,8 @@ fn service_ctx(model: &ServiceModel, s: &Service) -> ServiceCtx {
         paths,
         native: false,
         probe: None,
+        health_path: "/health",
+        metrics_path: "/metrics",
         label_md: markdown(&s.name.label),
         label_rs: rust_str(&s.name.label),
         label_yaml: json_str(&s.name.label),
@@ -1183,6 +1214,11 @@ fn locate_expr(instance: &Option<Option<Source>>) -> String {
 /// Example values as a JSON text in a Rust string literal; UUID fields given as words (`"o-1"`)
 /// become a UUID derived from the word, the same everywhere it appears.
 fn example_json(values: &squall_model::model::Values, fields: &[Field]) -> String {
+    rust_str(&example_value(values, fields))
+}
+
+/// Example values as a JSON text; UUID fields given as words become stable UUIDs.
+pub(crate) fn example_value(values: &squall_model::model::Values, fields: &[Field]) -> String {
     let mut out = serde_json::Map::new();
     for (name, value) in values {
         let uuid = fields
@@ -1194,11 +1230,11 @@ fn example_json(values: &squall_model::model::Values, fields: &[Field]) -> Strin
         };
         out.insert(name.clone(), value);
     }
-    rust_str(&serde_json::Value::Object(out).to_string())
+    serde_json::Value::Object(out).to_string()
 }
 
 /// `text` if it is a UUID, else the name-based UUID (version 5) of it: stable across exports.
-fn uuid_of(text: &str) -> String {
+pub(crate) fn uuid_of(text: &str) -> String {
     uuid::Uuid::parse_str(text)
         .unwrap_or_else(|_| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, text.as_bytes()))
         .to_string()
@@ -1338,7 +1374,7 @@ fn comment_lines(text: &str) -> Vec<String> {
 }
 
 /// A JSON string, also a valid YAML double-quoted scalar.
-fn json_str(s: &str) -> String {
+pub(crate) fn json_str(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
@@ -1363,7 +1399,7 @@ fn toml_str(s: &str) -> String {
 }
 
 /// Text for a Markdown table cell or list item: one line, no table breaks, no HTML.
-fn markdown(s: &str) -> String {
+pub(crate) fn markdown(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
