@@ -749,4 +749,5 @@ fn a_korean_board_generates_a_spring_boot_project_that_builds() {
 fn a_board_of_hostile_labels_generates_a_spring_boot_project_that_builds() {
     let dir = write_java("hostile", &hostile(), Identifiers::Ascii);
     mvn_verify(&dir);
+    validate_dir(&dir);
 }

@@ -37,6 +37,7 @@ const FILES: &[File] = files![
     ("service/Events.java.j2", "services/{service}/src/main/java/{package}/domain/Events.java"),
     ("service/Aggregates.java.j2", "services/{service}/src/main/java/{package}/domain/Aggregates.java"),
     ("service/ReadModels.java.j2", "services/{service}/src/main/java/{package}/domain/ReadModels.java"),
+    ("service/Repositories.java.j2", "services/{service}/src/main/java/{package}/domain/Repositories.java"),
     ("service/Policies.java.j2", "services/{service}/src/main/java/{package}/domain/Policies.java"),
     ("service/DomainException.java.j2", "services/{service}/src/main/java/{package}/domain/DomainException.java"),
     ("service/Handler.java.j2", "services/{service}/src/main/java/{package}/app/Handler.java"),
@@ -228,8 +229,10 @@ struct JCommand {
     /// `(path variable, the member it fills if any, its Java type)`.
     params: Vec<(String, Option<String>, String)>,
     fields: Vec<JField>,
-    /// Its aggregate's class, key member and key type.
+    /// Its aggregate's class, key member and key type, and the Handler's field holding its
+    /// repository.
     aggregate: Option<String>,
+    repository: Option<String>,
     key: Option<String>,
     key_ty: Option<String>,
     /// `route` (`instance_param`), `field` (`instance_field`), `new` or `none`.
@@ -324,6 +327,7 @@ struct JCall {
 
 #[derive(Serialize)]
 struct JInbound {
+    repository: Option<String>,
     record: String,
     method: String,
     route: String,
@@ -435,6 +439,10 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
         .zip(&aggregates)
         .map(|(a, j)| (a.name.id, j))
         .collect();
+    let repository_of = |id: Option<Id>| {
+        let i = s.aggregates.iter().position(|a| Some(a.name.id) == id)?;
+        Some(format!("aggregate{}", i + 1))
+    };
     let mut routes = BTreeSet::new();
     let commands: Vec<JCommand> = s
         .commands
@@ -567,6 +575,7 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
                 route,
                 params,
                 aggregate: aggregate.map(|a| a.class.clone()),
+                repository: aggregate.and_then(|_| repository_of(c.aggregate)),
                 key: aggregate.map(|a| a.key.clone()),
                 key_ty: aggregate.map(|a| a.key_ty.clone()),
                 instance,
@@ -740,6 +749,7 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
                 format!("/inbound/{}", names::dns_name(&e.name.label, "event")),
             );
             JInbound {
+                repository: aggregate.and_then(|_| repository_of(e.aggregate)),
                 record: j.record.clone(),
                 method: format!("receive{}", j.record),
                 route_lit: java_str(&route),
