@@ -173,6 +173,9 @@ struct JProbe {
     route_lit: String,
     topic: String,
     wire: String,
+    /// A read model of this context its event feeds (its route as a Java literal): the test
+    /// sees the row appear through the consumer.
+    read_model: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -467,6 +470,18 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
                 })
                 .collect();
             let aggregate = c.aggregate.and_then(|a| aggregate_by_id.get(&a));
+            // The parameter naming the instance is typed as its key: a malformed one is a 400.
+            let params: Vec<(String, Option<String>, String)> = params
+                .into_iter()
+                .map(|(var, filled, ty)| {
+                    let names_instance = matches!(&c.instance, Instance::Route(p)
+                        if params_map.iter().any(|(b, v)| b == p && *v == var));
+                    match (filled, aggregate) {
+                        (None, Some(a)) if names_instance => (var, None, a.key_ty.clone()),
+                        (filled, _) => (var, filled, ty),
+                    }
+                })
+                .collect();
             let outcomes: Vec<JOutcome> = c
                 .outcomes
                 .iter()
@@ -554,7 +569,8 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
                         if matches!(c.method, HttpMethod::Get | HttpMethod::Delete) {
                             "null".into()
                         } else {
-                            format!("body.{}()", j.name)
+                            // A command without fields may come without a body.
+                            format!("body == null ? null : body.{}()", j.name)
                         }
                     })
                 })
@@ -599,6 +615,8 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
         .map(|(c, j)| (c.name.id, (j, c)))
         .collect();
     let mut handles = BTreeSet::new();
+    let mut policy_methods = Scope::default();
+    policy_methods.unique("react".into());
     let policies = s
         .policies
         .iter()
@@ -655,14 +673,15 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
                 }
             }
             JPolicy {
-                method: format!("when{}", names::java_type_name(&p.name.type_name, "policy")),
+                method: policy_methods
+                    .unique(names::java_member_name(p.name.snake.trim_end_matches('_'))),
                 label: java_str(&p.name.label),
                 groups,
                 examples: policy_examples(model, s, p, &command_record),
             }
         })
         .collect();
-    let read_models = s
+    let read_models: Vec<JReadModel> = s
         .read_models
         .iter()
         .map(|r| {
@@ -766,10 +785,15 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
     let probe = commands.iter().find(|c| c.probe).and_then(|c| {
         let o = c.outcomes.first()?;
         let e = events.iter().find(|e| e.record == o.record)?;
+        let read_model = read_models
+            .iter()
+            .find(|r: &&JReadModel| r.projections.iter().any(|(t, _, _)| *t == e.wire))
+            .map(|r| r.route_lit.clone());
         Some(JProbe {
             route_lit: c.route_lit.clone(),
             topic: e.topic.clone(),
             wire: e.wire.clone(),
+            read_model,
         })
     });
     JavaCtx {

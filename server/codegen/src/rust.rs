@@ -164,7 +164,11 @@ pub(crate) struct ServiceCtx {
     probe: Option<usize>,
     /// Where probes and Prometheus find the service (Kubernetes, OpenAPI).
     health_path: &'static str,
+    readiness_path: &'static str,
+    liveness_path: &'static str,
     metrics_path: &'static str,
+    /// A JVM service: more memory, a startup probe, a writable /tmp (Kubernetes).
+    jvm: bool,
 }
 
 impl ServiceCtx {
@@ -176,7 +180,10 @@ impl ServiceCtx {
     /// Health and metrics where Spring Boot's Actuator answers them.
     pub(crate) fn use_actuator(&mut self) {
         self.health_path = "/actuator/health";
+        self.readiness_path = "/actuator/health/readiness";
+        self.liveness_path = "/actuator/health/liveness";
         self.metrics_path = "/actuator/prometheus";
+        self.jvm = true;
     }
 }
 
@@ -807,7 +814,10 @@ fn service_ctx(model: &ServiceModel, s: &Service) -> ServiceCtx {
         native: false,
         probe: None,
         health_path: "/health",
+        readiness_path: "/health",
+        liveness_path: "/health",
         metrics_path: "/metrics",
+        jvm: false,
         label_md: markdown(&s.name.label),
         label_rs: rust_str(&s.name.label),
         label_yaml: json_str(&s.name.label),

@@ -1,6 +1,6 @@
 //! Syntax colouring for the export preview: a small lexer that knows the comment, string and
-//! keyword rules of the languages Squall generates (Rust, TOML, YAML, SQL, Dockerfile, nginx,
-//! JSON, Markdown). Pure, so it runs the same in the browser and in tests.
+//! keyword rules of the languages Squall generates (Rust, Java, XML, TOML, YAML, SQL,
+//! Dockerfile, nginx, JSON, Markdown). Pure, so it runs the same in the browser and in tests.
 
 /// A run of text and its class (`""` for plain text).
 pub type Span = (&'static str, String);
@@ -8,6 +8,8 @@ pub type Span = (&'static str, String);
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Lang {
     Rust,
+    Java,
+    Xml,
     Toml,
     Yaml,
     Sql,
@@ -22,6 +24,8 @@ fn lang(path: &str) -> Lang {
     match name.rsplit_once('.').map(|(_, ext)| ext) {
         _ if name == "Dockerfile" => Lang::Docker,
         Some("rs") => Lang::Rust,
+        Some("java") => Lang::Java,
+        Some("xml") => Lang::Xml,
         Some("toml") => Lang::Toml,
         Some("yaml" | "yml") => Lang::Yaml,
         Some("sql") => Lang::Sql,
@@ -36,6 +40,49 @@ const RUST: &[&str] = &[
     "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
     "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "use", "where",
     "while",
+];
+const JAVA: &[&str] = &[
+    "abstract",
+    "boolean",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "default",
+    "else",
+    "enum",
+    "extends",
+    "final",
+    "finally",
+    "for",
+    "if",
+    "implements",
+    "import",
+    "instanceof",
+    "int",
+    "interface",
+    "long",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "record",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "throws",
+    "true",
+    "false",
+    "try",
+    "var",
+    "void",
+    "while",
+    "yield",
 ];
 const SQL: &[&str] = &[
     "CREATE",
@@ -91,6 +138,8 @@ const LITERALS: &[&str] = &["true", "false", "null"];
 fn keywords(lang: Lang) -> &'static [&'static str] {
     match lang {
         Lang::Rust => RUST,
+        Lang::Java => JAVA,
+        Lang::Xml => &[],
         Lang::Sql => SQL,
         Lang::Docker => DOCKER,
         Lang::Nginx => NGINX,
@@ -101,10 +150,10 @@ fn keywords(lang: Lang) -> &'static [&'static str] {
 
 fn line_comment(lang: Lang) -> Option<&'static str> {
     match lang {
-        Lang::Rust => Some("//"),
+        Lang::Rust | Lang::Java => Some("//"),
         Lang::Sql => Some("--"),
         Lang::Toml | Lang::Yaml | Lang::Docker | Lang::Nginx => Some("#"),
-        Lang::Json | Lang::Text => None,
+        Lang::Json | Lang::Xml | Lang::Text => None,
     }
 }
 
@@ -138,10 +187,35 @@ pub fn highlight(path: &str, text: &str) -> Vec<Span> {
             i = chars.partition_point(|(x, _)| *x < end);
             continue;
         }
-        if lang == Lang::Rust && rest.starts_with("/*") {
+        if matches!(lang, Lang::Rust | Lang::Java) && rest.starts_with("/*") {
             let end = rest.find("*/").map_or(text.len(), |n| b + n + 2);
             push(&mut out, "com", &text[b..end]);
             i = chars.partition_point(|(x, _)| *x < end);
+            continue;
+        }
+        if lang == Lang::Xml && rest.starts_with("<!--") {
+            let end = rest.find("-->").map_or(text.len(), |n| b + n + 3);
+            push(&mut out, "com", &text[b..end]);
+            i = chars.partition_point(|(x, _)| *x < end);
+            continue;
+        }
+        if lang == Lang::Xml && c == '<' {
+            // `<name`, `</name`, `<?xml`: the tag's name is the keyword.
+            let mark = rest
+                .chars()
+                .take(2)
+                .filter(|c| matches!(c, '<' | '/' | '?'))
+                .count();
+            let name_len: usize = rest[mark..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | ':' | '_'))
+                .map(char::len_utf8)
+                .sum();
+            push(&mut out, "", &rest[..mark]);
+            push(&mut out, "kw", &rest[mark..mark + name_len]);
+            let end = b + mark + name_len;
+            i = chars.partition_point(|(x, _)| *x < end);
+            line_start = false;
             continue;
         }
         if lang == Lang::Rust && (rest.starts_with("r#\"") || rest.starts_with("r\"")) {
@@ -189,7 +263,10 @@ pub fn highlight(path: &str, text: &str) -> Vec<Span> {
                 j += 1;
             }
             // Rust and SQL words never contain '-' or '.': give those back.
-            if matches!(lang, Lang::Rust | Lang::Sql | Lang::Docker | Lang::Nginx) {
+            if matches!(
+                lang,
+                Lang::Rust | Lang::Java | Lang::Sql | Lang::Docker | Lang::Nginx
+            ) {
                 j = i + chars[i..j]
                     .iter()
                     .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
@@ -262,6 +339,8 @@ mod tests {
             ("a.yaml", "key: \"va\\\"l\" # c\n- name: 'x'\n"),
             ("Dockerfile", "FROM rust AS build\n# c\n"),
             ("x.txt", "주문됨 \"unterminated"),
+            ("pom.xml", "<?xml v=\"1\"?>\n<a><!-- open"),
+            ("A.java", "/* open \"s\" 주문됨"),
         ] {
             let joined: String = highlight(path, text).into_iter().map(|(_, s)| s).collect();
             assert_eq!(joined, text);
@@ -300,6 +379,24 @@ mod tests {
         assert_eq!(
             classes("Cargo.toml", "name = \"x\""),
             [("key", "name".into()), ("str", "\"x\"".into())]
+        );
+        assert_eq!(
+            classes("A.java", "public record X(String a) { } /** doc */ // c"),
+            [
+                ("kw", "public".into()),
+                ("kw", "record".into()),
+                ("com", "/** doc */".into()),
+                ("com", "// c".into())
+            ]
+        );
+        assert_eq!(
+            classes("pom.xml", "<!-- c --><artifactId a=\"b\">x</artifactId>"),
+            [
+                ("com", "<!-- c -->".into()),
+                ("kw", "artifactId".into()),
+                ("str", "\"b\"".into()),
+                ("kw", "artifactId".into())
+            ]
         );
     }
 }
