@@ -27,6 +27,7 @@ const FILES: &[File] = files![
     ("gateway/Dockerfile.j2", "gateway/Dockerfile"),
     ("gateway/GatewayApplication.java.j2", "gateway/src/main/java/com/example/gateway/GatewayApplication.java"),
     ("gateway/application.yml.j2", "gateway/src/main/resources/application.yml"),
+    ("gateway/GatewayApplicationTest.java.j2", "gateway/src/test/java/com/example/gateway/GatewayApplicationTest.java"),
     ("service/pom.xml.j2", "services/{service}/pom.xml"),
     ("service/Dockerfile.j2", "services/{service}/Dockerfile"),
     ("service/README.md.j2", "services/{service}/README.md"),
