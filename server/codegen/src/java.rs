@@ -13,7 +13,7 @@ use squall_model::semantic::Results;
 
 use crate::model::{Call, Field, Filled, Instance, Name, Service, ServiceModel};
 use crate::names::{self, Scope};
-use crate::rust::{self, ServiceCtx};
+use crate::rust::{self, ServiceCtx, event_anywhere, unique_route};
 use crate::shared::{self, File, files};
 use crate::{GenerateError, Options, Rendered, Target};
 
@@ -1123,25 +1123,6 @@ fn spring_route(path: &str) -> (String, Vec<(String, String)>) {
         )
         .collect();
     (format!("/{}", segments.join("/")), pairs)
-}
-
-fn unique_route(taken: &mut BTreeSet<(String, String)>, method: &str, route: String) -> String {
-    let mut candidate = route.clone();
-    let mut n = 2;
-    while !taken.insert((method.to_string(), candidate.clone())) {
-        candidate = format!("{route}-{n}");
-        n += 1;
-    }
-    candidate
-}
-
-fn event_anywhere(model: &ServiceModel, id: Id) -> Option<(String, &[Field])> {
-    model
-        .services
-        .iter()
-        .flat_map(|s| &s.events)
-        .find(|e| e.name.id == id)
-        .map(|e| (e.name.ascii_type.clone(), e.fields.as_slice()))
 }
 
 /// A Java expression giving the `JsonNode` (or `null`) that fills a field from a message

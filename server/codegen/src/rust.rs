@@ -1138,7 +1138,11 @@ fn percent_encode(segment: &str) -> String {
 }
 
 /// Two commands on one method and path would make axum panic at start: number the second.
-fn unique_route(taken: &mut BTreeSet<(String, String)>, method: &str, route: String) -> String {
+pub(crate) fn unique_route(
+    taken: &mut BTreeSet<(String, String)>,
+    method: &str,
+    route: String,
+) -> String {
     let mut candidate = route.clone();
     let mut n = 2;
     while !taken.insert((method.to_string(), candidate.clone())) {
@@ -1149,7 +1153,7 @@ fn unique_route(taken: &mut BTreeSet<(String, String)>, method: &str, route: Str
 }
 
 /// An event of any service: its wire type name and fields.
-fn event_anywhere(model: &ServiceModel, id: Id) -> Option<(String, &[Field])> {
+pub(crate) fn event_anywhere(model: &ServiceModel, id: Id) -> Option<(String, &[Field])> {
     model
         .services
         .iter()
