@@ -23,6 +23,7 @@ const FILES: &[File] = files![
     ("pom.xml.j2", "pom.xml"),
     ("README.md.j2", "README.md"),
     ("github-ci.yml.j2", ".github/workflows/ci.yml"),
+    ("dockerignore.j2", ".dockerignore"),
     ("gateway/pom.xml.j2", "gateway/pom.xml"),
     ("gateway/Dockerfile.j2", "gateway/Dockerfile"),
     ("gateway/GatewayApplication.java.j2", "gateway/src/main/java/com/example/gateway/GatewayApplication.java"),
