@@ -488,7 +488,6 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
                 .outcomes
                 .iter()
                 .filter_map(|o| {
-                    let e = s.events.iter().find(|e| e.name.id == o.event)?;
                     let ej = event_record.get(&o.event)?;
                     let args = o
                         .fields
@@ -514,10 +513,10 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
                                     })
                                 })
                                 .unwrap_or_else(|| "null".into()),
-                            Filled::Nothing => default_of(&target.ty),
+                            // Java records have no other default.
+                            Filled::Nothing => "null".to_string(),
                         })
                         .collect();
-                    let _ = e;
                     Some(JOutcome {
                         record: ej.record.clone(),
                         constant: constant(&ej.record),
@@ -557,7 +556,7 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
                 .iter()
                 .filter_map(|call| calls.method_for(c.name.id, call))
                 .collect();
-            let examples = command_examples(model, s, c, &fields, &event_record, &outcomes, unresolved.is_some());
+            let examples = command_examples(model, s, c, &event_record, &outcomes, unresolved.is_some());
             let args = c
                 .fields
                 .iter()
@@ -679,7 +678,7 @@ fn java_ctx(model: &ServiceModel, s: &Service, calls: &CallIndex) -> JavaCtx {
                     .unique(names::java_member_name(p.name.snake.trim_end_matches('_'))),
                 label: java_str(&p.name.label),
                 groups,
-                examples: policy_examples(model, s, p, &command_record),
+                examples: policy_examples(model, p, &command_record),
             }
         })
         .collect();
@@ -1059,11 +1058,6 @@ fn sample_value(ty: &str) -> String {
     }
 }
 
-/// What an unfilled event field starts as: `null` (Java's records have no other default).
-fn default_of(_ty: &str) -> String {
-    "null".into()
-}
-
 /// `ORDER_PLACED` from `OrderPlaced` (an enum constant; any script).
 fn constant(record: &str) -> String {
     let mut out = String::new();
@@ -1187,7 +1181,6 @@ fn command_examples(
     model: &ServiceModel,
     s: &Service,
     c: &crate::model::Command,
-    _fields: &[JField],
     events: &HashMap<Id, &JEvent>,
     outcomes: &[JOutcome],
     unresolved: bool,
@@ -1228,11 +1221,10 @@ fn command_examples(
                         .collect();
                     let first = ctx.events.first().map(|(w, _)| w.clone());
                     let default = outcomes.first().and_then(|o| {
-                        s.events
-                            .iter()
-                            .zip(events.values())
-                            .find(|(_, j)| j.record == o.record)
-                            .map(|(_, j)| j.wire.clone())
+                        events
+                            .values()
+                            .find(|j| j.record == o.record)
+                            .map(|j| j.wire.clone())
                     });
                     if unresolved {
                         ctx.disabled = Some(java_str(&format!(
@@ -1260,11 +1252,9 @@ fn command_examples(
 
 fn policy_examples(
     model: &ServiceModel,
-    s: &Service,
     p: &crate::model::Policy,
     commands: &HashMap<Id, (&JCommand, &crate::model::Command)>,
 ) -> Vec<JExample> {
-    let _ = s;
     let method = names::java_type_name(&p.name.type_name, "policy");
     p.examples
         .iter()
