@@ -4,6 +4,8 @@
 //! language neutral: names for code belong to a code generation target. The rules that judge a
 //! model are in [`rules`] (docs/model-rules.md).
 
+/// Assessing a board for a migration: context map, metrics, suggested cut, plan.
+pub mod assess;
 /// What fills each field of a policy's command and of a read model (the field mapping).
 pub mod fills;
 /// Quick fixes: the batch that fixes a problem whose fix is clear.
