@@ -759,3 +759,107 @@ fn a_board_of_hostile_labels_generates_a_spring_boot_project_that_builds() {
     mvn_verify(&dir);
     validate_dir(&dir);
 }
+
+// The assessment's exports (docs/assessment.md): the context map as Mermaid and CML, the design
+// document. Mermaid is rendered by Mermaid itself in the browser tests (end2end/tests/assess).
+
+fn render_one(target: &str, board: &Board) -> String {
+    let export =
+        squall_codegen::export(board, Some(target), &squall_codegen::Options::default()).unwrap();
+    assert_eq!(export.files.len(), 1, "{target} is one file");
+    export.files.into_values().next().unwrap()
+}
+
+#[test]
+fn the_sample_board_exports_its_context_map_and_design_document() {
+    let board = sample();
+    for target in ["context-map-mermaid", "context-map-cml", "design-doc"] {
+        insta::assert_snapshot!(format!("design__{target}"), render_one(target, &board));
+    }
+    let doc = render_one("design-doc", &board);
+    // Per context: API, events with fields, read models, data owned, hotspots; then the map, the
+    // metrics, the cut and the plan.
+    assert!(doc.contains("| Place Order | POST | `/orders` |"), "{doc}");
+    assert!(doc.contains("| Order Placed | orderId: UUID, customerId: UUID, total: Money | yes |"));
+    assert!(doc.contains("| My Orders |"));
+    assert!(doc.contains("- Can a paid order still be cancelled?"));
+    assert!(doc.contains("```mermaid\n%% Context map of"));
+    assert!(doc.contains("| Ordering | 2 | 2 | 0.50 | 0 | 3 | 2 |"));
+    assert!(doc.contains("The board's frames are the suggested cut"));
+    assert!(doc.contains("### Wave 1\n\n- **Notification**: no other part depends on it."));
+}
+
+#[test]
+fn hostile_labels_stay_text_in_the_design_document_and_the_context_maps() {
+    let board = hostile();
+    let doc = render_one("design-doc", &board);
+    assert!(!doc.contains("<script"), "HTML is escaped");
+    let mermaid = render_one("context-map-mermaid", &board);
+    for line in mermaid.lines().filter(|l| l.contains("[\"")) {
+        let label = line.split_once("[\"").unwrap().1.trim_end_matches("\"]");
+        assert!(!label.contains('"'), "a quote ends a Mermaid label: {line}");
+    }
+}
+
+/// The classpath of Context Mapper's DSL library (scripts/cml/pom.xml), resolved once by Maven.
+fn cml_classpath() -> String {
+    let root = workspace_root();
+    let out_file = root.join("target/cml/classpath.txt");
+    if !out_file.exists() {
+        let out = Command::new("mvn")
+            .args([
+                "-B",
+                "-q",
+                "-f",
+                "scripts/cml/pom.xml",
+                "dependency:build-classpath",
+            ])
+            .arg(format!("-Dmdep.outputFile={}", out_file.display()))
+            .current_dir(&root)
+            .output()
+            .expect("run mvn (Maven is on the machine: README, `make test`)");
+        assert!(
+            out.status.success(),
+            "resolving context-mapper-dsl:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    std::fs::read_to_string(out_file).unwrap()
+}
+
+#[test]
+fn context_maps_in_cml_are_parsed_without_errors_by_context_mappers_own_library() {
+    let dir = workspace_root().join("target/codegen/cml");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut paths = Vec::new();
+    for (name, board) in [
+        ("sample", sample()),
+        ("two-contexts", order_flow()),
+        ("hostile", hostile()),
+        ("korean", korean()),
+        ("empty", Board::new("Empty").unwrap()),
+    ] {
+        let path = dir.join(format!("{name}.cml"));
+        std::fs::write(&path, render_one("context-map-cml", &board)).unwrap();
+        paths.push(path.display().to_string());
+    }
+    let out = Command::new("java")
+        // Context Mapper's Guice defines classes by reflection (Java 17 needs this opened).
+        .args([
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED",
+            "-cp",
+            &cml_classpath(),
+        ])
+        .arg(workspace_root().join("scripts/cml/CmlCheck.java"))
+        .args(&paths)
+        .output()
+        .expect("run java");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "Context Mapper refuses the CML:\n{stdout}"
+    );
+    assert!(stdout.contains("CML ok: 5 files"), "{stdout}");
+}

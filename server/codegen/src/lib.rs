@@ -5,6 +5,8 @@
 //! (`names`), the service model (`model`), the templates every target shares (`shared`) and the
 //! rust-axum target (`rust`).
 
+/// The assessment's exports: the context map (Mermaid, Context Mapper CML), the design document.
+pub mod design;
 /// The spring-boot target: a Maven project of Spring Boot services from the same model.
 pub mod java;
 /// The service model: bounded contexts, aggregates, commands, events, policies, read models.
@@ -38,6 +40,14 @@ pub trait Target: Sync {
     fn single_file(&self) -> bool {
         false
     }
+    /// The download's media type: a ZIP, or a single file's own.
+    fn content_type(&self) -> &'static str {
+        if self.single_file() {
+            "application/json"
+        } else {
+            "application/zip"
+        }
+    }
     /// The files of the export (paths relative, `/`-separated) and the model's problems.
     fn render(&self, board: &Board, options: &Options) -> Result<Rendered, GenerateError>;
 }
@@ -61,7 +71,14 @@ pub struct Rendered {
 }
 
 /// Every export target, in the order the Export panel offers them (the first is the default).
-pub static TARGETS: &[&dyn Target] = &[&rust::RustAxum, &java::SpringBoot, &BoardFile];
+pub static TARGETS: &[&dyn Target] = &[
+    &rust::RustAxum,
+    &java::SpringBoot,
+    &BoardFile,
+    &design::ContextMapMermaid,
+    &design::ContextMapCml,
+    &design::DesignDoc,
+];
 
 /// The target `id` names.
 pub fn target(id: &str) -> Option<&'static dyn Target> {

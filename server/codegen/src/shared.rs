@@ -45,6 +45,7 @@ pub fn render(
 ) -> Result<BTreeMap<String, String>, GenerateError> {
     let mut env = minijinja::Environment::new();
     env.set_keep_trailing_newline(true);
+    crate::design::add_filters(&mut env);
     for (name, source, _) in files.iter().flat_map(|f| f.iter()) {
         let source = match overrides.map(|dir| dir.join(name)) {
             Some(path) if path.exists() => std::fs::read_to_string(path)?,

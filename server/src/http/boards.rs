@@ -118,17 +118,15 @@ async fn export(
     RawQuery(query): RawQuery,
 ) -> Result<axum::response::Response, ApiError> {
     let export = requested_export(&state, auth.id, query.as_deref()).await?;
-    let (content_type, body) = match export.target.single_file() {
-        true => (
-            "application/json",
-            export
-                .files
-                .into_values()
-                .next()
-                .unwrap_or_default()
-                .into_bytes(),
-        ),
-        false => ("application/zip", codegen::zip(&export.root, &export.files)),
+    let content_type = export.target.content_type();
+    let body = match export.target.single_file() {
+        true => export
+            .files
+            .into_values()
+            .next()
+            .unwrap_or_default()
+            .into_bytes(),
+        false => codegen::zip(&export.root, &export.files),
     };
     Ok((
         [
