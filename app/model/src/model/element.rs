@@ -108,6 +108,8 @@ impl ElementKind {
             (Command, ExternalSystem) => "calls",
             // Another context's command, synchronously (docs/model-rules.md R23).
             (Command, Command) => "calls",
+            // A reference by id (an imported foreign key): the assessment binds the two.
+            (Aggregate, Aggregate) => "refers to",
             (ExternalSystem, Command) => "calls back",
             (ExternalSystem, DomainEvent) => "emits",
             _ => return None,
