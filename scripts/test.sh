@@ -33,7 +33,7 @@ export TEST_KAFKA_BROKERS
 echo "Kafka for the tests: $TEST_KAFKA_BROKERS"
 
 echo "== unit and integration tests (SQLite and PostgreSQL)"
-cargo test -p squall-model -p squall-codegen -p app -p server
+cargo test -p squall-model -p squall-codegen -p squall-import -p app -p server
 
 echo "== browser tests"
 cargo leptos build

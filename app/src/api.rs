@@ -78,7 +78,11 @@ pub trait BoardService: Send + Sync + 'static {
     async fn create_board(&self, title: &str) -> Result<(crate::model::Id, String), Refusal>;
     /// Stores a board document (docs/board-format.md) as a new board, validated like live edits
     /// (nothing is stored on error); its id and owner token, or a message for the user.
-    async fn import_board(&self, document: &str) -> Result<(crate::model::Id, String), Refusal>;
+    async fn import_board(
+        &self,
+        document: &str,
+        file_name: &str,
+    ) -> Result<(crate::model::Id, String), Refusal>;
     /// The board as stored, its sequence number and the role `key` grants; `None` when there is
     /// no such board or `key` opens nothing on it.
     async fn load_board(
@@ -124,8 +128,11 @@ pub async fn create_board(title: String) -> Result<(), ServerFnError> {
 /// the new board's owner link, for the browser to open. Sent as JSON: a large board would grow
 /// by half again URL-encoded.
 #[server(prefix = "/sfn", endpoint = "import_board", input = leptos::server_fn::codec::Json)]
-pub async fn import_board(document: String) -> Result<String, ServerFnError> {
-    let (id, owner) = service()?.import_board(&document).await.map_err(refused)?;
+pub async fn import_board(document: String, file_name: String) -> Result<String, ServerFnError> {
+    let (id, owner) = service()?
+        .import_board(&document, &file_name)
+        .await
+        .map_err(refused)?;
     Ok(format!("/b/{id}?key={owner}"))
 }
 

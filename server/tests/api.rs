@@ -412,16 +412,17 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
 
     // The home page's import (a server function) takes the same document and answers the new
     // board's owner link.
-    let import_page = async |document: String| {
+    let import_named = async |document: String, file_name: &str| {
         let res = app
             .client
             .post(app.url("/sfn/import_board"))
-            .json(&json!({ "document": document }))
+            .json(&json!({ "document": document, "file_name": file_name }))
             .send()
             .await
             .unwrap();
         (res.status().as_u16(), res.text().await.unwrap())
     };
+    let import_page = async |document: String| import_named(document, "board.squall.json").await;
     let (status, href) = import_page(document.to_string()).await;
     assert_eq!(status, 200, "{href}");
     let href: String = serde_json::from_str(&href).unwrap();
@@ -453,6 +454,48 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
         "ServerError|this file is not JSON (line 1, column 2): a board file is the Export \
          panel's \"Board JSON\""
     );
+    // An SQL schema or an OpenAPI document from the same button (docs/import.md).
+    let pagila = include_str!("../../fixtures/pagila-schema.sql");
+    let (status, href) = import_named(pagila.into(), "pagila-schema.sql").await;
+    assert_eq!(status, 200, "{href}");
+    let (status, refused) = import_named("CREATE TABLE a (id int,, x int);".into(), "a.sql").await;
+    assert_eq!(
+        (status, refused.as_str()),
+        (
+            422,
+            "ServerError|SQL schema, line 1: Expected: column name or constraint definition, found: , at Line: 1, Column: 24"
+        )
+    );
+    let petstore = include_str!("../../fixtures/petstore-openapi.yaml");
+    let (status, href) = import_named(petstore.into(), "openapi.yaml").await;
+    assert_eq!(status, 200, "{href}");
+    // And over the API, the body as it is.
+    let res = app
+        .client
+        .post(app.url("/api/boards/import/sql?title=Pagila"))
+        .body(pagila)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    let created: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(created["title"], "Pagila");
+    let tables = pagila.matches("CREATE TABLE public.").count();
+    let elements = created["elements"].as_array().unwrap();
+    assert_eq!(
+        elements.iter().filter(|e| e["kind"] == "aggregate").count(),
+        tables
+    );
+    let res = app
+        .client
+        .post(app.url("/api/boards/import/openapi"))
+        .body("swagger: \"2.0\"\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Swagger 2.0"), "{body}");
 
     // Unknown targets and bad documents: clear errors, nothing created.
     let (status, body) = app

@@ -32,13 +32,14 @@ pub fn HomePage() -> impl IntoView {
         importing.set(true);
         import_error.set(None);
         let locale = i18n.get_locale_untracked();
+        let file_name = file.name();
         leptos::task::spawn_local(async move {
             let text = wasm_bindgen_futures::JsFuture::from(file.text())
                 .await
                 .ok()
                 .and_then(|v| v.as_string());
             let result = match text {
-                Some(text) => import_board(text).await.map_err(user_message),
+                Some(text) => import_board(text, file_name).await.map_err(user_message),
                 None => Err(td_string!(locale, home.unreadable).to_string()),
             };
             importing.set(false);
@@ -97,7 +98,7 @@ pub fn HomePage() -> impl IntoView {
                     {move || if importing.get() { t_string!(i18n, home.importing) } else { t_string!(i18n, home.choose_file) }}
                     <input
                         type="file"
-                        accept=".json,application/json"
+                        accept=".json,application/json,.sql,.yaml,.yml"
                         aria-label=text(move || t_string!(i18n, home.file_label))
                         disabled=move || !hydrated.get() || importing.get()
                         on:change=on_import

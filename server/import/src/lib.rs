@@ -19,8 +19,7 @@ use squall_model::model::{
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
 /// Why a file was refused: where, and what is wrong, in the user's terms.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind}: {}{reason}", place.as_ref().map(|p| format!("{p}: ")).unwrap_or_default())]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     /// What the file was read as: "SQL schema", "OpenAPI document", "board file".
     pub kind: &'static str,
@@ -28,6 +27,19 @@ pub struct ImportError {
     pub place: Option<String>,
     pub reason: String,
 }
+
+/// "SQL schema, line 3: Expected …"; a board file's error as the board reader words it.
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.place, self.kind) {
+            (_, "board file") => write!(f, "{}", self.reason),
+            (Some(place), kind) => write!(f, "{kind}, {place}: {}", self.reason),
+            (None, kind) => write!(f, "{kind}: {}", self.reason),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
 
 impl ImportError {
     fn new(kind: &'static str, place: Option<String>, reason: impl Into<String>) -> Self {

@@ -19,13 +19,18 @@ const MAX_DEPTH: usize = 8;
 pub fn read(text: &str, title: &str) -> Result<Board, ImportError> {
     // YAML is a superset of JSON, and its mappings keep the document's order.
     let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| {
-        let place = e.location().map(|l| format!("line {}, column {}", l.line(), l.column()));
+        let place = e
+            .location()
+            .map(|l| format!("line {}, column {}", l.line(), l.column()));
         ImportError::new(KIND, place, e.to_string())
     })?;
     let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
     if !version.starts_with("3.") {
         let reason = match doc.get("swagger") {
-            Some(_) => "Swagger 2.0: convert it to OpenAPI 3 first (for example with swagger2openapi)".to_string(),
+            Some(_) => {
+                "Swagger 2.0: convert it to OpenAPI 3 first (for example with swagger2openapi)"
+                    .to_string()
+            }
             None => format!("no `openapi: 3.x` field (found {:?})", version),
         };
         return Err(ImportError::new(KIND, Some("openapi".into()), reason));
@@ -34,20 +39,32 @@ pub fn read(text: &str, title: &str) -> Result<Board, ImportError> {
         .and_then(Value::as_str)
         .filter(|t| !t.trim().is_empty())
         .unwrap_or(title);
-    let title: String = title.chars().filter(|c| !c.is_control()).take(200).collect();
+    let title: String = title
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     let Some(paths) = doc.get("paths").and_then(Value::as_mapping) else {
-        return Err(ImportError::new(KIND, Some("paths".into()), "no paths: nothing to import"));
+        return Err(ImportError::new(
+            KIND,
+            Some("paths".into()),
+            "no paths: nothing to import",
+        ));
     };
     let mut b = Builder::new(KIND, &title)?;
     // Per resource, in the document's order: its aggregate, its commands, its read models.
     let mut resources: BTreeMap<String, Resource> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for (path, item) in paths {
-        let (Some(path), Some(item)) = (path.as_str(), item.as_mapping()) else { continue };
+        let (Some(path), Some(item)) = (path.as_str(), item.as_mapping()) else {
+            continue;
+        };
         let path = &path.to_string();
         let resource = resource_of(path);
         for (method, op) in item {
-            let Some(method) = method.as_str().and_then(method_of) else { continue };
+            let Some(method) = method.as_str().and_then(method_of) else {
+                continue;
+            };
             let place = format!("paths.{path}.{}", method.as_str().to_lowercase());
             let r = resources.entry(resource.clone()).or_insert_with(|| {
                 order.push(resource.clone());
@@ -55,10 +72,27 @@ pub fn read(text: &str, title: &str) -> Result<Board, ImportError> {
             });
             let label = operation_label(op, method, path);
             if method == HttpMethod::Get {
-                let schema = at(op, &["responses", "200", "content", "application/json", "schema"])
-                    .or_else(|| at(op, &["responses", "default", "content", "application/json", "schema"]));
+                let schema = at(
+                    op,
+                    &["responses", "200", "content", "application/json", "schema"],
+                )
+                .or_else(|| {
+                    at(
+                        op,
+                        &[
+                            "responses",
+                            "default",
+                            "content",
+                            "application/json",
+                            "schema",
+                        ],
+                    )
+                });
                 let (name, fields) = match schema {
-                    Some(s) => (ref_name(s).map(|n| label_of(&n)), fields_of(&doc, s, &place)?),
+                    Some(s) => (
+                        ref_name(s).map(|n| label_of(&n)),
+                        fields_of(&doc, s, &place)?,
+                    ),
                     None => (None, Vec::new()),
                 };
                 let name = name.map_or(label, |n| format!("{n} view"));
@@ -66,17 +100,25 @@ pub fn read(text: &str, title: &str) -> Result<Board, ImportError> {
                     r.read_models.push((name, fields, place));
                 }
             } else {
-                let body = at(op, &["requestBody", "content", "application/json", "schema"]);
+                let body = at(
+                    op,
+                    &["requestBody", "content", "application/json", "schema"],
+                );
                 let fields = match body {
                     Some(s) => fields_of(&doc, s, &place)?,
                     None => Vec::new(),
                 };
-                r.commands.push((label, method, path.clone(), fields, place));
+                r.commands
+                    .push((label, method, path.clone(), fields, place));
             }
         }
     }
     if resources.is_empty() {
-        return Err(ImportError::new(KIND, Some("paths".into()), "no operations: nothing to import"));
+        return Err(ImportError::new(
+            KIND,
+            Some("paths".into()),
+            "no operations: nothing to import",
+        ));
     }
     const ROW: f64 = 200.0;
     let mut y = 0.0;
@@ -94,7 +136,11 @@ pub fn read(text: &str, title: &str) -> Result<Board, ImportError> {
             Some(s) => with_key(fields_of(&doc, s, &format!("components.schemas.{label}"))?),
             None => Vec::new(),
         };
-        let aggregate = b.add(&format!("resource {name}"), Element::new(ElementKind::Aggregate, label, 300.0, y), fields)?;
+        let aggregate = b.add(
+            &format!("resource {name}"),
+            Element::new(ElementKind::Aggregate, label, 300.0, y),
+            fields,
+        )?;
         let rows = r.commands.len().max(r.read_models.len()).max(1);
         for (i, (label, method, path, fields, place)) in r.commands.iter().enumerate() {
             let e = Element::new(ElementKind::Command, label.clone(), 0.0, y + i as f64 * ROW);
@@ -113,7 +159,12 @@ pub fn read(text: &str, title: &str) -> Result<Board, ImportError> {
             b.arrow(place, id, aggregate)?;
         }
         for (i, (label, fields, place)) in r.read_models.iter().enumerate() {
-            let e = Element::new(ElementKind::ReadModel, label.clone(), 600.0, y + i as f64 * ROW);
+            let e = Element::new(
+                ElementKind::ReadModel,
+                label.clone(),
+                600.0,
+                y + i as f64 * ROW,
+            );
             b.add(place, e, with_key(fields.clone()))?;
         }
         y += rows as f64 * ROW + 100.0;
@@ -148,7 +199,10 @@ fn resource_of(path: &str) -> String {
         .filter(|s| !s.is_empty() && !s.starts_with('{'))
         .find(|s| {
             let l = s.to_lowercase();
-            l != "api" && !(l.starts_with('v') && l[1..].chars().all(|c| c.is_ascii_digit()) && l.len() > 1)
+            l != "api"
+                && !(l.starts_with('v')
+                    && l[1..].chars().all(|c| c.is_ascii_digit())
+                    && l.len() > 1)
         })
         .unwrap_or("root")
         .to_string()
@@ -162,10 +216,18 @@ fn operation_label(op: &Value, method: HttpMethod, path: &str) -> String {
         .and_then(Value::as_str)
         .map(words)
         .filter(|l| !l.is_empty())
-        .or_else(|| op.get("summary").and_then(Value::as_str).map(|s| s.trim().to_string()))
+        .or_else(|| {
+            op.get("summary")
+                .and_then(Value::as_str)
+                .map(|s| s.trim().to_string())
+        })
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| format!("{} {path}", method.as_str()));
-    label.chars().filter(|c| !c.is_control()).take(200).collect()
+    label
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect()
 }
 
 /// The value at `steps` (mapping keys) inside `v`.
@@ -213,25 +275,43 @@ fn ref_name(schema: &Value) -> Option<String> {
 }
 
 /// Follows a local `$ref` (`#/…`); an external one is refused.
-fn resolve<'d>(doc: &'d Value, schema: &'d Value, place: &str, depth: usize) -> Result<&'d Value, ImportError> {
+fn resolve<'d>(
+    doc: &'d Value,
+    schema: &'d Value,
+    place: &str,
+    depth: usize,
+) -> Result<&'d Value, ImportError> {
     let mut s = schema;
     for _ in 0..=MAX_DEPTH {
         let Some(r) = s.get("$ref").and_then(Value::as_str) else {
             return Ok(s);
         };
         let Some(pointer) = r.strip_prefix('#') else {
-            return Err(ImportError::new(KIND, Some(place.into()), format!("{r}: only references inside the document (#/…) are read")));
+            return Err(ImportError::new(
+                KIND,
+                Some(place.into()),
+                format!("{r}: only references inside the document (#/…) are read"),
+            ));
         };
         let steps: Vec<&str> = pointer.split('/').filter(|p| !p.is_empty()).collect();
-        s = at(doc, &steps)
-            .ok_or_else(|| ImportError::new(KIND, Some(place.into()), format!("{r} points at nothing")))?;
+        s = at(doc, &steps).ok_or_else(|| {
+            ImportError::new(KIND, Some(place.into()), format!("{r} points at nothing"))
+        })?;
     }
     let _ = depth;
-    Err(ImportError::new(KIND, Some(place.into()), "references go round in a circle"))
+    Err(ImportError::new(
+        KIND,
+        Some(place.into()),
+        "references go round in a circle",
+    ))
 }
 
 /// The fields of a schema: an object's properties (an array's items' properties), with types.
-fn fields_of<'a>(doc: &'a Value, schema: &'a Value, place: &str) -> Result<Vec<Field>, ImportError> {
+fn fields_of<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+    place: &str,
+) -> Result<Vec<Field>, ImportError> {
     let mut s = resolve(doc, schema, place, 0)?;
     if s.get("type").and_then(Value::as_str) == Some("array")
         && let Some(items) = s.get("items")
@@ -240,11 +320,17 @@ fn fields_of<'a>(doc: &'a Value, schema: &'a Value, place: &str) -> Result<Vec<F
     }
     let mut out: Vec<Field> = Vec::new();
     let mut properties: Vec<(&str, &Value)> = Vec::new();
-    let named = |m: &'a serde_yaml_ng::Mapping| m.iter().filter_map(|(k, v)| Some((k.as_str()?, v)));
+    let named =
+        |m: &'a serde_yaml_ng::Mapping| m.iter().filter_map(|(k, v)| Some((k.as_str()?, v)));
     if let Some(p) = s.get("properties").and_then(Value::as_mapping) {
         properties.extend(named(p));
     }
-    for part in s.get("allOf").and_then(Value::as_sequence).into_iter().flatten() {
+    for part in s
+        .get("allOf")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
         let part = resolve(doc, part, place, 0)?;
         if let Some(p) = part.get("properties").and_then(Value::as_mapping) {
             properties.extend(named(p));
@@ -252,11 +338,18 @@ fn fields_of<'a>(doc: &'a Value, schema: &'a Value, place: &str) -> Result<Vec<F
     }
     for (name, prop) in properties {
         let name = field_name(name);
-        if name.is_empty() || name.chars().any(char::is_control) || out.iter().any(|f| f.name == name) {
+        if name.is_empty()
+            || name.chars().any(char::is_control)
+            || out.iter().any(|f| f.name == name)
+        {
             continue;
         }
         let ty = type_of(doc, prop, place, 0)?;
-        out.push(Field { key: false, name, ty });
+        out.push(Field {
+            key: false,
+            name,
+            ty,
+        });
     }
     Ok(out)
 }
@@ -266,42 +359,58 @@ fn type_of(doc: &Value, prop: &Value, place: &str, depth: usize) -> Result<Field
     if depth > MAX_DEPTH {
         return Ok(FieldType::String);
     }
-    if let Some(name) = prop.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) {
+    if let Some(name) = prop
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit('/').next())
+    {
         let resolved = resolve(doc, prop, place, depth)?;
-        if resolved.get("enum").is_some() || resolved.get("type").and_then(Value::as_str) != Some("object") && resolved.get("properties").is_none() {
+        if resolved.get("enum").is_some()
+            || resolved.get("type").and_then(Value::as_str) != Some("object")
+                && resolved.get("properties").is_none()
+        {
             return type_of(doc, resolved, place, depth + 1);
         }
         let words: String = label_of(name).split(' ').collect();
         return Ok(words.parse().unwrap_or(FieldType::String));
     }
     let format = prop.get("format").and_then(Value::as_str).unwrap_or("");
-    Ok(match prop.get("type").and_then(Value::as_str).unwrap_or("") {
-        "string" if prop.get("enum").is_some() => {
-            let values: Vec<String> = prop["enum"]
-                .as_sequence()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(|v| v.to_uppercase().chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect())
-                .collect();
-            format!("enum({})", values.join(", ")).parse().unwrap_or(FieldType::String)
-        }
-        "string" => match format {
-            "uuid" => FieldType::Uuid,
-            "date" => FieldType::Date,
-            "date-time" => FieldType::DateTime,
+    Ok(
+        match prop.get("type").and_then(Value::as_str).unwrap_or("") {
+            "string" if prop.get("enum").is_some() => {
+                let values: Vec<String> = prop["enum"]
+                    .as_sequence()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(|v| {
+                        v.to_uppercase()
+                            .chars()
+                            .map(|c| if c.is_alphanumeric() { c } else { '_' })
+                            .collect()
+                    })
+                    .collect();
+                format!("enum({})", values.join(", "))
+                    .parse()
+                    .unwrap_or(FieldType::String)
+            }
+            "string" => match format {
+                "uuid" => FieldType::Uuid,
+                "date" => FieldType::Date,
+                "date-time" => FieldType::DateTime,
+                _ => FieldType::String,
+            },
+            "integer" if format == "int64" => FieldType::Long,
+            "integer" => FieldType::Integer,
+            "number" => FieldType::Double,
+            "boolean" => FieldType::Boolean,
+            "array" => {
+                let items = prop.get("items").cloned().unwrap_or(Value::Null);
+                FieldType::List(Box::new(type_of(doc, &items, place, depth + 1)?))
+            }
             _ => FieldType::String,
         },
-        "integer" if format == "int64" => FieldType::Long,
-        "integer" => FieldType::Integer,
-        "number" => FieldType::Double,
-        "boolean" => FieldType::Boolean,
-        "array" => {
-            let items = prop.get("items").cloned().unwrap_or(Value::Null);
-            FieldType::List(Box::new(type_of(doc, &items, place, depth + 1)?))
-        }
-        _ => FieldType::String,
-    })
+    )
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/boards", post(create))
         .route("/boards/import", post(import))
+        .route("/boards/import/{format}", post(import_file))
         .route("/boards/{id}/export", get(export))
         .route("/boards/{id}/export/preview", get(preview))
         .route("/boards/{id}", get(show).delete(remove))
@@ -99,6 +100,31 @@ async fn import(
         BoardDocument::read_value(document).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
     let (id, board, tokens) = import_board(state.store.as_ref(), board).await?;
     Ok(created(id, &board, tokens))
+}
+
+/// `POST /api/boards/import/sql` and `/api/boards/import/openapi`: an SQL schema or an OpenAPI 3
+/// document (the body as it is) becomes a new board (docs/import.md); `?title=` names it when
+/// the file does not. 422 with the place and the reason for a file that cannot be read.
+async fn import_file(
+    State(state): State<AppState>,
+    axum::extract::Path(format): axum::extract::Path<String>,
+    axum::extract::Query(query): axum::extract::Query<ImportQuery>,
+    body: String,
+) -> Result<impl IntoResponse, ApiError> {
+    let title = query.title.as_deref().unwrap_or("Imported monolith");
+    let board = match format.as_str() {
+        "sql" => squall_import::sql::read(&body, title),
+        "openapi" => squall_import::openapi::read(&body, title),
+        _ => return Err(ApiError::RouteNotFound),
+    }
+    .map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let (id, board, tokens) = import_board(state.store.as_ref(), board).await?;
+    Ok(created(id, &board, tokens))
+}
+
+#[derive(serde::Deserialize)]
+struct ImportQuery {
+    title: Option<String>,
 }
 
 /// Stores a board read from a board document as a new board with three new links.

@@ -140,8 +140,8 @@ impl BoardService for Pages {
         Ok((id, owner))
     }
 
-    async fn import_board(&self, document: &str) -> Result<(Id, String), Refusal> {
-        let board = app::model::BoardDocument::read(document)
+    async fn import_board(&self, document: &str, file_name: &str) -> Result<(Id, String), Refusal> {
+        let board = squall_import::read(document, file_name)
             .map_err(|e| Refusal::new(422, e.to_string()))?;
         let (id, _, tokens) = boards::import_board(self.0.store.as_ref(), board).await?;
         Ok((id, tokens.owner))

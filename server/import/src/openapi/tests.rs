@@ -13,10 +13,18 @@ fn find<'b>(board: &'b Board, kind: ElementKind, label: &str) -> &'b Element {
 
 #[test]
 fn i4_i5_the_petstore_becomes_commands_on_aggregates_and_read_models() {
-    let board = read(include_str!("../../../../fixtures/petstore-openapi.yaml"), "x").unwrap();
+    let board = read(
+        include_str!("../../../../fixtures/petstore-openapi.yaml"),
+        "x",
+    )
+    .unwrap();
     assert_eq!(board.title(), "Swagger Petstore - OpenAPI 3.0");
     let labels = |kind| {
-        let mut v: Vec<String> = board.elements().filter(|e| e.kind == kind).map(|e| e.label.clone()).collect();
+        let mut v: Vec<String> = board
+            .elements()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.label.clone())
+            .collect();
         v.sort();
         v
     };
@@ -24,22 +32,49 @@ fn i4_i5_the_petstore_becomes_commands_on_aggregates_and_read_models() {
     assert_eq!(
         labels(ElementKind::Command),
         [
-            "Add Pet", "Create User", "Create Users With List Input", "Delete Order", "Delete Pet",
-            "Delete User", "Place Order", "Update Pet", "Update Pet With Form", "Update User",
+            "Add Pet",
+            "Create User",
+            "Create Users With List Input",
+            "Delete Order",
+            "Delete Pet",
+            "Delete User",
+            "Place Order",
+            "Update Pet",
+            "Update Pet With Form",
+            "Update User",
             "Upload File"
         ]
     );
     assert_eq!(
         labels(ElementKind::ReadModel),
-        ["Get Inventory", "Login User", "Logout User", "Order view", "Pet view", "User view"]
+        [
+            "Get Inventory",
+            "Login User",
+            "Logout User",
+            "Order view",
+            "Pet view",
+            "User view"
+        ]
     );
     let add = find(&board, ElementKind::Command, "Add Pet");
     assert_eq!(add.props.http_method, Some(HttpMethod::Post));
     assert_eq!(add.props.http_path.as_deref(), Some("/pet"));
-    let fields: Vec<String> = add.props.fields.iter().map(|f| format!("{}: {}", f.name, f.ty)).collect();
+    let fields: Vec<String> = add
+        .props
+        .fields
+        .iter()
+        .map(|f| format!("{}: {}", f.name, f.ty))
+        .collect();
     assert_eq!(
         fields,
-        ["id: Long", "name: String", "category: Category", "photoUrls: List<String>", "tags: List<Tag>", "status: enum(AVAILABLE, PENDING, SOLD)"]
+        [
+            "id: Long",
+            "name: String",
+            "category: Category",
+            "photoUrls: List<String>",
+            "tags: List<Tag>",
+            "status: enum(AVAILABLE, PENDING, SOLD)"
+        ]
     );
     let pet = find(&board, ElementKind::Aggregate, "Pet");
     let model = Semantic::of(&board);
@@ -64,8 +99,16 @@ fn i4_json_documents_and_api_prefixes() {
                 "properties": {"reason": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}}}}}}}}}"##;
     let board = read(doc, "x").unwrap();
     let cancel = find(&board, ElementKind::Command, "Cancel Order");
-    assert_eq!(cancel.props.http_path.as_deref(), Some("/api/v1/orders/{orderId}/cancel"));
-    let fields: Vec<String> = cancel.props.fields.iter().map(|f| format!("{}: {}", f.name, f.ty)).collect();
+    assert_eq!(
+        cancel.props.http_path.as_deref(),
+        Some("/api/v1/orders/{orderId}/cancel")
+    );
+    let fields: Vec<String> = cancel
+        .props
+        .fields
+        .iter()
+        .map(|f| format!("{}: {}", f.name, f.ty))
+        .collect();
     assert_eq!(fields, ["reason: String", "at: DateTime"]);
     find(&board, ElementKind::Aggregate, "Order");
 }
@@ -75,7 +118,10 @@ fn i7_bad_documents_are_refused_with_the_place() {
     let err = read("swagger: \"2.0\"\npaths: {}\n", "x").unwrap_err();
     assert!(err.reason.contains("Swagger 2.0"), "{err}");
     let err = read("openapi: 3.0.0\npaths:\n  /a: [unclosed\n", "x").unwrap_err();
-    assert!(err.place.as_deref().unwrap_or("").starts_with("line "), "{err}");
+    assert!(
+        err.place.as_deref().unwrap_or("").starts_with("line "),
+        "{err}"
+    );
     let err = read("{\"openapi\": \"3.0.0\", \"paths\": {", "x").unwrap_err();
     assert!(err.place.is_some(), "{err}");
     let err = read("openapi: 3.0.0\ninfo: {title: t}\npaths: {}\n", "x").unwrap_err();
@@ -85,7 +131,10 @@ fn i7_bad_documents_are_refused_with_the_place() {
         "x",
     )
     .unwrap_err();
-    assert!(err.reason.contains("only references inside the document"), "{err}");
+    assert!(
+        err.reason.contains("only references inside the document"),
+        "{err}"
+    );
     let err = read(
         "openapi: 3.0.0\npaths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/A'}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
         "x",
