@@ -62,6 +62,8 @@ pub fn App() -> impl IntoView {
                     // Async: the status (404 for an unknown board) and the title are known
                     // before the first byte is sent.
                     <Route path=path!("/b/:id") view=pages::BoardPage ssr=SsrMode::Async />
+                    // The same page with the assessment view open (docs/assessment.md).
+                    <Route path=path!("/b/:id/assess") view=pages::BoardPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </i18n::Languages>

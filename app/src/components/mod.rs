@@ -1,5 +1,7 @@
 /// The arrows between stickies, and the preview while one is drawn.
 mod arrows;
+/// The assessment view: context map, metrics, suggested cut, plan.
+mod assess;
 /// The whole board as coloured blocks on one <canvas>, for zoomed-out views.
 mod blocks;
 /// The drawing surface: pan, zoom, select, drag, connect, keyboard shortcuts.
@@ -35,6 +37,7 @@ pub fn small_screen() -> bool {
 }
 
 pub use arrows::{Arrows, LinkPreview};
+pub use assess::AssessPanel;
 pub use blocks::Blocks;
 pub use canvas::Canvas;
 pub use export::ExportPanel;

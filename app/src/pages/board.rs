@@ -8,8 +8,8 @@ use leptos_router::{
 use super::recent::{self, RecentBoard};
 use crate::api::{OpenBoard, load_board};
 use crate::components::{
-    Canvas, ExportPanel, Minimap, Palette, ProblemsButton, ProblemsPanel, Properties, Search,
-    Toolbar,
+    AssessPanel, Canvas, ExportPanel, Minimap, Palette, ProblemsButton, ProblemsPanel, Properties,
+    Search, Toolbar,
 };
 use crate::editor::Editor;
 use crate::i18n::{LanguageSwitch, fill, t_string, text, use_i18n};
@@ -525,6 +525,39 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     };
     let sharing = RwSignal::new(false);
     let exporting = RwSignal::new(false);
+    // /b/{id}/assess opens the assessment view; opening and closing it keeps the address in step
+    // (without reloading the page), so the view has a link of its own.
+    let assessing = RwSignal::new(
+        leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked()
+            .ends_with("/assess"),
+    );
+    Effect::new(move |first: Option<()>| {
+        let open = assessing.get();
+        if first.is_some() {
+            #[cfg(not(feature = "hydrate"))]
+            let _ = open;
+            #[cfg(feature = "hydrate")]
+            {
+                let location = window().location();
+                let (Ok(path), Ok(search)) = (location.pathname(), location.search()) else {
+                    return;
+                };
+                let base = path.trim_end_matches("/assess");
+                let next = if open {
+                    format!("{base}/assess{search}")
+                } else {
+                    format!("{base}{search}")
+                };
+                if next != format!("{path}{search}") {
+                    let _ = window().history().and_then(|h| {
+                        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next))
+                    });
+                }
+            }
+        }
+    });
     // leptos_meta renders the server's <title> outside this page's reactive arena (on whichever
     // thread finishes the stream), where reading any signal panics, even `try_get`. So the server
     // gets plain text; only the browser follows renames.
@@ -551,6 +584,8 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
             })}
             <Peers editor />
             <ProblemsButton editor />
+            <button class="assess secondary" title=text(move || t_string!(i18n, assess.assess_help))
+                on:click=move |_| assessing.set(true)>{text(move || t_string!(i18n, assess.assess))}</button>
             <button class="export secondary" title=text(move || t_string!(i18n, board.export_help))
                 on:click=move |_| exporting.set(true)>{text(move || t_string!(i18n, board.export))}</button>
             {role.can_share().then(|| view! {
@@ -565,6 +600,9 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
         </Show>
         <Show when=move || exporting.get()>
             <ExportPanel editor open=exporting />
+        </Show>
+        <Show when=move || assessing.get()>
+            <AssessPanel editor open=assessing read_only />
         </Show>
         <div class="board-body">
             {move || closed().map(|message| view! {

@@ -72,7 +72,8 @@ pub struct Cut {
     pub current: Score,
     /// The cut's score.
     pub suggested: Score,
-    /// The units the cut moves to another frame: (unit, group), both by index.
+    /// The units the cut moves (all or some of their members) to another frame: (unit, group),
+    /// both by index.
     pub moves: Vec<(usize, usize)>,
 }
 
@@ -83,10 +84,17 @@ impl Cut {
         let clusters = cluster(&own, &bonds);
         let frames = model.contexts();
         let groups = groups(model, &units, &clusters, &frames);
+        // A unit moves when any of its members is not in its group's frame (a command dragged
+        // into the wrong frame comes back with the cut).
         let mut moves = Vec::new();
         for (g, group) in groups.iter().enumerate() {
             for &u in &group.units {
-                if units[u].frame != group.frame || group.frame.is_none() {
+                let away = group.frame.is_none()
+                    || units[u]
+                        .members
+                        .iter()
+                        .any(|m| model.context_of(*m) != group.frame);
+                if away {
                     moves.push((u, g));
                 }
             }

@@ -560,3 +560,36 @@ fn an_empty_board_and_a_board_without_frames_are_assessed() {
     applied.apply_all(a.cut.ops(&board, new_id)).unwrap();
     assert!(Assessment::of(&applied).cut.is_current());
 }
+
+#[test]
+fn a7_a_command_dragged_into_another_frame_comes_back_with_the_cut() {
+    let mut board = sample();
+    let id = ids(&board);
+    let refund = board.element(id["Refund Payment"]).unwrap().clone();
+    board
+        .apply(Op::MoveElement {
+            id: refund.id,
+            x: 210.0,
+            y: 620.0,
+        })
+        .unwrap();
+    let cut = Assessment::of(&board).cut;
+    let moved: Vec<Id> = cut.moves.iter().map(|(u, _)| cut.units[*u].id).collect();
+    assert_eq!(labels(&board, &moved), ["Payment"]);
+    let ops = cut.ops(&board, new_id);
+    // Only the stray command moves, and the Payment frame grows to hold it.
+    let moves: Vec<Id> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::MoveElement { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(moves, [refund.id]);
+    board.apply_all(ops).unwrap();
+    let model = Semantic::of(&board);
+    let payment = model.contexts()[1];
+    assert_eq!(payment.label, "Payment");
+    assert_eq!(model.context_of(refund.id), Some(payment.id));
+    assert!(Assessment::of(&board).cut.is_current());
+}
