@@ -298,7 +298,6 @@ fn resolve<'d>(
             ImportError::new(KIND, Some(place.into()), format!("{r} points at nothing"))
         })?;
     }
-    let _ = depth;
     Err(ImportError::new(
         KIND,
         Some(place.into()),
@@ -312,11 +311,11 @@ fn fields_of<'a>(
     schema: &'a Value,
     place: &str,
 ) -> Result<Vec<Field>, ImportError> {
-    let mut s = resolve(doc, schema, place, 0)?;
+    let mut s = resolve(doc, schema, place)?;
     if s.get("type").and_then(Value::as_str) == Some("array")
         && let Some(items) = s.get("items")
     {
-        s = resolve(doc, items, place, 0)?;
+        s = resolve(doc, items, place)?;
     }
     let mut out: Vec<Field> = Vec::new();
     let mut properties: Vec<(&str, &Value)> = Vec::new();
@@ -331,7 +330,7 @@ fn fields_of<'a>(
         .into_iter()
         .flatten()
     {
-        let part = resolve(doc, part, place, 0)?;
+        let part = resolve(doc, part, place)?;
         if let Some(p) = part.get("properties").and_then(Value::as_mapping) {
             properties.extend(named(p));
         }
@@ -364,7 +363,7 @@ fn type_of(doc: &Value, prop: &Value, place: &str, depth: usize) -> Result<Field
         .and_then(Value::as_str)
         .and_then(|r| r.rsplit('/').next())
     {
-        let resolved = resolve(doc, prop, place, depth)?;
+        let resolved = resolve(doc, prop, place)?;
         if resolved.get("enum").is_some()
             || resolved.get("type").and_then(Value::as_str) != Some("object")
                 && resolved.get("properties").is_none()
