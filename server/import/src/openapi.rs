@@ -275,12 +275,7 @@ fn ref_name(schema: &Value) -> Option<String> {
 }
 
 /// Follows a local `$ref` (`#/…`); an external one is refused.
-fn resolve<'d>(
-    doc: &'d Value,
-    schema: &'d Value,
-    place: &str,
-    depth: usize,
-) -> Result<&'d Value, ImportError> {
+fn resolve<'d>(doc: &'d Value, schema: &'d Value, place: &str) -> Result<&'d Value, ImportError> {
     let mut s = schema;
     for _ in 0..=MAX_DEPTH {
         let Some(r) = s.get("$ref").and_then(Value::as_str) else {
