@@ -463,7 +463,7 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
         (status, refused.as_str()),
         (
             422,
-            "ServerError|SQL schema, line 1: Expected: column name or constraint definition, found: , at Line: 1, Column: 24"
+            "ServerError|SQL schema, line 1, column 24: Expected: column name or constraint definition, found: ,"
         )
     );
     let petstore = include_str!("../../fixtures/petstore-openapi.yaml");
@@ -480,7 +480,9 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
     assert_eq!(res.status().as_u16(), 201);
     let created: serde_json::Value = res.json().await.unwrap();
     assert_eq!(created["title"], "Pagila");
-    let tables = pagila.matches("CREATE TABLE public.").count();
+    // Every table but the payment partitions (docs/import.md I2).
+    let tables = pagila.matches("CREATE TABLE public.").count()
+        - pagila.matches(" ATTACH PARTITION ").count();
     let elements = created["elements"].as_array().unwrap();
     assert_eq!(
         elements.iter().filter(|e| e["kind"] == "aggregate").count(),

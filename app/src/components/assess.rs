@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::editor::Editor;
 use crate::i18n::{fill, t_string, text, use_i18n};
 use crate::model::{Board, Id, new_id};
+use crate::semantic::Semantic;
 use crate::semantic::assess::plan::{Reason, Risk};
 use crate::semantic::assess::{Assessment, Style};
 
@@ -210,7 +211,7 @@ pub fn AssessPanel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>
                             <strong>{text(move || t_string!(i18n, assess.cycles))}": "</strong>
                             {move || assessment.with(|a| {
                                 if a.cycles.is_empty() { return t_string!(i18n, assess.none).to_string(); }
-                                a.cycles.iter().map(|c| c.iter().map(|i| a.contexts[*i].name.clone()).collect::<Vec<_>>().join(" ↔ ")).collect::<Vec<_>>().join("; ")
+                                a.cycles.iter().map(|c| c.iter().map(|i| a.contexts[*i].name.clone()).collect::<Vec<_>>().join(", ")).collect::<Vec<_>>().join("; ")
                             })}
                             " · "
                             <strong>{text(move || t_string!(i18n, assess.sync_chains))}": "</strong>
@@ -312,8 +313,20 @@ pub fn AssessPanel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>
                             if a.cut.is_current() {
                                 return view! { <p class="cut-current">{text(move || t_string!(i18n, assess.cut_is_current))}</p> }.into_any();
                             }
-                            let rows = a.cut.moves.iter().map(|(u, g)| {
-                                let row = fill(t_string!(i18n, assess.move_row), &[("unit", &label(a.cut.units[*u].id)), ("to", &a.cut.groups[*g].name)]);
+                            let rows = a.cut.moves.iter().map(|mv| {
+                                let carried = editor.with_board(|b| a.cut.carried(&Semantic::of(b), *mv));
+                                let mut stickies: Vec<String> = carried.iter().take(4).map(|(id, _)| label(*id)).collect();
+                                if carried.len() > 4 {
+                                    stickies.push(fill(t_string!(i18n, assess.more), &[("n", &(carried.len() - 4).to_string())]));
+                                }
+                                let mut from: Vec<String> = Vec::new();
+                                for (_, frame) in &carried {
+                                    let name = frame.map(label).unwrap_or_else(|| t_string!(i18n, assess.no_frame).to_string());
+                                    if !from.contains(&name) {
+                                        from.push(name);
+                                    }
+                                }
+                                let row = fill(t_string!(i18n, assess.move_row), &[("stickies", &stickies.join(", ")), ("from", &from.join(", ")), ("to", &a.cut.groups[mv.1].name)]);
                                 view! { <li>{row}</li> }
                             }).collect_view();
                             view! {
@@ -324,7 +337,8 @@ pub fn AssessPanel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>
                             }.into_any()
                         })}
                         <div class="cut-actions">
-                            <button class="primary apply-cut" title=text(move || t_string!(i18n, assess.apply_help))
+                            <button class="primary apply-cut"
+                                title=move || if read_only.get() { t_string!(i18n, assess.apply_read_only) } else { t_string!(i18n, assess.apply_help) }
                                 disabled=move || read_only.get() || assessment.with(|a| a.cut.is_current())
                                 on:click=apply>{text(move || t_string!(i18n, assess.apply))}</button>
                             <Show when=move || applied.get()>
@@ -349,6 +363,10 @@ pub fn AssessPanel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>
                                     let reason = match &s.reason {
                                         Reason::NothingDependsOn => t_string!(i18n, assess.reason_nothing).to_string(),
                                         Reason::EarlierDependOn { parts } => fill(t_string!(i18n, assess.reason_earlier), &[("parts", &names(parts, a))]),
+                                        Reason::Cycle { with, earlier } if earlier.is_empty() => fill(t_string!(i18n, assess.reason_cycle), &[("parts", &names(with, a))]),
+                                        Reason::Cycle { with, earlier } => fill(t_string!(i18n, assess.reason_cycle_earlier), &[("parts", &names(with, a)), ("earlier", &names(earlier, a))]),
+                                        Reason::MonolithDependsOn { earlier } if earlier.is_empty() => t_string!(i18n, assess.reason_monolith).to_string(),
+                                        Reason::MonolithDependsOn { earlier } => fill(t_string!(i18n, assess.reason_monolith_earlier), &[("earlier", &names(earlier, a))]),
                                     };
                                     let part = |p: usize| a.plan.parts[p].name.clone();
                                     let risks = s.risks.iter().map(|r| {
@@ -356,6 +374,7 @@ pub fn AssessPanel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>
                                             Risk::Cycle { with } => fill(t_string!(i18n, assess.risk_cycle), &[("parts", &names(with, a))]),
                                             Risk::SharedData { read_model, event, from } => fill(t_string!(i18n, assess.risk_shared), &[("read_model", &label(*read_model)), ("event", &label(*event)), ("part", &part(*from))]),
                                             Risk::Reference { aggregate, target, owner } => fill(t_string!(i18n, assess.risk_reference), &[("aggregate", &label(*aggregate)), ("target", &label(*target)), ("part", &part(*owner))]),
+                                            Risk::ReferencedBy { aggregate, target, part: p } => fill(t_string!(i18n, assess.risk_referenced), &[("aggregate", &label(*aggregate)), ("target", &label(*target)), ("part", &part(*p))]),
                                             Risk::Calls { by, command, part: p } => fill(t_string!(i18n, assess.risk_calls), &[("by", &label(*by)), ("command", &label(*command)), ("part", &part(*p))]),
                                             Risk::CalledBy { by, command, part: p } => fill(t_string!(i18n, assess.risk_called), &[("by", &label(*by)), ("command", &label(*command)), ("part", &part(*p))]),
                                         };

@@ -705,13 +705,14 @@ impl DesignCtx {
                 .cut
                 .moves
                 .iter()
-                .map(|(u, g)| MoveCtx {
-                    unit: unit(*u),
-                    from: a.cut.units[*u]
-                        .frame
-                        .map(label)
-                        .unwrap_or_else(|| "no frame".into()),
-                    to: group_name(*g),
+                .map(|mv| {
+                    let carried = a.cut.carried(&model, *mv);
+                    let (stickies, from) = moved_words(&carried, &label);
+                    MoveCtx {
+                        unit: stickies,
+                        from,
+                        to: group_name(mv.1),
+                    }
                 })
                 .collect(),
         };
@@ -732,6 +733,21 @@ impl DesignCtx {
                                 Reason::EarlierDependOn { parts: ps } => {
                                     format!("only earlier waves depend on it ({})", parts(ps))
                                 }
+                                Reason::Cycle { with, earlier } if earlier.is_empty() => {
+                                    format!("extracted together with {}: they depend on each other", parts(with))
+                                }
+                                Reason::Cycle { with, earlier } => format!(
+                                    "extracted together with {}: they depend on each other; only earlier waves depend on them ({})",
+                                    parts(with),
+                                    parts(earlier)
+                                ),
+                                Reason::MonolithDependsOn { earlier } if earlier.is_empty() => {
+                                    "what remains in the monolith still depends on it".into()
+                                }
+                                Reason::MonolithDependsOn { earlier } => format!(
+                                    "what remains in the monolith and earlier waves ({}) still depend on it",
+                                    parts(earlier)
+                                ),
                             },
                             risks: s
                                 .risks
@@ -752,6 +768,12 @@ impl DesignCtx {
                                         label(*aggregate),
                                         label(*target),
                                         part(*owner)
+                                    ),
+                                    Risk::ReferencedBy { aggregate, target, part: p } => format!(
+                                        "{} of {} refers to its {}: publish its changes, keep the id stable",
+                                        label(*aggregate),
+                                        part(*p),
+                                        label(*target)
                                     ),
                                     Risk::Calls { by, command, part: p } => format!(
                                         "{} calls {} of {} synchronously: replace with an event where it can wait",
@@ -803,6 +825,23 @@ impl DesignCtx {
             loose_problems,
         }
     }
+}
+
+/// What a move carries, in words: up to four stickies' labels ("and 3 more"), and the frames
+/// they leave ("no frame" for none).
+pub fn moved_words(carried: &[(Id, Option<Id>)], label: &dyn Fn(Id) -> String) -> (String, String) {
+    let mut stickies: Vec<String> = carried.iter().take(4).map(|(id, _)| label(*id)).collect();
+    if carried.len() > 4 {
+        stickies.push(format!("{} more", carried.len() - 4));
+    }
+    let mut from: Vec<String> = Vec::new();
+    for (_, frame) in carried {
+        let name = frame.map(label).unwrap_or_else(|| "no frame".into());
+        if !from.contains(&name) {
+            from.push(name);
+        }
+    }
+    (stickies.join(", "), from.join(", "))
 }
 
 /// `orderId: UUID (key), total: Money`.

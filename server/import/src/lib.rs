@@ -251,11 +251,13 @@ pub fn field_name(name: &str) -> String {
             }
         }
     }
-    if out.is_empty() {
+    let out = if out.is_empty() {
         name.to_string()
     } else {
         out
-    }
+    };
+    // A field name holds at most 200 characters (the board's limit).
+    out.chars().take(Limits::MAX_FIELD_NAME_CHARS).collect()
 }
 
 /// The words of an identifier: split at `_`, `-`, spaces and lower-to-upper case changes.
@@ -293,16 +295,40 @@ fn words(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// English plural to singular, for table and resource names (`categories` → `category`).
+/// English plural to singular, for table and resource names (`categories` → `category`,
+/// `statuses` → `status`, `analyses` → `analysis`, `people` → `person`; `news` stays).
 fn singular(word: &str) -> String {
+    const IRREGULAR: &[(&str, &str)] = &[
+        ("people", "person"),
+        ("children", "child"),
+        ("men", "man"),
+        ("women", "woman"),
+        ("data", "data"),
+        ("news", "news"),
+        ("series", "series"),
+        ("species", "species"),
+        ("status", "status"),
+        ("address", "address"),
+    ];
     let lower = word.to_lowercase();
     let cut = |n: usize, add: &str| format!("{}{add}", &word[..word.len() - n]);
+    if let Some((_, one)) = IRREGULAR.iter().find(|(many, _)| lower == *many) {
+        // Keep the word's own capitals on its first letter.
+        let mut out: String = one.to_string();
+        if word.starts_with(char::is_uppercase) {
+            out = out[..1].to_uppercase() + &out[1..];
+        }
+        return out;
+    }
     if lower.ends_with("ies") && word.len() > 3 {
         cut(3, "y")
-    } else if lower.ends_with("sses")
-        || lower.ends_with("xes")
-        || lower.ends_with("ches")
-        || lower.ends_with("shes")
+    } else if lower.ends_with("yses") {
+        cut(2, "is")
+    } else if [
+        "sses", "xes", "ches", "shes", "zzes", "atuses", "buses", "puses", "ruses",
+    ]
+    .iter()
+    .any(|end| lower.ends_with(end))
     {
         cut(2, "")
     } else if lower.ends_with('s')
@@ -328,6 +354,11 @@ mod tests {
         assert_eq!(label_of("categories"), "Category");
         assert_eq!(label_of("addresses"), "Address");
         assert_eq!(label_of("status"), "Status");
+        assert_eq!(label_of("statuses"), "Status");
+        assert_eq!(label_of("analyses"), "Analysis");
+        assert_eq!(label_of("news"), "News");
+        assert_eq!(label_of("people"), "Person");
+        assert_eq!(label_of("purchases"), "Purchase");
         assert_eq!(label_of("film_actor"), "Film Actor");
         assert_eq!(field_name("customer_id"), "customerId");
         assert_eq!(field_name("CustomerID"), "customerId");

@@ -31,7 +31,10 @@ pub fn read(text: &str, title: &str) -> Result<Board, ImportError> {
                 "Swagger 2.0: convert it to OpenAPI 3 first (for example with swagger2openapi)"
                     .to_string()
             }
-            None => format!("no `openapi: 3.x` field (found {:?})", version),
+            None if version.is_empty() => {
+                "no `openapi: 3.x` field: not an OpenAPI 3 document".to_string()
+            }
+            None => format!("`openapi: {version}` is not OpenAPI 3"),
         };
         return Err(ImportError::new(KIND, Some("openapi".into()), reason));
     }
@@ -55,12 +58,18 @@ pub fn read(text: &str, title: &str) -> Result<Board, ImportError> {
     // Per resource, in the document's order: its aggregate, its commands, its read models.
     let mut resources: BTreeMap<String, Resource> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
+    let schema_names: Vec<String> = at(&doc, &["components", "schemas"])
+        .and_then(Value::as_mapping)
+        .map(|m| m.keys().filter_map(Value::as_str).map(label_of).collect())
+        .unwrap_or_default();
     for (path, item) in paths {
         let (Some(path), Some(item)) = (path.as_str(), item.as_mapping()) else {
             continue;
         };
         let path = &path.to_string();
-        let resource = resource_of(path);
+        let resource = resource_of(path, &schema_names);
+        // Parameters shared by the path's operations.
+        let shared = item.get("parameters");
         for (method, op) in item {
             let Some(method) = method.as_str().and_then(method_of) else {
                 continue;
@@ -104,10 +113,15 @@ pub fn read(text: &str, title: &str) -> Result<Board, ImportError> {
                     op,
                     &["requestBody", "content", "application/json", "schema"],
                 );
-                let fields = match body {
-                    Some(s) => fields_of(&doc, s, &place)?,
-                    None => Vec::new(),
-                };
+                // Path and query parameters first (`petId`), then the body's fields.
+                let mut fields = parameters(&doc, [shared, op.get("parameters")], &place)?;
+                if let Some(s) = body {
+                    for f in fields_of(&doc, s, &place)? {
+                        if !fields.iter().any(|x| x.name == f.name) {
+                            fields.push(f);
+                        }
+                    }
+                }
                 r.commands
                     .push((label, method, path.clone(), fields, place));
             }
@@ -192,20 +206,69 @@ fn method_of(method: &str) -> Option<HttpMethod> {
     })
 }
 
-/// The resource a path names: its first segment that is neither a parameter nor a version or
-/// `api` prefix (`/api/v3/orders/{id}/cancel` → `orders`); `/` is "root".
-fn resource_of(path: &str) -> String {
-    path.split('/')
+/// The resource a path names: its last segment that names a component schema (`/store/order` →
+/// `order`, `/pet/findByStatus` → `pet`), else its first segment that is neither a parameter nor
+/// a version or `api` prefix (`/api/v3/orders/{id}/cancel` → `orders`); `/` is "root".
+fn resource_of(path: &str, schemas: &[String]) -> String {
+    let literal: Vec<&str> = path
+        .split('/')
         .filter(|s| !s.is_empty() && !s.starts_with('{'))
-        .find(|s| {
+        .filter(|s| {
             let l = s.to_lowercase();
             l != "api"
-                && !(l.starts_with('v')
-                    && l[1..].chars().all(|c| c.is_ascii_digit())
-                    && l.len() > 1)
+                && !(l.len() > 1
+                    && l.starts_with('v')
+                    && l[1..].chars().all(|c| c.is_ascii_digit()))
         })
-        .unwrap_or("root")
+        .collect();
+    literal
+        .iter()
+        .rev()
+        .find(|s| schemas.contains(&label_of(s)))
+        .or(literal.first())
+        .unwrap_or(&"root")
         .to_string()
+}
+
+/// Path and query parameters as fields (their schema's type), shared ones first.
+fn parameters(
+    doc: &Value,
+    lists: [Option<&Value>; 2],
+    place: &str,
+) -> Result<Vec<Field>, ImportError> {
+    let mut out: Vec<Field> = Vec::new();
+    for p in lists
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_sequence)
+        .flatten()
+    {
+        let p = resolve(doc, p, place)?;
+        let within = p.get("in").and_then(Value::as_str).unwrap_or("");
+        let Some(name) = p.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        if !matches!(within, "path" | "query") {
+            continue;
+        }
+        let name = field_name(name);
+        if name.is_empty()
+            || name.chars().any(char::is_control)
+            || out.iter().any(|f| f.name == name)
+        {
+            continue;
+        }
+        let ty = match p.get("schema") {
+            Some(s) => type_of(doc, s, place, 0)?,
+            None => FieldType::String,
+        };
+        out.push(Field {
+            key: false,
+            name,
+            ty,
+        });
+    }
+    Ok(out)
 }
 
 /// An operation's sticky label: its `operationId` in words (`placeOrder` → "Place Order"), else

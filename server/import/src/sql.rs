@@ -8,8 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use sqlparser::ast::{AlterTableOperation, ColumnOption, ObjectName, Statement, TableConstraint};
-use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect};
+use sqlparser::ast::{
+    AlterTableOperation, ColumnOption, Expr, ObjectName, ObjectNamePart, Statement, TableConstraint,
+};
+use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 use squall_model::model::{Element, ElementKind, Field, FieldType};
@@ -32,7 +34,7 @@ struct ForeignKey {
 
 /// Reads an SQL schema as a board titled `title`.
 pub fn read(text: &str, title: &str) -> Result<squall_model::model::Board, ImportError> {
-    let dialect: Box<dyn Dialect> = if looks_like_mysql(text) {
+    let dialect: Box<dyn Dialect> = if looks_like_mysql(text)? {
         Box::new(MySqlDialect {})
     } else {
         Box::new(PostgreSqlDialect {})
@@ -51,7 +53,14 @@ pub fn read(text: &str, title: &str) -> Result<squall_model::model::Board, Impor
         })?;
     let mut tables: Vec<Table> = Vec::new();
     let mut keys: Vec<ForeignKey> = Vec::new();
+    // Partitions (`CREATE TABLE c PARTITION OF p`, `ALTER TABLE p ATTACH PARTITION c`) are
+    // their parent's rows, not tables of their own.
+    let mut partitions: BTreeMap<String, String> = BTreeMap::new();
     for mut statement in statements(tokens) {
+        if let Some((child, parent)) = partition(&statement) {
+            partitions.insert(child.to_lowercase(), parent);
+            continue;
+        }
         virtual_as_stored(&mut statement);
         let Some(line) = table_statement(&statement) else {
             continue;
@@ -60,7 +69,8 @@ pub fn read(text: &str, title: &str) -> Result<squall_model::model::Board, Impor
             .with_tokens_with_locations(statement)
             .parse_statement()
             .map_err(|e| {
-                ImportError::new(KIND, Some(format!("line {line}")), plain(&e.to_string()))
+                let (place, reason) = located(&e.to_string(), line);
+                ImportError::new(KIND, Some(place), reason)
             })?;
         match parsed {
             Statement::CreateTable(t) => {
@@ -116,6 +126,13 @@ pub fn read(text: &str, title: &str) -> Result<squall_model::model::Board, Impor
             _ => {}
         }
     }
+    // A partition's foreign keys are its parent's.
+    tables.retain(|t| !partitions.contains_key(&t.name.to_lowercase()));
+    for k in &mut keys {
+        if let Some(parent) = partitions.get(&k.table.to_lowercase()) {
+            k.table = parent.clone();
+        }
+    }
     if tables.is_empty() {
         return Err(ImportError::new(
             KIND,
@@ -134,12 +151,9 @@ fn constrain(
 ) {
     match c {
         TableConstraint::PrimaryKey(pk) => {
-            primary.extend(pk.columns.iter().map(|c| {
-                c.column
-                    .expr
-                    .to_string()
-                    .trim_matches(['"', '`'])
-                    .to_string()
+            primary.extend(pk.columns.iter().map(|c| match &c.column.expr {
+                Expr::Identifier(ident) => ident.value.clone(),
+                other => other.to_string(),
             }));
         }
         TableConstraint::ForeignKey(fk) => keys.push(ForeignKey {
@@ -173,8 +187,9 @@ fn board(
             label = format!("{label} {n}");
         }
         let mut fields: Vec<Field> = Vec::new();
-        let key = t.primary.first().cloned();
+        let key = key_column(t);
         for (column, ty) in &t.columns {
+            let ty = &money_by_name(column, ty);
             let mut name = field_name(column);
             let mut k = 2;
             while fields.iter().any(|f| f.name == name) {
@@ -211,6 +226,33 @@ fn board(
     Ok(b.board)
 }
 
+/// The key among a table's primary-key columns: the one named after the table (`payment_id`),
+/// else `id`, else the first ending in `id`, else the first (I2).
+fn key_column(t: &Table) -> Option<String> {
+    let own = format!("{}_id", t.name.to_lowercase());
+    let lower = |c: &String| c.to_lowercase();
+    t.primary
+        .iter()
+        .find(|c| lower(c) == own || lower(c) == format!("{}id", t.name.to_lowercase()))
+        .or_else(|| t.primary.iter().find(|c| lower(c) == "id"))
+        .or_else(|| t.primary.iter().find(|c| lower(c).ends_with("id")))
+        .or_else(|| t.primary.first())
+        .cloned()
+}
+
+/// A decimal column is Money when its name says so (price, amount, cost, total, fee, balance,
+/// salary, rate, payment), else Double (I2).
+fn money_by_name(column: &str, ty: &FieldType) -> FieldType {
+    const MONEY: &[&str] = &[
+        "price", "amount", "cost", "total", "fee", "balance", "salary", "rate", "payment", "money",
+    ];
+    let lower = column.to_lowercase();
+    match ty {
+        FieldType::Money if !MONEY.iter().any(|w| lower.contains(w)) => FieldType::Double,
+        other => other.clone(),
+    }
+}
+
 /// A column's SQL type as a board field type (docs/import.md I2).
 pub fn field_type(sql: &str) -> FieldType {
     let t = sql.trim().to_lowercase();
@@ -244,6 +286,7 @@ pub fn field_type(sql: &str) -> FieldType {
         "bigint" | "bigserial" | "int8" | "serial8" => FieldType::Long,
         "int" | "integer" | "smallint" | "tinyint" | "mediumint" | "serial" | "smallserial"
         | "int2" | "int4" | "serial4" | "year" => FieldType::Integer,
+        // Money or Double by the column's name: `money_by_name`.
         "numeric" | "decimal" | "money" | "dec" => FieldType::Money,
         "real" | "float" | "float4" | "float8" | "double" => FieldType::Double,
         "date" => FieldType::Date,
@@ -253,11 +296,91 @@ pub fn field_type(sql: &str) -> FieldType {
     }
 }
 
-/// Backticks, `ENGINE=` or `AUTO_INCREMENT`: a MySQL dump.
-fn looks_like_mysql(text: &str) -> bool {
-    let head: String = text.chars().take(200_000).collect();
-    let upper = head.to_uppercase();
-    head.contains('`') || upper.contains("ENGINE=") || upper.contains("AUTO_INCREMENT")
+/// A MySQL dump: an identifier in backticks, or `ENGINE =` / `AUTO_INCREMENT` outside comments
+/// and strings (read with the generic dialect's tokenizer).
+fn looks_like_mysql(text: &str) -> Result<bool, ImportError> {
+    let tokens = Tokenizer::new(&GenericDialect {}, text)
+        .tokenize()
+        .map_err(|e| {
+            ImportError::new(
+                KIND,
+                Some(format!(
+                    "line {}, column {}",
+                    e.location.line, e.location.column
+                )),
+                e.message,
+            )
+        })?;
+    Ok(tokens.iter().any(|t| match t {
+        Token::Word(w) => {
+            w.quote_style == Some('`')
+                || (w.quote_style.is_none()
+                    && (w.value.eq_ignore_ascii_case("ENGINE")
+                        || w.value.eq_ignore_ascii_case("AUTO_INCREMENT")))
+        }
+        _ => false,
+    }))
+}
+
+/// The partition a statement makes, and its parent: `CREATE TABLE c PARTITION OF p …` or
+/// `ALTER TABLE [ONLY] p ATTACH PARTITION c …`.
+fn partition(tokens: &[TokenWithSpan]) -> Option<(String, String)> {
+    let words: Vec<&Token> = tokens
+        .iter()
+        .map(|t| &t.token)
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    let word = |i: usize| match words.get(i) {
+        Some(Token::Word(w)) => w.value.to_uppercase(),
+        _ => String::new(),
+    };
+    let name_after = |i: usize| -> String {
+        // A possibly qualified name: word (. word)*; the last part.
+        let mut j = i;
+        let mut last = String::new();
+        while let Some(Token::Word(w)) = words.get(j) {
+            last = w.value.clone();
+            if words.get(j + 1) == Some(&&Token::Period) {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        last
+    };
+    if word(0) == "ALTER" && word(1) == "TABLE" {
+        let at = (2..words.len().saturating_sub(1))
+            .find(|i| word(*i) == "ATTACH" && word(*i + 1) == "PARTITION")?;
+        let parent = name_after(if word(2) == "ONLY" { 3 } else { 2 });
+        return Some((name_after(at + 2), parent)).filter(|(c, p)| !c.is_empty() && !p.is_empty());
+    }
+    if word(0) == "CREATE" {
+        let table = (1..6).find(|i| word(*i) == "TABLE")?;
+        let mut name_at = table + 1;
+        if word(name_at) == "IF" {
+            name_at += 3;
+        }
+        let name = name_after(name_at);
+        let of = (name_at..words.len().saturating_sub(1))
+            .find(|i| word(*i) == "PARTITION" && word(*i + 1) == "OF")?;
+        return Some((name, name_after(of + 2))).filter(|(c, p)| !c.is_empty() && !p.is_empty());
+    }
+    None
+}
+
+/// sqlparser's message split into the place it names (`line 9, column 3`) and the reason; the
+/// statement's line when it names none.
+fn located(message: &str, line: u64) -> (String, String) {
+    let message = message.trim_start_matches("sql parser error: ");
+    if let Some((reason, at)) = message.rsplit_once(" at Line: ")
+        && let Some((l, c)) = at.split_once(", Column: ")
+    {
+        return (
+            format!("line {}, column {}", l.trim(), c.trim()),
+            reason.to_string(),
+        );
+    }
+    (format!("line {line}"), message.to_string())
 }
 
 /// The token stream cut at semicolons, each statement without its semicolon.
@@ -316,15 +439,11 @@ fn table_statement(tokens: &[TokenWithSpan]) -> Option<u64> {
 }
 
 fn last_part(name: &ObjectName) -> String {
-    name.0
-        .last()
-        .map(|p| p.to_string().trim_matches(['"', '`']).to_string())
-        .unwrap_or_default()
-}
-
-/// sqlparser's message without its "sql parser error: " prefix.
-fn plain(message: &str) -> String {
-    message.trim_start_matches("sql parser error: ").to_string()
+    match name.0.last() {
+        Some(ObjectNamePart::Identifier(ident)) => ident.value.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -28,7 +28,12 @@ fn i4_i5_the_petstore_becomes_commands_on_aggregates_and_read_models() {
         v.sort();
         v
     };
-    assert_eq!(labels(ElementKind::Aggregate), ["Pet", "Store", "User"]);
+    // `/store/order` is about orders (a component schema of that name); `/store/inventory` names
+    // no schema, so its first segment.
+    assert_eq!(
+        labels(ElementKind::Aggregate),
+        ["Order", "Pet", "Store", "User"]
+    );
     assert_eq!(
         labels(ElementKind::Command),
         [
@@ -79,6 +84,18 @@ fn i4_i5_the_petstore_becomes_commands_on_aggregates_and_read_models() {
     let pet = find(&board, ElementKind::Aggregate, "Pet");
     let model = Semantic::of(&board);
     assert_eq!(model.handler(add.id).map(|a| a.id), Some(pet.id));
+    let place = find(&board, ElementKind::Command, "Place Order");
+    let order = find(&board, ElementKind::Aggregate, "Order");
+    assert_eq!(model.handler(place.id).map(|a| a.id), Some(order.id));
+    // Path and query parameters are fields too.
+    let delete = find(&board, ElementKind::Command, "Delete Pet");
+    let fields: Vec<String> = delete
+        .props
+        .fields
+        .iter()
+        .map(|f| format!("{}: {}", f.name, f.ty))
+        .collect();
+    assert_eq!(fields, ["petId: Long"]);
     assert!(pet.props.fields.iter().any(|f| f.name == "id" && f.key));
     assert_eq!(model.contexts()[0].label, "Monolith");
     // I7: no errors beyond the expected ones: R11 for the value objects the board does not

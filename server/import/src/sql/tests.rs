@@ -28,10 +28,27 @@ fn i1_i2_pagila_becomes_aggregates_with_typed_fields_keys_and_references() {
         .elements()
         .filter(|e| e.kind == ElementKind::Aggregate)
         .collect();
-    let tables = include_str!("../../../../fixtures/pagila-schema.sql")
-        .matches("CREATE TABLE public.")
-        .count();
-    assert_eq!(aggregates.len(), tables);
+    // Partitions (ALTER TABLE … ATTACH PARTITION) are their parent's rows: one Payment.
+    let sql = include_str!("../../../../fixtures/pagila-schema.sql");
+    let tables = sql.matches("CREATE TABLE public.").count();
+    let partitions = sql.matches(" ATTACH PARTITION ").count();
+    assert_eq!((tables, partitions), (71, 55));
+    assert_eq!(aggregates.len(), tables - partitions);
+    assert!(!aggregates.iter().any(|a| a.label.starts_with("Payment P")));
+    let payment = aggregate(&board, "Payment");
+    let keys: Vec<&str> = payment
+        .props
+        .fields
+        .iter()
+        .filter(|f| f.key)
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        ["paymentId"],
+        "the key named after the table, not the partition column"
+    );
+    assert!(refers(&board, "Payment", "Customer"));
     let film = aggregate(&board, "Film");
     let field = |name: &str| film.props.fields.iter().find(|f| f.name == name).unwrap();
     assert_eq!(field("filmId").ty, FieldType::Integer);
@@ -41,6 +58,16 @@ fn i1_i2_pagila_becomes_aggregates_with_typed_fields_keys_and_references() {
     );
     assert_eq!(field("title").ty, FieldType::String);
     assert_eq!(field("rentalRate").ty, FieldType::Money);
+    assert_eq!(
+        field("lengthHours").ty,
+        FieldType::Double,
+        "a decimal not named as money"
+    );
+    assert_eq!(
+        field("lengthHours").ty,
+        FieldType::Double,
+        "a decimal not named as money"
+    );
     assert_eq!(field("lastUpdate").ty, FieldType::DateTime);
     assert_eq!(
         field("specialFeatures").ty,
@@ -108,7 +135,7 @@ fn i7_bad_files_are_refused_with_the_place_and_nothing_is_built() {
         "x",
     )
     .unwrap_err();
-    assert_eq!(err.place.as_deref(), Some("line 3"), "{err}");
+    assert_eq!(err.place.as_deref(), Some("line 3, column 24"), "{err}");
     let err = read("CREATE TABLE a (id int);\nCREATE TABLE A (id int);", "x").unwrap_err();
     assert!(err.reason.contains("created twice"), "{err}");
     let err = read("CREATE TABLE a (name text DEFAULT 'unterminated);", "x").unwrap_err();
@@ -119,6 +146,13 @@ fn i7_bad_files_are_refused_with_the_place_and_nothing_is_built() {
             .starts_with("line 1, column"),
         "{err}"
     );
+    // A PostgreSQL schema with a backtick in a comment and a quoted name stays PostgreSQL.
+    let board = read(
+        "-- uses `backticks` here\nCREATE TABLE \"user name\" (id int PRIMARY KEY);",
+        "x",
+    )
+    .unwrap();
+    assert!(board.elements().any(|e| e.label == "User Name"));
     // Hostile names are labels, shown as text; a control character cannot reach a label.
     let board = read(
         "CREATE TABLE \"<script>alert(1)</script>\" (\"id\" int PRIMARY KEY);",
@@ -132,4 +166,27 @@ fn i7_bad_files_are_refused_with_the_place_and_nothing_is_built() {
         .join(", ");
     let err = read(&format!("CREATE TABLE wide ({wide});"), "x").unwrap_err();
     assert!(err.reason.contains("250 fields"), "{err}");
+}
+
+#[test]
+fn i1_partitions_are_their_parents_rows() {
+    let sql = "CREATE TABLE measurement (id bigint, city_id int REFERENCES city (id), logdate date, PRIMARY KEY (logdate, id)) PARTITION BY RANGE (logdate);\n\
+        CREATE TABLE city (id int PRIMARY KEY, name text);\n\
+        CREATE TABLE measurement_y2024 PARTITION OF measurement FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n";
+    let board = read(sql, "x").unwrap();
+    let labels: Vec<&str> = board
+        .elements()
+        .filter(|e| e.kind == ElementKind::Aggregate)
+        .map(|e| e.label.as_str())
+        .collect();
+    assert_eq!(labels, ["Measurement", "City"]);
+    let keys: Vec<&str> = aggregate(&board, "Measurement")
+        .props
+        .fields
+        .iter()
+        .filter(|f| f.key)
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(keys, ["id"]);
+    assert!(refers(&board, "Measurement", "City"));
 }

@@ -83,7 +83,13 @@ impl Cut {
         let (own, bonds) = bonds(model, &units, &owner);
         let clusters = cluster(&own, &bonds);
         let frames = model.contexts();
-        let groups = groups(model, &units, &clusters, &frames);
+        // How much binds each unit, itself included: a new frame is named after its heaviest.
+        let mut weight = own.clone();
+        for (&(a, b), w) in &bonds {
+            weight[a] += w;
+            weight[b] += w;
+        }
+        let groups = groups(model, &units, &clusters, &frames, &weight);
         // A unit moves when any of its members is not in its group's frame (a command dragged
         // into the wrong frame comes back with the cut).
         let mut moves = Vec::new();
@@ -126,6 +132,18 @@ impl Cut {
         }
     }
 
+    /// What the move `(unit, group)` carries: the unit's members not yet in the group's frame
+    /// (all of them for a new frame), each with the frame it is in now.
+    pub fn carried(&self, model: &Semantic, (u, g): (usize, usize)) -> Vec<(Id, Option<Id>)> {
+        let frame = self.groups[g].frame;
+        self.units[u]
+            .members
+            .iter()
+            .map(|m| (*m, model.context_of(*m)))
+            .filter(|(_, now)| frame.is_none() || *now != frame)
+            .collect()
+    }
+
     /// Whether the cut changes nothing: every unit stays in its frame.
     pub fn is_current(&self) -> bool {
         self.moves.is_empty()
@@ -136,17 +154,8 @@ impl Cut {
     /// their layout. One batch, so one undo step.
     pub fn ops(&self, board: &Board, mut new_id: impl FnMut() -> Id) -> Vec<Op> {
         const GAP: f64 = 40.0;
-        let model = Semantic::of(board);
-        // What a unit carries to `frame`: its members not already there.
-        let carried = |u: usize, frame: Option<Id>| -> Vec<Id> {
-            self.units[u]
-                .members
-                .iter()
-                .copied()
-                .filter(|m| frame.is_none() || model.context_of(*m) != frame)
-                .collect()
-        };
         const HEADER: f64 = 80.0;
+        let model = Semantic::of(board);
         let mut ops = Vec::new();
         let right = board
             .elements()
@@ -173,7 +182,12 @@ impl Cut {
             }
             let rects: Vec<(Vec<Id>, Rect)> = moved
                 .iter()
-                .map(|u| carried(*u, group.frame))
+                .map(|u| {
+                    self.carried(&model, (*u, g))
+                        .into_iter()
+                        .map(|(id, _)| id)
+                        .collect::<Vec<_>>()
+                })
                 .filter_map(|ids| {
                     let r = Rect::around(board, &ids)?;
                     Some((ids, r))
@@ -445,12 +459,14 @@ pub(crate) fn cluster(own: &[f64], bonds: &BTreeMap<(usize, usize), f64>) -> Vec
 
 /// A7: each cluster keeps the frame most of its members are in, each frame going to one
 /// cluster at most, the largest overlap first; the others get a new frame named after their
-/// largest unit. Groups of kept frames come first, in the frames' reading order.
+/// heaviest unit (its own members and its bonds: the table everything refers to, not a side
+/// table). Groups of kept frames come first, in the frames' reading order.
 fn groups(
     model: &Semantic,
     units: &[Unit],
     clusters: &[Vec<usize>],
     frames: &[&Element],
+    weight: &[f64],
 ) -> Vec<Group> {
     let board = model.board;
     let mut overlaps: Vec<(usize, usize, usize)> = Vec::new();
@@ -488,13 +504,7 @@ fn groups(
                     let largest = cluster
                         .iter()
                         .copied()
-                        .max_by(|a, b| {
-                            units[*a]
-                                .members
-                                .len()
-                                .cmp(&units[*b].members.len())
-                                .then(b.cmp(a))
-                        })
+                        .max_by(|a, b| weight[*a].total_cmp(&weight[*b]).then(b.cmp(a)))
                         .expect("a cluster has a unit");
                     board
                         .element(units[largest].id)

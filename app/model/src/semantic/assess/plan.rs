@@ -43,6 +43,14 @@ pub enum Reason {
     NothingDependsOn,
     /// Only parts of earlier waves depend on it.
     EarlierDependOn { parts: Vec<usize> },
+    /// It and `with` depend on each other: extracted together; `earlier` (outside the cycle)
+    /// depend on them and left in earlier waves.
+    Cycle {
+        with: Vec<usize>,
+        earlier: Vec<usize>,
+    },
+    /// What remains in the monolith still depends on it (and `earlier` waves do).
+    MonolithDependsOn { earlier: Vec<usize> },
 }
 
 /// What can go wrong extracting a part (A9).
@@ -62,6 +70,12 @@ pub enum Risk {
         aggregate: Id,
         target: Id,
         owner: usize,
+    },
+    /// Another part's aggregate refers to its aggregate.
+    ReferencedBy {
+        aggregate: Id,
+        target: Id,
+        part: usize,
     },
     /// It calls another part's command synchronously: a candidate for an event.
     Calls { by: Id, command: Id, part: usize },
@@ -212,7 +226,18 @@ fn waves(
                     .filter(|q| *q != p && Some(*q) != monolith && depends[*q].contains(&p))
                     .filter(|q| !components[c].contains(q))
                     .collect();
-                let reason = if dependents.is_empty() {
+                let with: Vec<usize> = components[c].iter().copied().filter(|q| *q != p).collect();
+                let monolith_depends = monolith.is_some_and(|m| depends[m].contains(&p));
+                let reason = if !with.is_empty() {
+                    Reason::Cycle {
+                        with,
+                        earlier: dependents,
+                    }
+                } else if monolith_depends {
+                    Reason::MonolithDependsOn {
+                        earlier: dependents,
+                    }
+                } else if dependents.is_empty() {
                     Reason::NothingDependsOn
                 } else {
                     Reason::EarlierDependOn { parts: dependents }
@@ -275,6 +300,12 @@ fn risks(
                 aggregate,
                 target,
                 owner: q,
+            });
+        } else if q == part {
+            out.push(Risk::ReferencedBy {
+                aggregate,
+                target,
+                part: p,
             });
         }
     }

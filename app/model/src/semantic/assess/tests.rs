@@ -425,7 +425,13 @@ fn a9_the_sample_plan_extracts_what_nothing_depends_on_first() {
     assert_eq!(waves, vec![vec![3], vec![0, 1, 2]]);
     assert_eq!(plan.waves[0][0].reason, Reason::NothingDependsOn);
     let shipping = &plan.waves[1][2];
-    assert_eq!(shipping.reason, Reason::EarlierDependOn { parts: vec![3] });
+    assert_eq!(
+        shipping.reason,
+        Reason::Cycle {
+            with: vec![0, 1],
+            earlier: vec![3]
+        }
+    );
     assert_eq!(shipping.risks[0], Risk::Cycle { with: vec![0, 1] });
     let ordering = &plan.waves[1][0];
     let id = ids(&board);
