@@ -56,7 +56,7 @@ test('a board file exported from one board is imported from the home page as a n
   await page.goto(BASE_URL);
   await waitForHydration(page);
   // A file that is not a board is refused with a message, and the visitor stays home.
-  await page.getByLabel('Board file to import').setInputFiles(broken);
+  await page.getByLabel('Board file, SQL schema or OpenAPI document to import').setInputFiles(broken);
   await page.getByRole('alert').waitFor();
   assert.equal(await page.getByRole('alert').textContent(),
     'Not imported: element 1, field "id": not a valid id (expected a UUID such as 0190c3a0-7b5e-7c3d-9a41-2f6e8d1b0c55)');
@@ -65,7 +65,7 @@ test('a board file exported from one board is imported from the home page as a n
   assert.deepEqual(page.errors, ['Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
   page.errors.length = 0;
 
-  await page.getByLabel('Board file to import').setInputFiles(file);
+  await page.getByLabel('Board file, SQL schema or OpenAPI document to import').setInputFiles(file);
   await page.waitForURL(/\/b\/[0-9a-f-]{36}\?key=[A-Za-z0-9_-]{43}$/);
   await waitForHydration(page);
   const id = new URL(page.url()).pathname.split('/').pop();
