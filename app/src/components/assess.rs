@@ -23,6 +23,8 @@ const MAP_W: f64 = 960.0;
 const MAP_H: f64 = 400.0;
 const NODE_W: f64 = 132.0;
 const NODE_H: f64 = 40.0;
+/// A board this large is assessed once edits pause, not after each.
+const LARGE: usize = 1_000;
 
 /// Where each of `n` contexts goes on the map.
 pub fn layout(n: usize) -> Vec<Node> {
@@ -97,8 +99,26 @@ fn short(text: &str, max: usize) -> String {
 #[component]
 pub fn AssessPanel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
+    // Recomputed after every change; on a large board (BENCHMARKS.md: ~0.1 s natively at 2,500
+    // elements) only once the edits pause for a quarter of a second.
+    let settled = RwSignal::new(editor.version.get_untracked());
+    Effect::new(move |_| {
+        let version = editor.version.get();
+        if editor.with_board(|b| b.elements().len()) < LARGE {
+            settled.set(version);
+            return;
+        }
+        set_timeout(
+            move || {
+                if editor.version.get_untracked() == version {
+                    settled.set(version);
+                }
+            },
+            std::time::Duration::from_millis(250),
+        );
+    });
     let assessment = Memo::new(move |_| {
-        editor.version.track();
+        settled.track();
         editor.with_board(Assessment::of)
     });
     let label = move |id: Id| {

@@ -278,7 +278,7 @@ impl Rect {
 /// command goes with the aggregate it has an arrow to (else it is a unit of its own); an event
 /// with its emitting aggregate, else the command that results in it; a policy with the command it
 /// issues, else the event it reacts to; a read model with the unit most of its events come from
-/// (the first on a tie); an actor or an external system with the one unit all its arrows reach.
+/// (the first on a tie), or, fed by no event yet, with the aggregate its label starts with; an actor or an external system with the one unit all its arrows reach.
 pub(crate) fn units(model: &Semantic) -> (Vec<Unit>, HashMap<Id, usize>) {
     let board = model.board;
     let mut units: Vec<Unit> = Vec::new();
@@ -336,7 +336,25 @@ pub(crate) fn units(model: &Semantic) -> (Vec<Unit>, HashMap<Id, usize>) {
         let best = tally
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(u, _)| *u);
+            .map(|(u, _)| *u)
+            // Fed by no event yet (an imported API's GET): the aggregate its label starts with
+            // ("Order view" → Order), the longest such label.
+            .or_else(|| {
+                let label = r.label.to_lowercase();
+                units
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(u, unit)| Some((u, board.element(unit.id)?)))
+                    .filter(|(_, e)| e.kind == ElementKind::Aggregate)
+                    .filter(|(_, e)| {
+                        let name = e.label.to_lowercase();
+                        !name.is_empty()
+                            && label.starts_with(&name)
+                            && label[name.len()..].starts_with([' ', '\n'])
+                    })
+                    .max_by(|(a, x), (b, y)| x.label.len().cmp(&y.label.len()).then(b.cmp(a)))
+                    .map(|(u, _)| u)
+            });
         if let Some(u) = best {
             attach(&mut units, &mut owner, r.id, u);
         }

@@ -599,3 +599,30 @@ fn a7_a_command_dragged_into_another_frame_comes_back_with_the_cut() {
     assert_eq!(model.context_of(refund.id), Some(payment.id));
     assert!(Assessment::of(&board).cut.is_current());
 }
+
+#[test]
+fn a4_a_read_model_fed_by_no_event_goes_with_the_aggregate_it_is_named_after() {
+    use ElementKind::*;
+    let board = Sketch::new()
+        .frame("Monolith", 0.0)
+        .sticky(Command, "Add Pet", 50.0, 50.0)
+        .sticky(Aggregate, "Pet", 200.0, 50.0)
+        .sticky(ReadModel, "Pet view", 400.0, 50.0)
+        .sticky(Command, "Place Order", 50.0, 400.0)
+        .sticky(Aggregate, "Order", 200.0, 400.0)
+        .sticky(ReadModel, "Order view", 400.0, 400.0)
+        .sticky(ReadModel, "Orderly list", 400.0, 600.0)
+        .arrows(&[("Add Pet", "Pet"), ("Place Order", "Order")])
+        .board;
+    let cut = Assessment::of(&board).cut;
+    let members = |label: &str| {
+        let unit = cut
+            .units
+            .iter()
+            .find(|u| board.element(u.id).unwrap().label == label)
+            .unwrap();
+        labels(&board, &unit.members)
+    };
+    assert_eq!(members("Pet"), ["Pet", "Add Pet", "Pet view"]);
+    assert_eq!(members("Order"), ["Order", "Place Order", "Order view"]);
+}
