@@ -160,3 +160,48 @@ test('Mermaid renders the exported context maps without a parse error', async ()
   }
   await page.close();
 });
+
+test('a cut that makes new frames, applied and closed, leaves a board that draws, fits and undoes', async () => {
+  // A monolith of two aggregates with nothing between them: the cut takes Book out to a new frame.
+  const { body } = await api('POST', '/api/boards', { title: 'Library' });
+  const el = (kind, label, x, y, w = 120, h = 120) => ({ id: crypto.randomUUID(), kind, label, x, y, width: w, height: h });
+  const frame = el('bounded_context', 'Monolith', 0, 0, 900, 900);
+  const add = el('command', 'Add Book', 50, 80);
+  const book = el('aggregate', 'Book', 220, 80);
+  const added = el('domain_event', 'Book Added', 400, 80);
+  const join = el('command', 'Join Club', 50, 400);
+  const renew = el('command', 'Renew Card', 50, 560);
+  const member = el('aggregate', 'Member', 220, 400);
+  const joined = el('domain_event', 'Member Joined', 400, 400);
+  const ops = [frame, add, book, added, join, renew, member, joined].map((element) => ({ type: 'create_element', element }));
+  for (const [from, to] of [[add, book], [book, added], [join, member], [renew, member], [member, joined]]) {
+    ops.push({ type: 'connect', connection: { id: crypto.randomUUID(), from: from.id, to: to.id } });
+  }
+  assert.equal((await api('POST', `/api/boards/${body.id}/ops`, { ops })).status, 200);
+
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/b/${body.id}/assess?key=${links.get(body.id).owner}`);
+  await waitForHydration(page);
+  const panel = page.getByRole('dialog', { name: 'Assessment' });
+  await panel.getByRole('button', { name: 'Apply the cut' }).click();
+  await panel.locator('.cut-current').waitFor();
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Fit' }).click();
+  // The new frame and the stickies it received are drawn, and nothing failed.
+  const newFrame = page.locator('.element.kind-bounded_context', { hasText: 'Book' });
+  await newFrame.waitFor();
+  await shot(page, 'assess-applied');
+  const drawn = await page.locator('.element.kind-aggregate').allTextContents();
+  assert.ok(drawn.some((t) => t.startsWith('Book')), `drawn aggregates: ${JSON.stringify(drawn)}`);
+  assert.deepEqual(page.errors, []);
+  // One undo takes the whole cut back: the frame goes, Book is in the monolith again.
+  await page.keyboard.press('Control+z');
+  await newFrame.waitFor({ state: 'detached' });
+  await page.locator('.save-state.saved').waitFor();
+  const stored = (await api('GET', `/api/boards/${body.id}`)).body;
+  assert.equal(stored.elements.filter((e) => e.kind === 'bounded_context').length, 1);
+  assert.deepEqual(stored.elements.find((e) => e.id === book.id).x, 220);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

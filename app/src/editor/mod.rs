@@ -57,6 +57,10 @@ pub struct Editor {
     board_key: StoredValue<String>,
     replica: StoredValue<Replica>,
     signals: StoredValue<HashMap<Id, RwSignal<Element>>>,
+    /// The reactive owner the editor was made in (the board page's): an element's signal is
+    /// created there, whichever component's handler commits the batch, so closing a panel (the
+    /// assessment view's Apply creates frames) cannot dispose a sticky's signal.
+    owner: StoredValue<Option<Owner>>,
     /// Element ids in drawing order: frames first, then everything else in creation order.
     pub order: RwSignal<Vec<Id>>,
     pub connections: RwSignal<Vec<Connection>>,
@@ -178,6 +182,7 @@ impl Editor {
             board_key: StoredValue::new(key),
             replica,
             signals: StoredValue::new(HashMap::new()),
+            owner: StoredValue::new(Owner::current()),
             order: RwSignal::new(Vec::new()),
             connections: RwSignal::new(Vec::new()),
             selection: RwSignal::new(HashSet::new()),
@@ -457,8 +462,12 @@ impl Editor {
                     }
                 }
                 (Some(e), None) => {
+                    let signal = match self.owner.get_value() {
+                        Some(owner) => owner.with(|| RwSignal::new(e)),
+                        None => RwSignal::new(e),
+                    };
                     self.signals.update_value(|s| {
-                        s.insert(id, RwSignal::new(e));
+                        s.insert(id, signal);
                     });
                     order_changed = true;
                 }

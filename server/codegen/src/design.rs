@@ -742,10 +742,10 @@ impl DesignCtx {
                                     parts(earlier)
                                 ),
                                 Reason::MonolithDependsOn { earlier } if earlier.is_empty() => {
-                                    "what remains in the monolith still depends on it".into()
+                                    "only what remains in the monolith depends on it: once out, the monolith calls it as a service".into()
                                 }
                                 Reason::MonolithDependsOn { earlier } => format!(
-                                    "what remains in the monolith and earlier waves ({}) still depend on it",
+                                    "only what remains in the monolith and earlier waves ({}) depend on it: once out, they call it as a service",
                                     parts(earlier)
                                 ),
                             },
@@ -764,13 +764,13 @@ impl DesignCtx {
                                         part(*from)
                                     ),
                                     Risk::Reference { aggregate, target, owner } => format!(
-                                        "{} refers to {} of {}: keep its id, not a foreign key",
+                                        "{} refers to {} (in {}): keep its id, not a foreign key",
                                         label(*aggregate),
                                         label(*target),
                                         part(*owner)
                                     ),
                                     Risk::ReferencedBy { aggregate, target, part: p } => format!(
-                                        "{} of {} refers to its {}: publish its changes, keep the id stable",
+                                        "{} (in {}) refers to its {}: publish its changes, keep the id stable",
                                         label(*aggregate),
                                         part(*p),
                                         label(*target)
