@@ -14,6 +14,9 @@ pub mod fixes;
 pub mod phrasing;
 /// The numbered rules (R1, R2, …) and the problems they find.
 pub mod rules;
+/// A board built by name, for the tests.
+#[cfg(test)]
+pub(crate) mod sketch;
 
 use rustc_hash::FxHashMap as HashMap;
 

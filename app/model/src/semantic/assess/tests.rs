@@ -26,48 +26,7 @@ fn labels(board: &Board, list: &[Id]) -> Vec<String> {
         .collect()
 }
 
-/// A board under construction: stickies by label, arrows between labels.
-struct Sketch {
-    board: Board,
-    ids: HashMap<&'static str, Id>,
-}
-
-impl Sketch {
-    fn new() -> Self {
-        Self {
-            board: Board::new("Tangled").unwrap(),
-            ids: HashMap::new(),
-        }
-    }
-
-    fn frame(self, name: &'static str, x: f64) -> Self {
-        let mut e = Element::new(ElementKind::BoundedContext, name, x, 0.0);
-        (e.width, e.height) = (1000.0, 800.0);
-        self.put(name, e)
-    }
-
-    fn sticky(self, kind: ElementKind, name: &'static str, x: f64, y: f64) -> Self {
-        self.put(name, Element::new(kind, name, x, y))
-    }
-
-    fn put(mut self, name: &'static str, e: Element) -> Self {
-        self.ids.insert(name, e.id);
-        self.board.apply(Op::CreateElement { element: e }).unwrap();
-        self
-    }
-
-    fn arrows(mut self, pairs: &[(&str, &str)]) -> Self {
-        for (from, to) in pairs {
-            let connection = Connection {
-                id: new_id(),
-                from: self.ids[from],
-                to: self.ids[to],
-            };
-            self.board.apply(Op::Connect { connection }).unwrap();
-        }
-        self
-    }
-}
+use crate::semantic::sketch::Sketch;
 
 /// Sales and Billing, with Invoice misplaced in Sales: Billing calls Issue Invoice
 /// synchronously, its policy issues it, its ledger reads Invoice Issued, and one accountant

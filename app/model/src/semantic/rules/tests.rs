@@ -1,52 +1,12 @@
 //! One test per rule (docs/model-rules.md): a board that breaks it and one that does not.
 
 use super::*;
-use crate::model::{Connection, Field, Op, new_id};
+use crate::model::{Field, Op};
 
-/// A board under construction: elements by name, arrows between names.
-#[derive(Clone)]
-struct Sketch {
-    board: Board,
-    ids: HashMap<&'static str, Id>,
-}
+use crate::semantic::sketch::Sketch;
 
+/// What only the rules' tests ask of a sketch.
 impl Sketch {
-    fn new() -> Self {
-        Self {
-            board: Board::new("Rules").unwrap(),
-            ids: HashMap::new(),
-        }
-    }
-
-    /// A frame named `name` at (x, y), 1000 × 800.
-    fn frame(self, name: &'static str, x: f64) -> Self {
-        let mut e = Element::new(ElementKind::BoundedContext, name, x, 0.0);
-        (e.width, e.height) = (1000.0, 800.0);
-        self.put(name, e)
-    }
-
-    /// A sticky of `kind` labelled `name` at (x, y).
-    fn sticky(self, kind: ElementKind, name: &'static str, x: f64, y: f64) -> Self {
-        let e = Element::new(kind, name, x, y);
-        self.put(name, e)
-    }
-
-    fn put(mut self, name: &'static str, e: Element) -> Self {
-        self.ids.insert(name, e.id);
-        self.board.apply(Op::CreateElement { element: e }).unwrap();
-        self
-    }
-
-    fn arrow(mut self, from: &str, to: &str) -> Self {
-        let connection = Connection {
-            id: new_id(),
-            from: self.ids[from],
-            to: self.ids[to],
-        };
-        self.board.apply(Op::Connect { connection }).unwrap();
-        self
-    }
-
     fn fields(mut self, name: &str, fields: &[(&str, &str, bool)]) -> Self {
         let fields = fields
             .iter()
