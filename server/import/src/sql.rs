@@ -41,16 +41,7 @@ pub fn read(text: &str, title: &str) -> Result<squall_model::model::Board, Impor
     };
     let tokens = Tokenizer::new(&*dialect, text)
         .tokenize_with_location()
-        .map_err(|e| {
-            ImportError::new(
-                KIND,
-                Some(format!(
-                    "line {}, column {}",
-                    e.location.line, e.location.column
-                )),
-                e.message,
-            )
-        })?;
+        .map_err(tokenizer_error)?;
     let mut tables: Vec<Table> = Vec::new();
     let mut keys: Vec<ForeignKey> = Vec::new();
     // Partitions (`CREATE TABLE c PARTITION OF p`, `ALTER TABLE p ATTACH PARTITION c`) are
@@ -296,21 +287,24 @@ pub fn field_type(sql: &str) -> FieldType {
     }
 }
 
+/// A string or comment that never ends, at its line and column.
+fn tokenizer_error(e: sqlparser::tokenizer::TokenizerError) -> ImportError {
+    ImportError::new(
+        KIND,
+        Some(format!(
+            "line {}, column {}",
+            e.location.line, e.location.column
+        )),
+        e.message,
+    )
+}
+
 /// A MySQL dump: an identifier in backticks, or `ENGINE =` / `AUTO_INCREMENT` outside comments
 /// and strings (read with the generic dialect's tokenizer).
 fn looks_like_mysql(text: &str) -> Result<bool, ImportError> {
     let tokens = Tokenizer::new(&GenericDialect {}, text)
         .tokenize()
-        .map_err(|e| {
-            ImportError::new(
-                KIND,
-                Some(format!(
-                    "line {}, column {}",
-                    e.location.line, e.location.column
-                )),
-                e.message,
-            )
-        })?;
+        .map_err(tokenizer_error)?;
     Ok(tokens.iter().any(|t| match t {
         Token::Word(w) => {
             w.quote_style == Some('`')
