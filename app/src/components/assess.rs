@@ -333,19 +333,17 @@ pub fn AssessPanel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>
                             if a.cut.is_current() {
                                 return view! { <p class="cut-current">{text(move || t_string!(i18n, assess.cut_is_current))}</p> }.into_any();
                             }
-                            let rows = a.cut.moves.iter().map(|mv| {
-                                let carried = editor.with_board(|b| a.cut.carried(&Semantic::of(b), *mv));
-                                let mut stickies: Vec<String> = carried.iter().take(4).map(|(id, _)| label(*id)).collect();
-                                if carried.len() > 4 {
-                                    stickies.push(fill(t_string!(i18n, assess.more), &[("n", &(carried.len() - 4).to_string())]));
+                            // The board is read once for all the moves.
+                            let carried: Vec<_> = editor.with_board(|b| {
+                                let model = Semantic::of(b);
+                                a.cut.moves.iter().map(|mv| a.cut.carried_summary(&model, *mv)).collect()
+                            });
+                            let rows = a.cut.moves.iter().zip(carried).map(|(mv, c)| {
+                                let mut stickies: Vec<String> = c.shown.iter().map(|id| label(*id)).collect();
+                                if c.more > 0 {
+                                    stickies.push(fill(t_string!(i18n, assess.more), &[("n", &c.more.to_string())]));
                                 }
-                                let mut from: Vec<String> = Vec::new();
-                                for (_, frame) in &carried {
-                                    let name = frame.map(label).unwrap_or_else(|| t_string!(i18n, assess.no_frame).to_string());
-                                    if !from.contains(&name) {
-                                        from.push(name);
-                                    }
-                                }
+                                let from: Vec<String> = c.from.iter().map(|f| f.map(label).unwrap_or_else(|| t_string!(i18n, assess.no_frame).to_string())).collect();
                                 let row = fill(t_string!(i18n, assess.move_row), &[("stickies", &stickies.join(", ")), ("from", &from.join(", ")), ("to", &a.cut.groups[mv.1].name)]);
                                 view! { <li>{row}</li> }
                             }).collect_view();

@@ -12,7 +12,7 @@ use squall_model::semantic::Semantic;
 use squall_model::semantic::assess::cut::Score;
 use squall_model::semantic::assess::plan::{Reason, Risk};
 use squall_model::semantic::assess::{Assessment, Style};
-use squall_model::semantic::rules;
+use squall_model::semantic::rules::Problem;
 
 use crate::names::{self, Scope};
 use crate::shared::{self, File, files};
@@ -117,7 +117,7 @@ fn one_file(
         &[],
     )?;
     let body = rendered.into_values().next().unwrap_or_default();
-    let problems = rules::check(board);
+    let problems = ctx.problems;
     Ok(Rendered {
         files: [(target.file_name(&file_stem(board.title())), body)].into(),
         messages: messages(board, &problems),
@@ -142,6 +142,9 @@ pub struct DesignCtx {
     pub mermaid: String,
     /// Problems on elements in no frame.
     pub loose_problems: Vec<String>,
+    /// Every problem, for the export's list (the assessment checked the model once).
+    #[serde(skip)]
+    pub problems: Vec<Problem>,
 }
 
 #[derive(Debug, Serialize)]
@@ -508,7 +511,6 @@ impl DesignCtx {
         let mut aggregate_scope = Scope::default();
         let mut object_scope = Scope::default();
         let frames = model.contexts();
-        let problems = rules::check_model(&model);
         // Contexts first: their names are the map's, kept short when a sticky has the same label.
         let context_cml: Vec<String> = frames
             .iter()
@@ -706,11 +708,19 @@ impl DesignCtx {
                 .moves
                 .iter()
                 .map(|mv| {
-                    let carried = a.cut.carried(&model, *mv);
-                    let (stickies, from) = moved_words(&carried, &label);
+                    let c = a.cut.carried_summary(&model, *mv);
+                    let mut stickies: Vec<String> = c.shown.iter().map(|id| label(*id)).collect();
+                    if c.more > 0 {
+                        stickies.push(format!("{} more", c.more));
+                    }
+                    let from: Vec<String> = c
+                        .from
+                        .iter()
+                        .map(|f| f.map(label).unwrap_or_else(|| "no frame".into()))
+                        .collect();
                     MoveCtx {
-                        unit: stickies,
-                        from,
+                        unit: stickies.join(", "),
+                        from: from.join(", "),
                         to: group_name(mv.1),
                     }
                 })
@@ -794,7 +804,8 @@ impl DesignCtx {
                 })
                 .collect(),
         };
-        let loose_problems = problems
+        let loose_problems = a
+            .problems
             .iter()
             .filter(|p| {
                 model.context_of(p.element).is_none() && !frames.iter().any(|f| f.id == p.element)
@@ -823,25 +834,9 @@ impl DesignCtx {
             plan,
             mermaid: String::new(),
             loose_problems,
+            problems: a.problems,
         }
     }
-}
-
-/// What a move carries, in words: up to four stickies' labels ("and 3 more"), and the frames
-/// they leave ("no frame" for none).
-pub fn moved_words(carried: &[(Id, Option<Id>)], label: &dyn Fn(Id) -> String) -> (String, String) {
-    let mut stickies: Vec<String> = carried.iter().take(4).map(|(id, _)| label(*id)).collect();
-    if carried.len() > 4 {
-        stickies.push(format!("{} more", carried.len() - 4));
-    }
-    let mut from: Vec<String> = Vec::new();
-    for (_, frame) in carried {
-        let name = frame.map(label).unwrap_or_else(|| "no frame".into());
-        if !from.contains(&name) {
-            from.push(name);
-        }
-    }
-    (stickies.join(", "), from.join(", "))
 }
 
 /// `orderId: UUID (key), total: Money`.

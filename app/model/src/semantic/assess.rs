@@ -29,6 +29,9 @@ pub struct Assessment {
     pub sync_chains: Vec<Vec<usize>>,
     pub cut: cut::Cut,
     pub plan: plan::Plan,
+    /// Every problem of the model (docs/model-rules.md), checked once: each context's are also in
+    /// its report.
+    pub problems: Vec<Problem>,
 }
 
 /// How a downstream context depends on an upstream one (A1).
@@ -143,6 +146,7 @@ impl Assessment {
             sync_chains,
             cut,
             plan,
+            problems,
         }
     }
 }

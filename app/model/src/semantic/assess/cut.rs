@@ -75,6 +75,18 @@ pub struct Cut {
     /// The units the cut moves (all or some of their members) to another frame: (unit, group),
     /// both by index.
     pub moves: Vec<(usize, usize)>,
+    /// The unit each attached element belongs to (A4).
+    #[serde(skip)]
+    pub(crate) owner: HashMap<Id, usize>,
+}
+
+/// What a move carries, for a sentence: the first stickies, how many more, and the frames they
+/// leave (`None`: no frame).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Carried {
+    pub shown: Vec<Id>,
+    pub more: usize,
+    pub from: Vec<Option<Id>>,
 }
 
 impl Cut {
@@ -90,22 +102,6 @@ impl Cut {
             weight[b] += w;
         }
         let groups = groups(model, &units, &clusters, &frames, &weight);
-        // A unit moves when any of its members is not in its group's frame (a command dragged
-        // into the wrong frame comes back with the cut).
-        let mut moves = Vec::new();
-        for (g, group) in groups.iter().enumerate() {
-            for &u in &group.units {
-                let away = group.frame.is_none()
-                    || units[u]
-                        .members
-                        .iter()
-                        .any(|m| model.context_of(*m) != group.frame);
-                if away {
-                    moves.push((u, g));
-                }
-            }
-        }
-        moves.sort_unstable();
         let frame_index: BTreeMap<Id, usize> =
             frames.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
         let now = |id: Id| {
@@ -123,12 +119,48 @@ impl Cut {
             let place = suggested_place(model, &units, &owner, &groups, &frame_index);
             score(model, places, &place, groups.len())
         };
-        Self {
+        let mut cut = Self {
             units,
             groups,
             current,
             suggested,
-            moves,
+            moves: Vec::new(),
+            owner,
+        };
+        // A unit moves when it carries anything: a member not in its group's frame (a command
+        // dragged into the wrong frame comes back with the cut).
+        let mut moves: Vec<(usize, usize)> = (0..cut.groups.len())
+            .flat_map(|g| cut.groups[g].units.iter().map(move |u| (*u, g)))
+            .filter(|mv| !cut.carried(model, *mv).is_empty())
+            .collect();
+        moves.sort_unstable();
+        cut.moves = moves;
+        cut
+    }
+
+    /// Where an element is under the cut (see [`suggested_place`]).
+    pub(crate) fn place<'a>(
+        &'a self,
+        model: &'a Semantic,
+        frame_index: &'a BTreeMap<Id, usize>,
+    ) -> impl Fn(Id) -> Option<usize> + 'a {
+        suggested_place(model, &self.units, &self.owner, &self.groups, frame_index)
+    }
+
+    /// A move in words: its first four stickies, how many more, and the frames they leave.
+    pub fn carried_summary(&self, model: &Semantic, mv: (usize, usize)) -> Carried {
+        const SHOWN: usize = 4;
+        let carried = self.carried(model, mv);
+        let mut from = Vec::new();
+        for (_, frame) in &carried {
+            if !from.contains(frame) {
+                from.push(*frame);
+            }
+        }
+        Carried {
+            shown: carried.iter().take(SHOWN).map(|(id, _)| *id).collect(),
+            more: carried.len().saturating_sub(SHOWN),
+            from,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::cut::{Cut, suggested_place, units};
+use super::cut::Cut;
 use super::{Link, Style, in_reading_order, links, strongly_connected};
 use crate::model::{ElementKind, Id};
 use crate::semantic::Semantic;
@@ -89,8 +89,7 @@ impl Plan {
         let frame_index: BTreeMap<Id, usize> =
             frames.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
         let monolith_frame = frames.iter().find(|f| is_monolith(&f.label)).map(|f| f.id);
-        let (units, owner) = units(model);
-        let suggested = suggested_place(model, &units, &owner, &cut.groups, &frame_index);
+        let suggested = cut.place(model, &frame_index);
         let now = |id: Id| {
             model
                 .context_of(id)
@@ -269,11 +268,14 @@ fn risks(
     }
     for l in links {
         let risk = match l.style {
-            Style::Events if l.downstream == part => Risk::SharedData {
-                read_model: l.by,
-                event: l.through,
-                from: l.upstream,
-            },
+            // Only read models carry data; a policy reacting to an event is the healthy kind.
+            Style::Events if l.downstream == part && l.by_kind == ElementKind::ReadModel => {
+                Risk::SharedData {
+                    read_model: l.by,
+                    event: l.through,
+                    from: l.upstream,
+                }
+            }
             Style::Calls if l.downstream == part => Risk::Calls {
                 by: l.by,
                 command: l.through,
@@ -286,10 +288,6 @@ fn risks(
             },
             _ => continue,
         };
-        // Only read models carry data; a policy reacting to an event is the healthy kind.
-        if matches!(risk, Risk::SharedData { .. }) && !is_read_model_link(l) {
-            continue;
-        }
         if !out.contains(&risk) {
             out.push(risk);
         }
@@ -310,8 +308,4 @@ fn risks(
         }
     }
     out
-}
-
-fn is_read_model_link(l: &Link) -> bool {
-    l.by_kind == ElementKind::ReadModel
 }
