@@ -205,3 +205,33 @@ test('a cut that makes new frames, applied and closed, leaves a board that draws
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a sticky dragged by mouse into the wrong frame is named in the moves and brought back', async () => {
+  const { id, links: keys } = await importSample();
+  const refund = await element(id, 'Refund Payment');
+  const markPaid = await element(id, 'Mark Order Paid');
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/b/${id}?key=${keys.edit}`);
+  await waitForHydration(page);
+  // Drag Refund Payment (Payment) to just below Mark Order Paid, inside Ordering.
+  const from = await page.locator(`.element[data-id="${refund.id}"]`).boundingBox();
+  const to = await page.locator(`.element[data-id="${markPaid.id}"]`).boundingBox();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height * 1.8, { steps: 12 });
+  await page.mouse.up();
+  await page.locator('.save-state.saved').waitFor();
+  const dropped = await element(id, 'Refund Payment');
+  assert.ok(dropped.x < 1290 && dropped.y + dropped.height / 2 < 770, `dropped in Ordering at ${dropped.x}, ${dropped.y}`);
+
+  await page.getByRole('button', { name: 'Assess' }).click();
+  const panel = page.getByRole('dialog', { name: 'Assessment' });
+  assert.deepEqual(await panel.locator('.moves li').allTextContents(), ['Refund Payment: from Ordering to Payment']);
+  await panel.getByRole('button', { name: 'Apply the cut' }).click();
+  await panel.locator('.cut-current').waitFor();
+  await page.locator('.save-state.saved').waitFor();
+  const back = await element(id, 'Refund Payment');
+  assert.ok(back.x >= 1410 && back.x + back.width <= 2340, `back in Payment: x = ${back.x}`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
