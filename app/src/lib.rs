@@ -27,8 +27,30 @@ use leptos_router::{
     path,
 };
 
+/// The Content-Security-Policy of every page (docs/operations.md, "Security headers"): the
+/// app's own files, the inline scripts Leptos writes (hydration, resources) with this
+/// response's `nonce`, WebAssembly, inline `style` attributes (positions on the canvas) and
+/// connections (the WebSocket) to this host only; no frames, plugins or foreign forms.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The nonce leptos_axum made for this response goes into its policy.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&nonce))
+    {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+    }
     view! {
         <!DOCTYPE html>
         // `lang` is set by the i18n provider to the language the page is in.

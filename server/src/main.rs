@@ -1,20 +1,17 @@
 #![recursion_limit = "256"]
 use anyhow::Context;
-use server::config::Config;
+use server::config::{Config, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
     let cli = <server::cli::Cli as clap::Parser>::parse();
     if let Some(server::cli::Command::Export(args)) = cli.command {
+        logs(LogFormat::Text);
         return server::cli::export(args).await;
     }
     let config = Config::from_env()?;
+    logs(config.log_format);
     let store = server::store::connect(&config.database_url)
         .await
         .with_context(|| format!("opening the database at {}", redact(&config.database_url)))?;
@@ -22,15 +19,54 @@ async fn main() -> anyhow::Result<()> {
     let rooms = server::sync::Rooms::start(store, Default::default())
         .await
         .context("listening for other server processes")?;
-    let app = server::app(rooms, config.leptos);
+    let grace = config.server.shutdown;
+    let app = server::app_with(rooms.clone(), config.leptos, config.server);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
     tracing::info!("Squall is listening on http://{addr}");
-    axum::serve(server::without_nagle(listener), app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let mut serving = tokio::spawn(server::serve(listener, app, async {
+        let _ = stopped.await;
+    }));
+    tokio::select! {
+        () = shutdown_signal() => {}
+        result = &mut serving => return Ok(result??),
+    }
+    // docs/operations.md, "Shutdown": not ready, rooms store what they hold and send their
+    // sockets elsewhere, then no new connections and in-flight requests finish; all bounded.
+    tracing::info!("shutting down");
+    if tokio::time::timeout(grace, rooms.shut_down())
+        .await
+        .is_err()
+    {
+        tracing::warn!("rooms did not close within {grace:?}");
+    }
+    let _ = stop.send(());
+    match tokio::time::timeout(grace, serving).await {
+        Ok(result) => result??,
+        Err(_) => tracing::warn!("connections still open after {grace:?}; exiting"),
+    }
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// The log: lines for people, or one JSON object per line (with the request's span, so its
+/// `request_id`) for a log collector. `RUST_LOG` filters (default `info,sqlx=warn`).
+fn logs(format: LogFormat) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 /// A database URL without its password, for logs.

@@ -115,7 +115,7 @@ async fn start_server() -> anyhow::Result<(String, tempfile_dir::Dir)> {
     let app = server::app(rooms, options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(server::without_nagle(listener), app).await });
+    tokio::spawn(server::serve(listener, app, std::future::pending()));
     Ok((format!("http://{addr}"), dir))
 }
 

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Authorized;
+use super::limits::ClientAddress;
 use super::{ApiError, AppState};
 use crate::access;
 use crate::store::BoardStore;
@@ -61,10 +62,12 @@ struct Applied {
 /// Creates an empty board and answers 201 with its id and its three links' tokens.
 async fn create(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     body: Result<Json<NewBoard>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Json(NewBoard { title }) = body?;
     let board = Board::new(&title)?;
+    state.guard.new_board(address)?;
     let (id, tokens) = store_new_board(state.store.as_ref(), &board).await?;
     Ok(created(id, &board, tokens))
 }
@@ -93,9 +96,27 @@ fn created(id: Id, board: &Board, tokens: access::NewTokens) -> impl IntoRespons
 /// Answers like `POST /api/boards`.
 async fn import(
     State(state): State<AppState>,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    ClientAddress(address): ClientAddress,
+    headers: axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Json(document) = body?;
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            let v = v.trim().to_ascii_lowercase();
+            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+        });
+    if !json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let body = body.map_err(|_| ApiError::PayloadTooLarge {
+        max_bytes: super::MAX_BODY_BYTES,
+    })?;
+    state.guard.import(body.len())?;
+    let Json(document) = Json::<serde_json::Value>::from_bytes(&body)?;
+    state.guard.new_board(address)?;
     let board =
         BoardDocument::read_value(document).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
     let (id, board, tokens) = import_board(state.store.as_ref(), board).await?;
@@ -107,10 +128,12 @@ async fn import(
 /// the file does not. 422 with the place and the reason for a file that cannot be read.
 async fn import_file(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     axum::extract::Path(format): axum::extract::Path<String>,
     axum::extract::Query(query): axum::extract::Query<ImportQuery>,
     body: String,
 ) -> Result<impl IntoResponse, ApiError> {
+    state.guard.import(body.len())?;
     let title = query.title.as_deref().unwrap_or("Imported monolith");
     let board = match format.as_str() {
         "sql" => squall_import::sql::read(&body, title),
@@ -118,6 +141,7 @@ async fn import_file(
         _ => return Err(ApiError::RouteNotFound),
     }
     .map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    state.guard.new_board(address)?;
     let (id, board, tokens) = import_board(state.store.as_ref(), board).await?;
     Ok(created(id, &board, tokens))
 }
@@ -209,7 +233,30 @@ async fn requested_export(
         identifiers: identifiers(query)?,
         templates: None,
     };
-    Ok(codegen::export(&stored.board, target.as_deref(), &options)?)
+    Ok(timed_export(
+        &state.metrics,
+        &stored.board,
+        target.as_deref(),
+        &options,
+    )?)
+}
+
+/// `codegen::export`, timed by target (`squall_export_seconds`).
+pub(super) fn timed_export(
+    metrics: &crate::metrics::Metrics,
+    board: &Board,
+    target: Option<&str>,
+    options: &codegen::Options,
+) -> Result<Export, codegen::ExportError> {
+    let started = std::time::Instant::now();
+    let export = codegen::export(board, target, options)?;
+    metrics
+        .exports
+        .get_or_create(&crate::metrics::TargetLabels {
+            target: export.target.id().to_string(),
+        })
+        .observe(started.elapsed().as_secs_f64());
+    Ok(export)
 }
 
 /// `?identifiers=native` keeps the team's script in code identifiers; `ascii` (the default)

@@ -45,6 +45,15 @@ pub enum ApiError {
         code: &'static str,
         message: &'static str,
     },
+    /// 429: a limit of docs/operations.md; `limit` is its name and the code.
+    #[error("{message}")]
+    Limited {
+        limit: &'static str,
+        message: String,
+    },
+    /// 503: the server is shutting down; another instance (or this one, restarted) will answer.
+    #[error("the server is restarting; try again in a moment")]
+    Unavailable,
     #[error("internal error")]
     Internal(#[source] StoreError),
 }
@@ -69,6 +78,8 @@ impl ApiError {
             Self::InvalidBody(_) | Self::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BoardNotFound | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Limited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,6 +94,8 @@ impl ApiError {
             Self::RouteNotFound => "route_not_found",
             Self::Rejected { rejection, .. } => rejection.code(),
             Self::Forbidden { code, .. } => code,
+            Self::Limited { limit, .. } => limit,
+            Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal",
         }
     }
@@ -136,6 +149,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::BoardNotFound,
+            StoreError::ShuttingDown => Self::Unavailable,
             other => Self::Internal(other),
         }
     }
@@ -149,6 +163,8 @@ impl From<SubmitFailed> for ApiError {
                 rejection,
             },
             SubmitFailed::Store(e) => e.into(),
+            // The room closed under the request (shutdown, deleted board): try again.
+            SubmitFailed::Closed => Self::Unavailable,
             // Not reachable from HTTP (no client, no hello) or a room that closed under the
             // request: both are the server's problem.
             other => Self::Internal(StoreError::Corrupt(other.to_string())),

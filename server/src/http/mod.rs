@@ -8,6 +8,12 @@ pub mod auth;
 pub mod boards;
 /// The one error type of the API and its JSON body.
 mod error;
+/// The security headers of every response.
+mod headers;
+/// Connections per board and address, boards per hour, operations per second, import size.
+pub mod limits;
+/// Request ids, request metrics, `/metrics`, `/healthz`, `/readyz`.
+mod observe;
 /// `GET /api/boards/{id}/ws`: the live connection of one browser tab.
 mod ws;
 
@@ -17,16 +23,19 @@ use app::access::{Role, ShareLinks};
 use app::api::{BoardService, OpenBoard, Refusal};
 use app::model::Id;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef, State};
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::trace::TraceLayer;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use boards::parse_id;
 pub use error::{ApiError, MAX_BODY_BYTES};
 
+use crate::config::ServerConfig;
+use crate::metrics::Metrics;
 use crate::store::BoardStore;
 use crate::sync::Rooms;
 
@@ -34,15 +43,25 @@ use crate::sync::Rooms;
 pub struct AppState {
     pub store: Arc<dyn BoardStore>,
     pub rooms: Arc<Rooms>,
+    pub metrics: Arc<Metrics>,
+    pub guard: Arc<limits::Guard>,
     pub leptos_options: LeptosOptions,
 }
 
-/// The whole application: API, live sync, health check, server functions and pages.
+/// The whole application with the default settings.
 pub fn app(rooms: Arc<Rooms>, leptos_options: LeptosOptions) -> Router {
+    app_with(rooms, leptos_options, ServerConfig::default())
+}
+
+/// The whole application: API, live sync, health and metrics, server functions and pages.
+pub fn app_with(rooms: Arc<Rooms>, leptos_options: LeptosOptions, config: ServerConfig) -> Router {
     let store = rooms.store().clone();
+    let metrics = rooms.metrics().clone();
     let state = AppState {
         store: store.clone(),
         rooms: rooms.clone(),
+        guard: Arc::new(limits::Guard::new(config, metrics.clone())),
+        metrics,
         leptos_options: leptos_options.clone(),
     };
     let service: Arc<dyn BoardService> = Arc::new(Pages(state.clone()));
@@ -55,7 +74,9 @@ pub fn app(rooms: Arc<Rooms>, leptos_options: LeptosOptions) -> Router {
     );
 
     Router::new()
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(observe::healthz))
+        .route("/readyz", get(observe::readyz))
+        .route("/metrics", get(observe::metrics))
         .nest("/api", api)
         .nest(
             &format!("/{}", leptos_options.site_pkg_dir),
@@ -77,32 +98,48 @@ pub fn app(rooms: Arc<Rooms>, leptos_options: LeptosOptions) -> Router {
             app::shell,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::map_response_with_state(
+            headers::Headers::new(&state.guard.config),
+            headers::add,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            observe::count,
+        ))
+        .layer(
+            // Outermost first: the id is set before the span that logs it, and sent back.
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(observe::span)
+                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
         .with_state(state)
 }
 
-/// Accepts connections with Nagle's algorithm off: a live edit is a small frame that must go
-/// out at once, not wait up to 40 ms for more bytes or an ACK.
-pub fn without_nagle(
+/// Serves `app` on `listener` until `shutdown` resolves, with each request's peer address
+/// (the per-address limits read it). Connections have Nagle's algorithm off: a live edit is a
+/// small frame that must go out at once, not wait up to 40 ms for more bytes or an ACK.
+pub async fn serve(
     listener: tokio::net::TcpListener,
-) -> impl axum::serve::Listener<Addr = std::net::SocketAddr> {
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
-    listener.tap_io(|tcp| {
+    let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
-    })
-}
-
-/// 200 when the database answers, 503 when it does not.
-async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
-    }
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// The store and the rooms, as the pages see them. Every call checks the key like the API does,
@@ -121,6 +158,16 @@ impl From<ApiError> for Refusal {
 }
 
 impl Pages {
+    /// The limit on new boards per address, for a server function (its request's parts are
+    /// in the reactive context).
+    fn new_board(&self) -> Result<(), ApiError> {
+        let address = use_context::<axum::http::request::Parts>().map_or(
+            std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+            |parts| self.0.guard.client(&parts),
+        );
+        self.0.guard.new_board(address)
+    }
+
     async fn owner(&self, id: Id, key: &str) -> Result<(), Refusal> {
         match crate::access::role_of(self.0.store.as_ref(), id, Some(key)).await {
             Ok(Some(Role::Owner)) => Ok(()),
@@ -136,11 +183,14 @@ impl Pages {
 #[async_trait::async_trait]
 impl BoardService for Pages {
     async fn create_board(&self, title: &str) -> Result<(Id, String), Refusal> {
+        self.new_board()?;
         let (id, _, owner) = boards::create_board(self.0.store.as_ref(), title).await?;
         Ok((id, owner))
     }
 
     async fn import_board(&self, document: &str, file_name: &str) -> Result<(Id, String), Refusal> {
+        self.0.guard.import(document.len())?;
+        self.new_board()?;
         let board = squall_import::read(document, file_name)
             .map_err(|e| Refusal::new(422, e.to_string()))?;
         let (id, _, tokens) = boards::import_board(self.0.store.as_ref(), board).await?;
@@ -198,8 +248,8 @@ impl BoardService for Pages {
             "" => squall_codegen::TARGETS[0].id(),
             id => id,
         };
-        let export =
-            squall_codegen::export(&open.board, Some(target), &options).map_err(ApiError::from)?;
+        let export = boards::timed_export(&self.0.metrics, &open.board, Some(target), &options)
+            .map_err(ApiError::from)?;
         Ok(app::api::ExportPreview {
             target: export.target.id().to_string(),
             targets: squall_codegen::TARGETS

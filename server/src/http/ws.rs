@@ -16,6 +16,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
 use super::auth::Authorized;
+use super::limits::{ClientAddress, Pace};
 use super::{ApiError, AppState, MAX_BODY_BYTES};
 use crate::sync::{CONNECTION_BUFFER, RoomMsg, Rooms};
 
@@ -30,23 +31,52 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn upgrade(
     State(state): State<AppState>,
     Authorized { id, role, .. }: Authorized,
+    ClientAddress(address): ClientAddress,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
+    let slot = state.guard.connection(id, address)?;
     state.rooms.room(id).await?;
     let ws = match ws {
         Ok(ws) => ws,
         Err(rejection) => return Ok(rejection.into_response()),
     };
     let rooms = state.rooms.clone();
+    let open = Open::new(state.metrics.sockets_open.clone());
+    let pace = state.guard.pace();
     Ok(ws
         .max_message_size(MAX_BODY_BYTES)
         // tungstenite zeroes its whole read buffer before each read: the 128 KiB default costs
         // more CPU than everything else a live edit does (found with perf).
         .read_buffer_size(READ_BUFFER_BYTES)
-        .on_upgrade(move |socket| connection(socket, id, role, rooms)))
+        .on_upgrade(move |socket| async move {
+            let _counted = (open, slot);
+            connection(socket, id, role, rooms, pace).await
+        }))
 }
 
-async fn connection(socket: WebSocket, id: app::model::Id, role: Role, rooms: Arc<Rooms>) {
+/// Counts an open socket in `squall_websockets_open` while it lives.
+struct Open(prometheus_client::metrics::gauge::Gauge);
+
+impl Open {
+    fn new(gauge: prometheus_client::metrics::gauge::Gauge) -> Self {
+        gauge.inc();
+        Self(gauge)
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+async fn connection(
+    socket: WebSocket,
+    id: app::model::Id,
+    role: Role,
+    rooms: Arc<Rooms>,
+    pace: Pace,
+) {
     let (mut sink, mut stream) = socket.split();
     // The room's messages, and this reader's answers to bad frames. When the room drops its
     // sender (board deleted, connection too slow), the socket closes.
@@ -133,6 +163,15 @@ async fn connection(socket: WebSocket, id: app::model::Id, role: Role, rooms: Ar
                 }
             };
             let Some(next) = next else { break };
+            let cost = match &next {
+                Ok(ClientMsg::Submit { ops, .. }) => ops.len(),
+                _ => 1,
+            };
+            if let Err(message) = pace.take(cost) {
+                // The browser reconnects after a pause and sends its unsaved batches again.
+                reply(ServerMsg::error("rate_limited", message));
+                break;
+            }
             let msg = match next {
                 Ok(ClientMsg::Submit { batch, ops }) => {
                     if batch == 0 || batch > i64::MAX as u64 {

@@ -45,6 +45,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The server is shutting down and opens no more boards.
+    #[error("the server is shutting down")]
+    ShuttingDown,
 }
 
 /// A capability link as stored: never the token, only its hash.
@@ -114,7 +117,7 @@ pub trait BoardStore: Send + Sync + 'static {
     async fn client_batches(&self, id: Id) -> Result<HashMap<ClientId, u64>, StoreError>;
     /// Returns false when there was no such board.
     async fn delete_board(&self, id: Id) -> Result<bool, StoreError>;
-    /// Checks that the database answers.
+    /// Checks that the database answers and has every migration this build knows.
     async fn ping(&self) -> Result<(), StoreError>;
     /// True when other server processes may write to the same boards (PostgreSQL): a batch
     /// must then be stored before it is shown to anyone, to get a sequence number all agree on.
@@ -203,4 +206,16 @@ fn parse_doc(doc: &str) -> Result<Board, StoreError> {
 fn encode<T: serde::Serialize + ?Sized>(value: &T) -> String {
     // Boards and operations are plain data with string keys: serializing them cannot fail.
     serde_json::to_string(value).expect("board data serializes to JSON")
+}
+
+/// Ready when the database has every migration of `migrator` (another process may have
+/// applied newer ones; an older schema is not ready).
+fn migrated(migrator: &sqlx::migrate::Migrator, applied: i64) -> Result<(), StoreError> {
+    let latest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    if applied < latest {
+        return Err(StoreError::Corrupt(format!(
+            "the database's schema is at migration {applied}, this build needs {latest}"
+        )));
+    }
+    Ok(())
 }

@@ -13,6 +13,9 @@ use super::{
     parse_role, replay, split_client,
 };
 
+/// The schema, run at start-up.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
 /// Boards in PostgreSQL; a batch locks its board's row, so writers to one board queue.
 #[derive(Clone)]
 pub struct PgStore {
@@ -27,7 +30,7 @@ impl PgStore {
             .max_connections(16)
             .connect(url)
             .await?;
-        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        MIGRATOR.run(&pool).await?;
         Ok(Self {
             pool,
             instance: uuid::Uuid::now_v7(),
@@ -257,8 +260,12 @@ impl BoardStore for PgStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        let applied: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        super::migrated(&MIGRATOR, applied)
     }
 
     fn shared(&self) -> bool {

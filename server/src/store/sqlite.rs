@@ -14,6 +14,9 @@ use super::{
     split_client,
 };
 
+/// The schema, run at start-up.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
 /// Boards in one SQLite file, in WAL mode with full sync: a committed batch survives a crash.
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -37,7 +40,7 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+        MIGRATOR.run(&pool).await?;
         Ok(Self { pool })
     }
 }
@@ -271,7 +274,11 @@ impl BoardStore for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        let applied: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        super::migrated(&MIGRATOR, applied)
     }
 }

@@ -7,12 +7,14 @@ mod room;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use app::model::{Id, Op};
 use app::sync::SubmitError;
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{Mutex, OnceCell, mpsc, oneshot};
 
+use crate::metrics::Metrics;
 use crate::store::{BoardStore, BusEvent, StoreError};
 pub use room::{CONNECTION_BUFFER, RoomMsg};
 
@@ -46,11 +48,19 @@ impl Default for RoomSettings {
     }
 }
 
+/// A board's place in the registry: empty while the board loads, then its room.
+type Slot = Arc<OnceCell<mpsc::Sender<RoomMsg>>>;
+
 /// Every open room of this process.
 pub struct Rooms {
     store: Arc<dyn BoardStore>,
     settings: RoomSettings,
-    open: Mutex<HashMap<Id, mpsc::Sender<RoomMsg>>>,
+    /// Held only to find or make a slot, never while a board loads (boards do not wait on
+    /// each other's loads).
+    open: Mutex<HashMap<Id, Slot>>,
+    metrics: Arc<Metrics>,
+    /// Set by `shut_down`: the server is going away (`/readyz` says 503, no new rooms).
+    draining: AtomicBool,
 }
 
 impl Rooms {
@@ -64,6 +74,8 @@ impl Rooms {
             store: store.clone(),
             settings,
             open: Mutex::new(HashMap::new()),
+            metrics: Metrics::new(),
+            draining: AtomicBool::new(false),
         });
         if let Some(mut events) = store.subscribe().await? {
             let weak = Arc::downgrade(&rooms);
@@ -84,8 +96,12 @@ impl Rooms {
                 BusEvent::Stored { board, .. }
                 | BusEvent::Presence { board, .. }
                 | BusEvent::Left { board, .. }
-                | BusEvent::Revoked { board, .. } => open.get(board).cloned().into_iter().collect(),
-                BusEvent::Lagged => open.values().cloned().collect(),
+                | BusEvent::Revoked { board, .. } => open
+                    .get(board)
+                    .and_then(|s| s.get().cloned())
+                    .into_iter()
+                    .collect(),
+                BusEvent::Lagged => open.values().filter_map(|s| s.get().cloned()).collect(),
             }
         };
         for room in targets {
@@ -98,19 +114,41 @@ impl Rooms {
         self: &Arc<Self>,
         id: Id,
     ) -> Result<mpsc::Sender<RoomMsg>, StoreError> {
-        let mut open = self.open.lock().await;
-        if let Some(room) = open.get(&id).filter(|r| !r.is_closed()) {
-            return Ok(room.clone());
+        if self.draining() {
+            return Err(StoreError::ShuttingDown);
         }
-        let room = room::open(
-            id,
-            self.store.clone(),
-            self.settings.clone(),
-            Arc::downgrade(self),
-        )
-        .await?;
-        open.insert(id, room.clone());
-        Ok(room)
+        let slot = {
+            let mut open = self.open.lock().await;
+            let slot = open.entry(id).or_default();
+            if slot.get().is_some_and(|room| room.is_closed()) {
+                *slot = Slot::default();
+            }
+            slot.clone()
+        };
+        // Callers for the same board wait for the same load; a failed load leaves the slot
+        // empty for the next caller to try again.
+        let opened = slot
+            .get_or_try_init(|| {
+                room::open(
+                    id,
+                    self.store.clone(),
+                    self.settings.clone(),
+                    Arc::downgrade(self),
+                    self.metrics.clone(),
+                )
+            })
+            .await
+            .cloned();
+        if opened.is_err() {
+            let mut open = self.open.lock().await;
+            if open
+                .get(&id)
+                .is_some_and(|s| Arc::ptr_eq(s, &slot) && s.get().is_none())
+            {
+                open.remove(&id);
+            }
+        }
+        opened
     }
 
     /// Sends `msg` to the room of `id`, opening it again if it just closed; returns the room
@@ -150,7 +188,12 @@ impl Rooms {
     /// A link of board `id` was rotated: drop the sockets opened with it, here and in the other
     /// server processes.
     pub async fn revoke(&self, id: Id, role: app::access::Role) {
-        let room = self.open.lock().await.get(&id).cloned();
+        let room = self
+            .open
+            .lock()
+            .await
+            .get(&id)
+            .and_then(|s| s.get().cloned());
         if let Some(room) = room {
             let _ = room.send(RoomMsg::Revoke { role }).await;
         }
@@ -166,7 +209,7 @@ impl Rooms {
     /// The board was deleted: close its room and drop its connections.
     pub async fn close(&self, id: Id) {
         let room = self.open.lock().await.remove(&id);
-        if let Some(room) = room {
+        if let Some(room) = room.as_ref().and_then(|s| s.get()) {
             let _ = room.send(RoomMsg::Deleted).await;
         }
     }
@@ -178,7 +221,10 @@ impl Rooms {
         if !idle() {
             return false;
         }
-        if open.get(&id).is_some_and(|r| r.same_channel(room)) {
+        if open
+            .get(&id)
+            .is_some_and(|s| s.get().is_some_and(|r| r.same_channel(room)))
+        {
             open.remove(&id);
         }
         true
@@ -186,5 +232,36 @@ impl Rooms {
 
     pub fn store(&self) -> &Arc<dyn BoardStore> {
         &self.store
+    }
+
+    /// Shutting down: `/readyz` answers 503 and no board opens any more; every room stores
+    /// what it holds, tells its sockets to reconnect (to another instance, or to this one
+    /// restarted) and closes. Returns when all have.
+    pub async fn shut_down(&self) {
+        self.draining.store(true, Ordering::Relaxed);
+        let rooms: Vec<mpsc::Sender<RoomMsg>> = {
+            let open = self.open.lock().await;
+            open.values().filter_map(|s| s.get().cloned()).collect()
+        };
+        let mut closed = Vec::new();
+        for room in rooms {
+            let (done, waiting) = oneshot::channel();
+            if room.send(RoomMsg::Shutdown { done }).await.is_ok() {
+                closed.push(waiting);
+            }
+        }
+        for waiting in closed {
+            let _ = waiting.await;
+        }
+    }
+
+    /// True once `shut_down` began.
+    pub fn draining(&self) -> bool {
+        self.draining.load(Ordering::Relaxed)
+    }
+
+    /// What this server counts (`GET /metrics`).
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 }

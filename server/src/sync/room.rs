@@ -6,8 +6,9 @@
 //! batch before showing it, because the database decides the order: a sequence number another
 //! process took first sends the room to read the log and try again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Weak};
+use std::time::Instant;
 
 use app::access::Role;
 use app::model::{Id, Op};
@@ -16,6 +17,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{RoomSettings, Rooms, SubmitFailed};
+use crate::metrics::Metrics;
 use crate::store::{BoardStore, BusEvent, StoreError, StoredBoard};
 
 /// How many messages may wait for one connection before it counts as too slow and is dropped
@@ -60,6 +62,10 @@ pub enum RoomMsg {
     /// From the writer: storing failed; what is not stored is lost with this room.
     StoreFailed(String),
     Deleted,
+    /// The server is shutting down: store everything, tell the sockets, close.
+    Shutdown {
+        done: oneshot::Sender<()>,
+    },
     /// A link was rotated: connections opened with it lose access.
     Revoke {
         role: Role,
@@ -72,14 +78,19 @@ pub async fn open(
     store: Arc<dyn BoardStore>,
     settings: RoomSettings,
     rooms: Weak<Rooms>,
+    metrics: Arc<Metrics>,
 ) -> Result<mpsc::Sender<RoomMsg>, StoreError> {
+    let started = Instant::now();
     let stored = store.load_board(id).await?.ok_or(StoreError::NotFound)?;
     let clients = store.client_batches(id).await?;
+    metrics.store_call("load", started.elapsed());
     let epoch = app::model::new_id().simple().to_string();
     let shared = store.shared();
     let hub = Hub::new(stored.board, stored.seq, clients, epoch);
     let (tx, rx) = mpsc::channel(8_192);
-    let writer = (!shared).then(|| Writer::start(id, store.clone(), tx.downgrade()));
+    let writer =
+        (!shared).then(|| Writer::start(id, store.clone(), tx.downgrade(), metrics.clone()));
+    metrics.rooms_open.inc();
     let room = Room {
         id,
         hub,
@@ -92,6 +103,8 @@ pub async fn open(
         snapshot_seq: stored.seq,
         me: tx.clone(),
         rooms,
+        metrics,
+        unacked: VecDeque::new(),
     };
     tokio::spawn(room.run(rx));
     Ok(tx)
@@ -111,6 +124,9 @@ struct Room {
     snapshot_seq: i64,
     me: mpsc::Sender<RoomMsg>,
     rooms: Weak<Rooms>,
+    metrics: Arc<Metrics>,
+    /// When each batch handed to the writer reached the room, oldest first: (seq, arrival).
+    unacked: VecDeque<(i64, Instant)>,
 }
 
 impl Room {
@@ -143,6 +159,7 @@ impl Room {
         for (_, reply) in self.waiting.drain(..) {
             let _ = reply.send(Err(SubmitFailed::Closed));
         }
+        self.metrics.rooms_open.dec();
     }
 
     /// Returns false when the room must close.
@@ -164,7 +181,9 @@ impl Room {
                 self.publish_presence(peer);
             }
             RoomMsg::Submit { peer, batch, ops } => {
+                let arrived = Instant::now();
                 if !self.roles.get(&peer).is_some_and(|r| r.can_edit()) {
+                    self.metrics.rejected("read_only");
                     let refusal = ServerMsg::Rejected {
                         batch,
                         op_index: 0,
@@ -174,11 +193,15 @@ impl Room {
                     self.route(vec![Out::To(peer, refusal)]);
                 } else if self.writer.is_some() {
                     let (accepted, out) = self.hub.submit(peer, batch, ops);
+                    self.count(accepted.is_some(), &out);
                     self.route(out);
-                    self.write(accepted);
+                    if accepted.is_some() {
+                        self.metrics.fanout.observe(arrived.elapsed().as_secs_f64());
+                    }
+                    self.write(accepted, arrived);
                 } else {
                     let stored = self
-                        .submit_shared(|hub| {
+                        .submit_shared(arrived, |hub| {
                             let (accepted, out) = hub.submit(peer, batch, ops.clone());
                             (accepted.ok_or(()), out)
                         })
@@ -199,21 +222,25 @@ impl Room {
                 }
             }
             RoomMsg::Http { ops, reply } => {
+                let arrived = Instant::now();
                 if self.writer.is_some() {
                     match self.hub.submit_anonymous(ops) {
                         Ok((accepted, out)) => {
+                            self.metrics.batches_applied.inc();
                             self.route(out);
+                            self.metrics.fanout.observe(arrived.elapsed().as_secs_f64());
                             self.waiting.push((accepted.entry.seq, reply));
-                            self.write(Some(accepted));
+                            self.write(Some(accepted), arrived);
                         }
                         Err(e) => {
+                            self.metrics.rejected(submit_code(&e));
                             let _ = reply.send(Err(e.into()));
                         }
                     }
                 } else {
                     let mut refusal = None;
                     let result = self
-                        .submit_shared(|hub| match hub.submit_anonymous(ops.clone()) {
+                        .submit_shared(arrived, |hub| match hub.submit_anonymous(ops.clone()) {
                             Ok((accepted, out)) => (Ok(accepted), out),
                             Err(e) => {
                                 refusal = Some(e);
@@ -221,6 +248,9 @@ impl Room {
                             }
                         })
                         .await;
+                    if let Some(e) = &refusal {
+                        self.metrics.rejected(submit_code(e));
+                    }
                     let answer = match (result, refusal) {
                         (_, Some(e)) => Err(SubmitFailed::Refused(e)),
                         (Ok(Some(seq)), None) => Ok(seq),
@@ -240,6 +270,10 @@ impl Room {
             RoomMsg::Stored { seq } => {
                 let out = self.hub.durable_up_to(seq);
                 self.route(out);
+                while let Some((_, arrived)) = self.unacked.front().filter(|(s, _)| *s <= seq) {
+                    self.metrics.ack.observe(arrived.elapsed().as_secs_f64());
+                    self.unacked.pop_front();
+                }
                 let (done, still): (Vec<_>, Vec<_>) =
                     self.waiting.drain(..).partition(|(s, _)| *s <= seq);
                 self.waiting = still;
@@ -260,16 +294,58 @@ impl Room {
                 return false;
             }
             RoomMsg::Revoke { role } => self.revoke(role),
+            RoomMsg::Shutdown { done } => {
+                self.shut_down().await;
+                let _ = done.send(());
+                return false;
+            }
         }
         true
     }
 
+    /// Stores what the writer holds (and a snapshot), tells the authors their batches are
+    /// safe, then asks every socket to reconnect.
+    async fn shut_down(&mut self) {
+        if let Some(writer) = &self.writer {
+            let snapshot = (self.hub.seq() > self.snapshot_seq).then(|| StoredBoard {
+                board: self.hub.board().clone(),
+                seq: self.hub.seq(),
+            });
+            if writer.flush(snapshot).await {
+                let out = self.hub.durable_up_to(self.hub.seq());
+                self.route(out);
+                for (seq, reply) in self.waiting.drain(..) {
+                    let _ = reply.send(Ok(seq));
+                }
+            }
+        }
+        self.drop_everyone(
+            "server_restarting",
+            "the server is restarting; reconnecting",
+        );
+    }
+
+    /// Counts a batch from a socket: applied, or refused with the code its author is told.
+    fn count(&self, applied: bool, out: &[Out]) {
+        if applied {
+            self.metrics.batches_applied.inc();
+            return;
+        }
+        for o in out {
+            if let Out::To(_, ServerMsg::Rejected { code, .. } | ServerMsg::Error { code, .. }) = o
+            {
+                self.metrics.rejected(code);
+            }
+        }
+    }
+
     /// Hands an ordered batch to the writer, with a snapshot now and then.
-    fn write(&mut self, accepted: Option<Accepted>) {
+    fn write(&mut self, accepted: Option<Accepted>, arrived: Instant) {
         let (Some(accepted), Some(writer)) = (accepted, &self.writer) else {
             return;
         };
         let seq = accepted.entry.seq;
+        self.unacked.push_back((seq, arrived));
         let snapshot = (seq - self.snapshot_seq >= self.settings.snapshot_every).then(|| {
             self.snapshot_seq = seq;
             StoredBoard {
@@ -284,6 +360,7 @@ impl Room {
     /// process took first makes the room read the log and order the batch again.
     async fn submit_shared(
         &mut self,
+        arrived: Instant,
         mut order: impl FnMut(&mut Hub) -> (Result<Accepted, ()>, Vec<Out>),
     ) -> Result<Option<i64>, StoreError> {
         // Another process that keeps winning the race only delays this one: every lost race
@@ -291,6 +368,7 @@ impl Room {
         for _ in 0..200 {
             let (accepted, out) = order(&mut self.hub);
             let Ok(accepted) = accepted else {
+                self.count(false, &out);
                 self.route(out);
                 return Ok(None);
             };
@@ -300,22 +378,27 @@ impl Room {
                     board: self.hub.board().clone(),
                     seq,
                 });
-            match self
+            let started = Instant::now();
+            let stored = self
                 .store
                 .append(
                     self.id,
                     std::slice::from_ref(&accepted.entry),
                     snapshot.as_ref(),
                 )
-                .await
-            {
+                .await;
+            self.metrics.store_call("append", started.elapsed());
+            match stored {
                 Ok(()) => {
                     if snapshot.is_some() {
                         self.snapshot_seq = seq;
                     }
+                    self.metrics.batches_applied.inc();
                     self.route(out);
+                    self.metrics.fanout.observe(arrived.elapsed().as_secs_f64());
                     let out = self.hub.durable_up_to(seq);
                     self.route(out);
+                    self.metrics.ack.observe(arrived.elapsed().as_secs_f64());
                     return Ok(Some(seq));
                 }
                 Err(StoreError::SeqTaken(_)) => {
@@ -337,7 +420,10 @@ impl Room {
 
     /// Reads batches other processes stored and shows them.
     async fn catch_up(&mut self) {
-        match self.store.log_since(self.id, self.hub.seq()).await {
+        let started = Instant::now();
+        let read = self.store.log_since(self.id, self.hub.seq()).await;
+        self.metrics.store_call("log", started.elapsed());
+        match read {
             Ok(entries) if entries.is_empty() => {}
             Ok(entries) => match self.hub.apply_stored(entries) {
                 Ok(out) => self.route(out),
@@ -495,6 +581,15 @@ impl Room {
     }
 }
 
+/// The code a refused HTTP batch is counted under.
+fn submit_code(e: &app::sync::SubmitError) -> &str {
+    match e {
+        app::sync::SubmitError::Rejected { rejection, .. } => rejection.code(),
+        app::sync::SubmitError::Duplicate { .. } => "duplicate",
+        app::sync::SubmitError::NotJoined => "not_joined",
+    }
+}
+
 fn encode(msg: &ServerMsg) -> Utf8Bytes {
     serde_json::to_string(msg)
         .expect("protocol messages serialize")
@@ -512,7 +607,12 @@ enum Job {
 }
 
 impl Writer {
-    fn start(id: Id, store: Arc<dyn BoardStore>, room: mpsc::WeakSender<RoomMsg>) -> Self {
+    fn start(
+        id: Id,
+        store: Arc<dyn BoardStore>,
+        room: mpsc::WeakSender<RoomMsg>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         let (jobs, mut rx) = mpsc::unbounded_channel::<Job>();
         tokio::spawn(async move {
             let mut failed = false;
@@ -540,7 +640,10 @@ impl Writer {
                 let result = if failed {
                     Err(StoreError::Corrupt("an earlier write failed".into()))
                 } else {
-                    store.append(id, &entries, snapshot.as_ref()).await
+                    let started = Instant::now();
+                    let result = store.append(id, &entries, snapshot.as_ref()).await;
+                    metrics.store_call("append", started.elapsed());
+                    result
                 };
                 let ok = result.is_ok();
                 let msg = match (result, entries.last()) {

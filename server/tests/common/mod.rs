@@ -168,7 +168,7 @@ pub async fn spawn_with(store: Arc<dyn BoardStore>, db: Option<tempfile::TempDir
         .expect("start the rooms");
     let app = server::app(rooms, leptos_options());
     tokio::spawn(async move {
-        axum::serve(server::without_nagle(listener), app)
+        server::serve(listener, app, std::future::pending())
             .await
             .unwrap()
     });
