@@ -49,7 +49,7 @@ impl Default for Limits {
             ops_burst: 5_000,
             connections_per_board: 200,
             connections_per_address: 200,
-            boards_per_address_per_hour: 60,
+            boards_per_address_per_hour: 600,
             import_bytes: 8 * 1024 * 1024,
         }
     }

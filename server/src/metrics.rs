@@ -52,6 +52,16 @@ pub struct LimitLabels {
     pub limit: &'static str,
 }
 
+/// The names of the limits (docs/operations.md, "Limits").
+pub const LIMITS: [&str; 6] = [
+    "ops_per_second",
+    "ops_burst",
+    "connections_per_board",
+    "connections_per_address",
+    "boards_per_address_per_hour",
+    "import_bytes",
+];
+
 type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
 
 /// Latencies from 0.1 ms to about 13 s.
@@ -141,6 +151,11 @@ impl Default for Metrics {
             exports.clone(),
         );
         let limited = Family::<LimitLabels, Counter>::default();
+        // Every limit from the start, at 0: a dashboard's rate() needs the series before the
+        // first refusal.
+        for limit in LIMITS {
+            let _ = limited.get_or_create(&LimitLabels { limit });
+        }
         registry.register(
             "limited",
             "Requests, connections and messages refused by a limit, by limit",

@@ -73,6 +73,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The links of the boards this helper created: board id → role → token.
     links: std::sync::Mutex<std::collections::HashMap<String, serde_json::Value>>,
+    /// The server's rooms (to shut it down as a signal would).
+    pub rooms: Arc<server::sync::Rooms>,
     _db: Option<tempfile::TempDir>,
 }
 
@@ -158,6 +160,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(store: Arc<dyn BoardStore>, db: Option<tempfile::TempDir>) -> TestApp {
+    spawn_configured(store, db, Default::default()).await
+}
+
+/// Starts the whole app on port 0 with `config` (limits, public URL).
+pub async fn spawn_configured(
+    store: Arc<dyn BoardStore>,
+    db: Option<tempfile::TempDir>,
+    config: server::config::ServerConfig,
+) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         let _ = tracing_subscriber::fmt().with_env_filter("info").try_init();
     }
@@ -166,7 +177,7 @@ pub async fn spawn_with(store: Arc<dyn BoardStore>, db: Option<tempfile::TempDir
     let rooms = server::sync::Rooms::start(store, Default::default())
         .await
         .expect("start the rooms");
-    let app = server::app(rooms, leptos_options());
+    let app = server::app_with(rooms.clone(), leptos_options(), config);
     tokio::spawn(async move {
         server::serve(listener, app, std::future::pending())
             .await
@@ -176,6 +187,7 @@ pub async fn spawn_with(store: Arc<dyn BoardStore>, db: Option<tempfile::TempDir
         base: format!("http://{addr}"),
         client: reqwest::Client::new(),
         links: Default::default(),
+        rooms,
         _db: db,
     }
 }
@@ -197,6 +209,15 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(database_url: &str) -> Self {
+        Self::start_with(database_url, &[], std::process::Stdio::inherit()).await
+    }
+
+    /// Started with more environment variables, its log going to `log`.
+    pub async fn start_with(
+        database_url: &str,
+        env: &[(&str, &str)],
+        log: impl Into<std::process::Stdio>,
+    ) -> Self {
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             probe.local_addr().unwrap().port()
@@ -207,6 +228,8 @@ impl ServerProcess {
             .env("LEPTOS_SITE_ROOT", "target/site")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(log)
             .spawn()
             .expect("start the server binary");
         let base = format!("http://127.0.0.1:{port}");
@@ -223,6 +246,19 @@ impl ServerProcess {
         let _ = child.kill();
         let _ = child.wait();
         panic!("the server did not come up on {base}");
+    }
+
+    /// SIGTERM, as an orchestrator stops an instance; waits for the process to exit and
+    /// returns how long that took.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, std::time::Duration) {
+        let started = std::time::Instant::now();
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(killed.success());
+        let status = self.child.wait().expect("wait for the server");
+        (status, started.elapsed())
     }
 
     /// kill -9: no shutdown, no flush.
