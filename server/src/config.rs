@@ -62,6 +62,8 @@ const KEYS: &[&str] = &[
     "public_url",
     "trust_proxy",
     "shutdown_seconds",
+    "internal_url",
+    "lease_seconds",
     "ops_per_second",
     "ops_burst",
     "connections_per_board",
@@ -80,6 +82,8 @@ struct Settings {
     public_url: Option<String>,
     trust_proxy: bool,
     shutdown_seconds: Option<u64>,
+    internal_url: Option<String>,
+    lease_seconds: Option<f64>,
     ops_per_second: Option<u32>,
     ops_burst: Option<u32>,
     connections_per_board: Option<usize>,
@@ -97,6 +101,9 @@ pub struct Config {
     pub leptos: LeptosOptions,
     pub log_format: LogFormat,
     pub server: ServerConfig,
+    /// Where the other server processes reach this one, and how long a board's lease lasts
+    /// (docs/sync.md S12).
+    pub rooms: crate::sync::RoomSettings,
 }
 
 /// What the HTTP side needs besides the rooms.
@@ -189,9 +196,36 @@ impl Config {
                 "SQUALL_PUBLIC_URL must start with https:// or http://, not {url:?}"
             );
         }
+        let lease = settings.lease_seconds.unwrap_or(5.0);
+        anyhow::ensure!(
+            (0.3..=3600.0).contains(&lease),
+            "SQUALL_LEASE_SECONDS must be between 0.3 and 3600, not {lease}"
+        );
+        // Another process must reach this one at its own address, not at "every address".
+        let internal_url = settings
+            .internal_url
+            .map(|url| url.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| {
+                let addr = leptos.site_addr;
+                if addr.ip().is_unspecified() {
+                    format!("http://127.0.0.1:{}", addr.port())
+                } else {
+                    format!("http://{addr}")
+                }
+            });
+        anyhow::ensure!(
+            internal_url.starts_with("http://") || internal_url.starts_with("https://"),
+            "SQUALL_INTERNAL_URL must start with http:// or https://, not {internal_url:?}"
+        );
+        let rooms = crate::sync::RoomSettings {
+            address: internal_url,
+            lease: Duration::from_secs_f64(lease),
+            ..Default::default()
+        };
         Ok(Self {
             database_url,
             leptos,
+            rooms,
             log_format: settings.log_format,
             server: ServerConfig {
                 limits,

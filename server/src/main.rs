@@ -16,7 +16,13 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening the database at {}", redact(&config.database_url)))?;
     let addr = config.leptos.site_addr;
-    let rooms = server::sync::Rooms::start(store, Default::default())
+    if store.shared() && addr.ip().is_unspecified() && config.rooms.address.contains("127.0.0.1") {
+        tracing::warn!(
+            address = %config.rooms.address,
+            "other server processes reach this one at a loopback address; set SQUALL_INTERNAL_URL when they run on other hosts"
+        );
+    }
+    let rooms = server::sync::Rooms::start(store, config.rooms)
         .await
         .context("listening for other server processes")?;
     let grace = config.server.shutdown;

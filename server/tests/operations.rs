@@ -704,3 +704,177 @@ async fn a_rolling_restart_on_postgresql_loses_no_acknowledged_batch() {
         }
     }
 }
+
+/// Joins `board` at `base` as client `client`, retrying while the board's owner cannot be
+/// reached (its lease has not lapsed yet) or the server refuses for now.
+async fn join_when_reachable(base: &str, board: &str, key: &str, client: uuid::Uuid) -> WsClient {
+    for _ in 0..100 {
+        let url = format!(
+            "{}/api/boards/{board}/ws?key={key}",
+            base.replace("http://", "ws://")
+        );
+        if tokio_tungstenite::connect_async(url).await.is_ok() {
+            let mut socket = WsClient::open(base, board, key).await;
+            socket.client = client;
+            socket
+                .send(&ClientMsg::Hello {
+                    client,
+                    name: "Writer".into(),
+                    colour: "#3366ff".into(),
+                    resume: None,
+                })
+                .await;
+            let first = tokio::time::timeout(Duration::from_secs(5), socket.next()).await;
+            if let Ok(Some(ServerMsg::Welcome { .. })) = first {
+                return socket;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("could not join {board} at {base}");
+}
+
+/// O9 (docs/sync.md S12): the process that owns a board dies (kill -9) while people on two
+/// processes write to it. The other process takes the board over when the lease lapses; the
+/// clients reconnect there and send what was not acknowledged again; no acknowledged batch is
+/// lost and every batch is stored once.
+#[tokio::test]
+async fn the_owner_of_a_board_dies_and_another_process_takes_it_over() {
+    let url = common::pg_database().await;
+    let env = [("SQUALL_LEASE_SECONDS", "1")];
+    let inherit = || std::process::Stdio::inherit();
+    let owner = ServerProcess::start_with(&url, &env, inherit()).await;
+    let other = ServerProcess::start_with(&url, &env, inherit()).await;
+    let api = reqwest::Client::new();
+    let created: serde_json::Value = api
+        .post(format!("{}/api/boards", owner.base))
+        .json(&json!({ "title": "Failover" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let board = created["id"].as_str().unwrap().to_string();
+    let key = created["links"]["edit"].as_str().unwrap().to_string();
+    // Ada opens the board first, so her process owns it; Bob's process forwards him there.
+    let (ada, _) = WsClient::join(&owner.base, &board, &key, "Ada").await;
+    let (bob, _) = WsClient::join(&other.base, &board, &key, "Bob").await;
+
+    struct Writer {
+        socket: WsClient,
+        ops: Vec<(Id, Op)>,
+        seq_of: HashMap<u64, i64>,
+        saved: i64,
+    }
+    let mut writers = vec![
+        Writer {
+            socket: ada,
+            ops: Vec::new(),
+            seq_of: HashMap::new(),
+            saved: 0,
+        },
+        Writer {
+            socket: bob,
+            ops: Vec::new(),
+            seq_of: HashMap::new(),
+            saved: 0,
+        },
+    ];
+    for w in &mut writers {
+        for i in 0..300 {
+            let (id, op) = sticky(&format!("Event {i}"));
+            w.socket.submit(vec![op.clone()]).await;
+            w.ops.push((id, op));
+        }
+    }
+    // Some of each writer's batches are acknowledged before the owner dies.
+    for w in &mut writers {
+        while w.saved < 20 {
+            match w.socket.next().await.unwrap() {
+                ServerMsg::Accepted { batch, seq } => {
+                    w.seq_of.insert(batch, seq);
+                }
+                ServerMsg::Saved { seq } => w.saved = seq,
+                _ => {}
+            }
+        }
+    }
+    owner.kill();
+    for w in &mut writers {
+        // What arrived before the sockets closed.
+        while let Ok(Some(msg)) =
+            tokio::time::timeout(Duration::from_secs(3), w.socket.next()).await
+        {
+            match msg {
+                ServerMsg::Accepted { batch, seq } => {
+                    w.seq_of.insert(batch, seq);
+                }
+                ServerMsg::Saved { seq } => w.saved = w.saved.max(seq),
+                _ => {}
+            }
+        }
+    }
+    let acknowledged: Vec<Id> = writers
+        .iter()
+        .flat_map(|w| {
+            w.ops.iter().enumerate().filter_map(|(k, (id, _))| {
+                let seq = w.seq_of.get(&(k as u64 + 1))?;
+                (*seq <= w.saved).then_some(*id)
+            })
+        })
+        .collect();
+    assert!(acknowledged.len() >= 40, "{}", acknowledged.len());
+
+    // Both reconnect to the surviving process, which takes the board over once the lease
+    // lapses, and send again everything not acknowledged, under the same numbers.
+    for w in &mut writers {
+        let client = w.socket.client;
+        let mut socket = join_when_reachable(&other.base, &board, &key, client).await;
+        for (k, (_, op)) in w.ops.iter().enumerate() {
+            let batch = k as u64 + 1;
+            let acked = w.seq_of.get(&batch).is_some_and(|seq| *seq <= w.saved);
+            if !acked {
+                socket
+                    .send(&ClientMsg::Submit {
+                        batch,
+                        ops: vec![op.clone()],
+                    })
+                    .await;
+            }
+        }
+        w.socket = socket;
+    }
+    let sent: HashSet<String> = writers
+        .iter()
+        .flat_map(|w| w.ops.iter().map(|(id, _)| id.to_string()))
+        .collect();
+    let mut stored = HashSet::new();
+    let mut seq = 0;
+    for _ in 0..150 {
+        let body: serde_json::Value = api
+            .get(format!("{}/api/boards/{board}?key={key}", other.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        stored = body["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect();
+        seq = body["seq"].as_i64().unwrap();
+        if stored == sent {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for id in &acknowledged {
+        assert!(stored.contains(&id.to_string()), "acknowledged batch lost");
+    }
+    assert_eq!(stored, sent, "every batch stored, once");
+    assert_eq!(seq, 600);
+}

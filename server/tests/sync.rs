@@ -477,17 +477,44 @@ async fn two_server_processes_share_a_board_through_postgresql() {
     }
     assert_eq!(ada_seqs, (1..=40).collect::<Vec<_>>(), "gapless, in order");
     assert_eq!(bob_seqs, ada_seqs);
+    // A batch posted to the process that does not own the board is passed to the one that
+    // does (docs/sync.md S12) and reaches both sockets in the same order.
+    let (_, op) = sticky("Posted to two", 0.0);
+    let posted = api
+        .post(format!("{}/api/boards/{board}/ops", two.base))
+        .bearer_auth(&key)
+        .json(&json!({ "ops": [op] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 200);
+    let posted: serde_json::Value = posted.json().await.unwrap();
+    assert_eq!(posted, json!({ "seq": 41, "applied": 1 }));
+    for socket in [&mut ada, &mut bob] {
+        socket
+            .expect(|m| matches!(m, ServerMsg::Ops { seq: 41, .. }))
+            .await;
+    }
+
+    // Shown first, stored a moment later (group commit): the API reads the store.
     for base in [&one.base, &two.base] {
-        let body: serde_json::Value = api
-            .get(format!("{base}/api/boards/{board}?key={key}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(body["elements"].as_array().unwrap().len(), 40);
-        assert_eq!(body["seq"], 40);
+        let mut body = serde_json::Value::Null;
+        for _ in 0..100 {
+            body = api
+                .get(format!("{base}/api/boards/{board}?key={key}"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if body["seq"] == 41 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(body["elements"].as_array().unwrap().len(), 41);
+        assert_eq!(body["seq"], 41);
     }
 }
 

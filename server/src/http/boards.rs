@@ -62,7 +62,7 @@ struct Applied {
 /// Creates an empty board and answers 201 with its id and its three links' tokens.
 async fn create(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    ClientAddress(address, _): ClientAddress,
     body: Result<Json<NewBoard>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Json(NewBoard { title }) = body?;
@@ -96,7 +96,7 @@ fn created(id: Id, board: &Board, tokens: access::NewTokens) -> impl IntoRespons
 /// Answers like `POST /api/boards`.
 async fn import(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    ClientAddress(address, _): ClientAddress,
     headers: axum::http::HeaderMap,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -128,7 +128,7 @@ async fn import(
 /// the file does not. 422 with the place and the reason for a file that cannot be read.
 async fn import_file(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    ClientAddress(address, _): ClientAddress,
     axum::extract::Path(format): axum::extract::Path<String>,
     axum::extract::Query(query): axum::extract::Query<ImportQuery>,
     body: String,
@@ -313,14 +313,25 @@ async fn show(
 async fn apply_ops(
     State(state): State<AppState>,
     auth: Authorized,
+    ClientAddress(address, from_peer): ClientAddress,
     body: Result<Json<OpsBatch>, JsonRejection>,
-) -> Result<Json<Applied>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     auth.require(Role::Edit)?;
     let id = auth.id;
     let Json(OpsBatch { ops }) = body?;
     let applied = ops.len();
-    let seq = state.rooms.submit(id, ops).await?;
-    Ok(Json(Applied { seq, applied }))
+    match state.rooms.submit(id, ops.clone()).await {
+        Ok(seq) => Ok(Json(Applied { seq, applied }).into_response()),
+        // Another process owns the board (docs/sync.md S12): it applies the batch. A batch
+        // forwarded once is never forwarded again (the lease moved: the caller retries).
+        Err(crate::sync::SubmitFailed::Elsewhere(owner)) if !from_peer => {
+            let secret = state.rooms.cluster_secret();
+            let (status, body) =
+                super::forward::ops(&owner, id, &auth.token, &ops, address, secret).await?;
+            Ok((status, Json(body)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Deletes the board (owner link).

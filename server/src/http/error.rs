@@ -163,8 +163,9 @@ impl From<SubmitFailed> for ApiError {
                 rejection,
             },
             SubmitFailed::Store(e) => e.into(),
-            // The room closed under the request (shutdown, deleted board): try again.
-            SubmitFailed::Closed => Self::Unavailable,
+            // The room closed under the request (shutdown, deleted board), or the board moved
+            // to another process: try again.
+            SubmitFailed::Closed | SubmitFailed::Elsewhere(_) => Self::Unavailable,
             // Not reachable from HTTP (no client, no hello) or a room that closed under the
             // request: both are the server's problem.
             other => Self::Internal(StoreError::Corrupt(other.to_string())),

@@ -20,6 +20,8 @@ use crate::metrics::Metrics;
 /// The limits and what they count, one per server.
 pub struct Guard {
     pub config: ServerConfig,
+    /// The server processes' shared secret: a request carrying it was forwarded by one.
+    pub secret: Option<String>,
     metrics: Arc<Metrics>,
     boards: DefaultKeyedRateLimiter<IpAddr>,
     open: Arc<Mutex<Open>>,
@@ -57,12 +59,13 @@ fn release<K: std::hash::Hash + Eq>(counts: &mut HashMap<K, usize>, key: &K) {
 }
 
 impl Guard {
-    pub fn new(config: ServerConfig, metrics: Arc<Metrics>) -> Self {
+    pub fn new(config: ServerConfig, metrics: Arc<Metrics>, secret: Option<String>) -> Self {
         let hourly =
             NonZeroU32::new(config.limits.boards_per_address_per_hour).unwrap_or(NonZeroU32::MIN);
         Self {
             boards: RateLimiter::keyed(Quota::per_hour(hourly)),
             config,
+            secret,
             metrics,
             open: Arc::default(),
         }
@@ -149,7 +152,13 @@ impl Guard {
     /// The address a request comes from (`X-Forwarded-For`'s last entry behind a trusted
     /// proxy, else the TCP peer).
     pub fn client(&self, parts: &Parts) -> IpAddr {
-        client_address(parts, self.config.trust_proxy)
+        let peer = super::forward::from_peer(&parts.headers, self.secret.as_deref());
+        client_address(parts, self.config.trust_proxy || peer)
+    }
+
+    /// True when the request was forwarded by another Squall process (S12).
+    pub fn from_peer(&self, parts: &Parts) -> bool {
+        super::forward::from_peer(&parts.headers, self.secret.as_deref())
     }
 }
 
@@ -207,8 +216,9 @@ pub fn client_address(parts: &Parts, trust_proxy: bool) -> IpAddr {
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
 }
 
-/// The client address as an extractor.
-pub struct ClientAddress(pub IpAddr);
+/// The client address as an extractor, and whether another Squall process forwarded the
+/// request (S12).
+pub struct ClientAddress(pub IpAddr, pub bool);
 
 impl axum::extract::FromRequestParts<super::AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
@@ -217,7 +227,10 @@ impl axum::extract::FromRequestParts<super::AppState> for ClientAddress {
         parts: &mut Parts,
         state: &super::AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Self(state.guard.client(parts)))
+        Ok(Self(
+            state.guard.client(parts),
+            state.guard.from_peer(parts),
+        ))
     }
 }
 
@@ -265,7 +278,7 @@ mod tests {
             },
             ..ServerConfig::default()
         };
-        let guard = Guard::new(config, Metrics::new());
+        let guard = Guard::new(config, Metrics::new(), None);
         let (a, b) = (app::model::new_id(), app::model::new_id());
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let first = guard.connection(a, ip).unwrap();
@@ -299,7 +312,7 @@ mod tests {
             },
             ..ServerConfig::default()
         };
-        let pace = Guard::new(config, Metrics::new()).pace();
+        let pace = Guard::new(config, Metrics::new(), None).pace();
         assert!(pace.take(11).unwrap_err().contains("more than the 10"));
         assert_eq!(pace.take(10), Ok(()));
         assert!(pace.take(1).unwrap_err().contains("more than 1 operations"));

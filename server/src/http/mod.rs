@@ -8,6 +8,8 @@ pub mod auth;
 pub mod boards;
 /// The one error type of the API and its JSON body.
 mod error;
+/// Sockets and batches of a board another server process owns, passed to it.
+mod forward;
 /// The security headers of every response.
 mod headers;
 /// Connections per board and address, boards per hour, operations per second, import size.
@@ -60,7 +62,11 @@ pub fn app_with(rooms: Arc<Rooms>, leptos_options: LeptosOptions, config: Server
     let state = AppState {
         store: store.clone(),
         rooms: rooms.clone(),
-        guard: Arc::new(limits::Guard::new(config, metrics.clone())),
+        guard: Arc::new(limits::Guard::new(
+            config,
+            metrics.clone(),
+            rooms.cluster_secret().map(str::to_string),
+        )),
         metrics,
         leptos_options: leptos_options.clone(),
     };

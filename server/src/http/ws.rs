@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use super::auth::Authorized;
 use super::limits::{ClientAddress, Pace};
 use super::{ApiError, AppState, MAX_BODY_BYTES};
-use crate::sync::{CONNECTION_BUFFER, RoomMsg, Rooms};
+use crate::sync::{CONNECTION_BUFFER, RoomMsg, Rooms, Route};
 
 /// Protocol messages are small; bigger frames still arrive, over several reads.
 const READ_BUFFER_BYTES: usize = 8 * 1024;
@@ -30,12 +30,16 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// (`Authorized`); the socket keeps the role its link gave, and the room checks it on every batch.
 pub async fn upgrade(
     State(state): State<AppState>,
-    Authorized { id, role, .. }: Authorized,
-    ClientAddress(address): ClientAddress,
+    Authorized { id, role, token }: Authorized,
+    ClientAddress(address, from_peer): ClientAddress,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let slot = state.guard.connection(id, address)?;
-    state.rooms.room(id).await?;
+    let route = state.rooms.route(id).await?;
+    // A connection forwarded once is never forwarded again (the lease moved: it reconnects).
+    if from_peer && matches!(route, Route::Elsewhere(_)) {
+        return Err(ApiError::Unavailable);
+    }
     let ws = match ws {
         Ok(ws) => ws,
         Err(rejection) => return Ok(rejection.into_response()),
@@ -43,6 +47,7 @@ pub async fn upgrade(
     let rooms = state.rooms.clone();
     let open = Open::new(state.metrics.sockets_open.clone());
     let pace = state.guard.pace();
+    let secret = rooms.cluster_secret().map(str::to_string);
     Ok(ws
         .max_message_size(MAX_BODY_BYTES)
         // tungstenite zeroes its whole read buffer before each read: the 128 KiB default costs
@@ -50,7 +55,12 @@ pub async fn upgrade(
         .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| async move {
             let _counted = (open, slot);
-            connection(socket, id, role, rooms, pace).await
+            match route {
+                Route::Here(_) => connection(socket, id, role, rooms, pace).await,
+                Route::Elsewhere(owner) => {
+                    super::forward::socket(socket, owner, id, token, address, secret, pace).await
+                }
+            }
         }))
 }
 

@@ -12,10 +12,11 @@ mod sqlite;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use app::access::Role;
 use app::model::{Board, Id, Op};
-use app::sync::{ClientId, Entry, Peer, PeerId};
+use app::sync::{ClientId, Entry};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
@@ -50,6 +51,15 @@ pub enum StoreError {
     ShuttingDown,
 }
 
+/// Who orders a board's batches (docs/sync.md S12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// This process: it opens the board's room.
+    Me,
+    /// Another process, reached at this internal URL (`http://10.0.0.7:3000`).
+    Other(String),
+}
+
 /// A capability link as stored: never the token, only its hash.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredLink {
@@ -63,23 +73,9 @@ pub struct StoredLink {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BusEvent {
     /// Batches up to `seq` of `board` are stored: read them from the log.
-    Stored {
-        board: Id,
-        seq: i64,
-    },
-    Presence {
-        board: Id,
-        peer: Peer,
-    },
-    Left {
-        board: Id,
-        peer: PeerId,
-    },
+    Stored { board: Id, seq: i64 },
     /// A link was rotated: sockets opened with it lose access.
-    Revoked {
-        board: Id,
-        role: Role,
-    },
+    Revoked { board: Id, role: Role },
     /// The listener lost its connection and may have missed events: re-read everything.
     Lagged,
 }
@@ -131,6 +127,29 @@ pub trait BoardStore: Send + Sync + 'static {
     /// Tells the other server processes (best effort; `Stored` is sent by `append` itself).
     async fn publish(&self, _event: &BusEvent) -> Result<(), StoreError> {
         Ok(())
+    }
+    /// Takes or renews the lease on `board` for this process, reachable at `address`, for
+    /// `lease`; or names the process that holds it. A lease held by a process at `address`
+    /// itself is taken over (that process is gone: this one has its address now).
+    async fn claim(
+        &self,
+        _board: Id,
+        _address: &str,
+        _lease: Duration,
+    ) -> Result<Owner, StoreError> {
+        Ok(Owner::Me)
+    }
+    /// Renews every lease of this process; returns the boards it still holds.
+    async fn renew(&self, _lease: Duration) -> Result<Vec<Id>, StoreError> {
+        Ok(Vec::new())
+    }
+    /// Gives up the lease on `board` (the room closed), so another process may take it at once.
+    async fn release(&self, _board: Id) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// The secret the processes on this database share (`None` when there is only one).
+    async fn cluster_secret(&self) -> Result<Option<String>, StoreError> {
+        Ok(None)
     }
 }
 

@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::time::Duration;
 
 use app::access::Role;
 use app::model::{Board, Id};
@@ -9,7 +10,7 @@ use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use tokio::sync::mpsc;
 
 use super::{
-    BoardStore, BusEvent, StoreError, StoredBoard, StoredLink, encode, entry, first_seq,
+    BoardStore, BusEvent, Owner, StoreError, StoredBoard, StoredLink, encode, entry, first_seq,
     parse_role, replay, split_client,
 };
 
@@ -20,8 +21,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgre
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
-    /// Names this process in notifications.
+    /// Names this process in notifications and board leases.
     instance: uuid::Uuid,
+    /// Shared by the processes on this database (`cluster`).
+    secret: String,
 }
 
 impl PgStore {
@@ -31,9 +34,19 @@ impl PgStore {
             .connect(url)
             .await?;
         MIGRATOR.run(&pool).await?;
+        // The first process on a database makes the secret; the others read it.
+        let mine = crate::access::new_owner_token();
+        sqlx::query("INSERT INTO cluster (secret) VALUES ($1) ON CONFLICT (id) DO NOTHING")
+            .bind(&mine)
+            .execute(&pool)
+            .await?;
+        let secret = sqlx::query_scalar("SELECT secret FROM cluster")
+            .fetch_one(&pool)
+            .await?;
         Ok(Self {
             pool,
             instance: uuid::Uuid::now_v7(),
+            secret,
         })
     }
 }
@@ -161,31 +174,52 @@ impl BoardStore for PgStore {
                 )));
             }
         }
-        for e in entries {
-            let (client, batch) = split_client(e);
+        if !entries.is_empty() {
+            // One statement for the whole group, however many batches it holds.
+            let mut seqs = Vec::with_capacity(entries.len());
+            let mut clients = Vec::with_capacity(entries.len());
+            let mut batches = Vec::with_capacity(entries.len());
+            let mut ops = Vec::with_capacity(entries.len());
+            let mut last_batch: HashMap<ClientId, i64> = HashMap::new();
+            for e in entries {
+                let (client, batch) = split_client(e);
+                seqs.push(e.seq);
+                clients.push(client);
+                batches.push(batch);
+                ops.push(encode(&e.ops));
+                if let (Some(client), Some(batch)) = (client, batch) {
+                    let last = last_batch.entry(client).or_insert(batch);
+                    *last = (*last).max(batch);
+                }
+            }
             sqlx::query(
                 "INSERT INTO board_log (board_id, seq, client_id, batch, ops) \
-                 VALUES ($1, $2, $3, $4, $5::jsonb)",
+                 SELECT $1, s, c, b, o::jsonb \
+                 FROM UNNEST($2::bigint[], $3::uuid[], $4::bigint[], $5::text[]) AS t(s, c, b, o)",
             )
             .bind(id)
-            .bind(e.seq)
-            .bind(client)
-            .bind(batch)
-            .bind(encode(&e.ops))
+            .bind(&seqs)
+            .bind(&clients)
+            .bind(&batches)
+            .bind(&ops)
             .execute(&mut *tx)
             .await
             .map_err(|err| match err {
-                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::SeqTaken(e.seq),
+                sqlx::Error::Database(d) if d.is_unique_violation() => {
+                    StoreError::SeqTaken(seqs[0])
+                }
                 other => other.into(),
             })?;
-            if let (Some(client), Some(batch)) = (client, batch) {
+            if !last_batch.is_empty() {
+                let (clients, batches): (Vec<ClientId>, Vec<i64>) = last_batch.into_iter().unzip();
                 sqlx::query(
-                    "INSERT INTO board_clients (board_id, client_id, batch) VALUES ($1, $2, $3) \
+                    "INSERT INTO board_clients (board_id, client_id, batch) \
+                     SELECT $1, c, b FROM UNNEST($2::uuid[], $3::bigint[]) AS t(c, b) \
                      ON CONFLICT (board_id, client_id) DO UPDATE SET batch = excluded.batch",
                 )
                 .bind(id)
-                .bind(client)
-                .bind(batch)
+                .bind(&clients)
+                .bind(&batches)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -303,6 +337,71 @@ impl BoardStore for PgStore {
             }
         });
         Ok(Some(rx))
+    }
+
+    async fn claim(&self, board: Id, address: &str, lease: Duration) -> Result<Owner, StoreError> {
+        // Taken when free, lapsed, already ours, or held by a process at our own address
+        // (which is gone); otherwise the holder's address comes back.
+        let row = sqlx::query(
+            "INSERT INTO board_owners (board_id, instance, address, expires_at) \
+             VALUES ($1, $2, $3, clock_timestamp() + make_interval(secs => $4)) \
+             ON CONFLICT (board_id) DO UPDATE \
+                SET instance = EXCLUDED.instance, address = EXCLUDED.address, \
+                    expires_at = EXCLUDED.expires_at \
+                WHERE board_owners.expires_at < clock_timestamp() \
+                   OR board_owners.instance = EXCLUDED.instance \
+                   OR board_owners.address = EXCLUDED.address \
+             RETURNING instance",
+        )
+        .bind(board)
+        .bind(self.instance)
+        .bind(address)
+        .bind(lease.as_secs_f64())
+        .fetch_optional(&self.pool)
+        .await;
+        match row {
+            Ok(Some(_)) => return Ok(Owner::Me),
+            Ok(None) => {}
+            // No such board (any more).
+            Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
+                return Err(StoreError::NotFound);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let holder: Option<String> =
+            sqlx::query_scalar("SELECT address FROM board_owners WHERE board_id = $1")
+                .bind(board)
+                .fetch_optional(&self.pool)
+                .await?;
+        match holder {
+            Some(address) => Ok(Owner::Other(address)),
+            // Released in between: try once more.
+            None => Box::pin(self.claim(board, address, lease)).await,
+        }
+    }
+
+    async fn renew(&self, lease: Duration) -> Result<Vec<Id>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "UPDATE board_owners SET expires_at = clock_timestamp() + make_interval(secs => $2) \
+             WHERE instance = $1 RETURNING board_id",
+        )
+        .bind(self.instance)
+        .bind(lease.as_secs_f64())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn release(&self, board: Id) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM board_owners WHERE board_id = $1 AND instance = $2")
+            .bind(board)
+            .bind(self.instance)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn cluster_secret(&self) -> Result<Option<String>, StoreError> {
+        Ok(Some(self.secret.clone()))
     }
 
     async fn publish(&self, event: &BusEvent) -> Result<(), StoreError> {

@@ -15,7 +15,7 @@ use app::sync::SubmitError;
 use tokio::sync::{Mutex, OnceCell, mpsc, oneshot};
 
 use crate::metrics::Metrics;
-use crate::store::{BoardStore, BusEvent, StoreError};
+use crate::store::{BoardStore, BusEvent, Owner, StoreError};
 pub use room::{CONNECTION_BUFFER, RoomMsg};
 
 /// Why a batch sent over HTTP was not stored.
@@ -28,6 +28,18 @@ pub enum SubmitFailed {
     /// The room closed while the batch waited (board deleted, storage failure, shutdown).
     #[error("the board closed before the batch was stored")]
     Closed,
+    /// Another process owns the board (S12): send the batch to it, at this address.
+    #[error("the board is open on the server process at {0}")]
+    Elsewhere(String),
+}
+
+/// Where a board's connections and batches go.
+#[derive(Debug, Clone)]
+pub enum Route {
+    /// Its room in this process.
+    Here(mpsc::Sender<RoomMsg>),
+    /// The process that owns it, at this internal URL (S12).
+    Elsewhere(String),
 }
 
 /// Tuning of rooms; tests shorten the idle time.
@@ -37,6 +49,10 @@ pub struct RoomSettings {
     pub idle: Duration,
     /// The snapshot in the store is rewritten every this many batches.
     pub snapshot_every: i64,
+    /// Where the other server processes reach this one (`SQUALL_INTERNAL_URL`).
+    pub address: String,
+    /// How long a board's lease lasts unless renewed (renewed every third of it).
+    pub lease: Duration,
 }
 
 impl Default for RoomSettings {
@@ -44,6 +60,8 @@ impl Default for RoomSettings {
         Self {
             idle: Duration::from_secs(30),
             snapshot_every: 1_000,
+            address: "http://127.0.0.1:3000".into(),
+            lease: Duration::from_secs(5),
         }
     }
 }
@@ -61,6 +79,8 @@ pub struct Rooms {
     metrics: Arc<Metrics>,
     /// Set by `shut_down`: the server is going away (`/readyz` says 503, no new rooms).
     draining: AtomicBool,
+    /// The secret the server processes on this database share (S12).
+    secret: Option<String>,
 }
 
 impl Rooms {
@@ -76,7 +96,11 @@ impl Rooms {
             open: Mutex::new(HashMap::new()),
             metrics: Metrics::new(),
             draining: AtomicBool::new(false),
+            secret: store.cluster_secret().await?,
         });
+        if store.shared() {
+            tokio::spawn(keep_leases(Arc::downgrade(&rooms)));
+        }
         if let Some(mut events) = store.subscribe().await? {
             let weak = Arc::downgrade(&rooms);
             tokio::spawn(async move {
@@ -93,15 +117,12 @@ impl Rooms {
         let targets: Vec<mpsc::Sender<RoomMsg>> = {
             let open = self.open.lock().await;
             match &event {
-                BusEvent::Stored { board, .. }
-                | BusEvent::Presence { board, .. }
-                | BusEvent::Left { board, .. }
-                | BusEvent::Revoked { board, .. } => open
+                BusEvent::Stored { board, .. } | BusEvent::Revoked { board, .. } => open
                     .get(board)
                     .and_then(|s| s.get().cloned())
                     .into_iter()
                     .collect(),
-                BusEvent::Lagged => open.values().filter_map(|s| s.get().cloned()).collect(),
+                BusEvent::Lagged => Vec::new(),
             }
         };
         for room in targets {
@@ -109,11 +130,9 @@ impl Rooms {
         }
     }
 
-    /// The room of board `id`, opened (loaded from the store) if needed.
-    pub(crate) async fn room(
-        self: &Arc<Self>,
-        id: Id,
-    ) -> Result<mpsc::Sender<RoomMsg>, StoreError> {
+    /// Where board `id`'s connections go: its room here (opened, loaded from the store, if
+    /// this process owns the board or may take it), or the process that owns it.
+    pub async fn route(self: &Arc<Self>, id: Id) -> Result<Route, StoreError> {
         if self.draining() {
             return Err(StoreError::ShuttingDown);
         }
@@ -125,10 +144,19 @@ impl Rooms {
             }
             slot.clone()
         };
-        // Callers for the same board wait for the same load; a failed load leaves the slot
-        // empty for the next caller to try again.
+        // Callers for the same board wait for the same load; a failed load (or a board owned
+        // elsewhere) leaves the slot empty for the next caller to try again.
+        let mut elsewhere = None;
         let opened = slot
-            .get_or_try_init(|| {
+            .get_or_try_init(|| async {
+                let owner = self
+                    .store
+                    .claim(id, &self.settings.address, self.settings.lease)
+                    .await?;
+                if let Owner::Other(address) = owner {
+                    elsewhere = Some(address);
+                    return Err(StoreError::NotFound);
+                }
                 room::open(
                     id,
                     self.store.clone(),
@@ -136,6 +164,7 @@ impl Rooms {
                     Arc::downgrade(self),
                     self.metrics.clone(),
                 )
+                .await
             })
             .await
             .cloned();
@@ -148,7 +177,18 @@ impl Rooms {
                 open.remove(&id);
             }
         }
-        opened
+        match (opened, elsewhere) {
+            (_, Some(address)) => Ok(Route::Elsewhere(address)),
+            (opened, None) => opened.map(Route::Here),
+        }
+    }
+
+    /// The room of board `id` in this process; `Elsewhere` as an error.
+    async fn room(self: &Arc<Self>, id: Id) -> Result<mpsc::Sender<RoomMsg>, SubmitFailed> {
+        match self.route(id).await? {
+            Route::Here(room) => Ok(room),
+            Route::Elsewhere(address) => Err(SubmitFailed::Elsewhere(address)),
+        }
     }
 
     /// Sends `msg` to the room of `id`, opening it again if it just closed; returns the room
@@ -157,7 +197,7 @@ impl Rooms {
         self: &Arc<Self>,
         id: Id,
         mut msg: RoomMsg,
-    ) -> Result<mpsc::Sender<RoomMsg>, StoreError> {
+    ) -> Result<mpsc::Sender<RoomMsg>, SubmitFailed> {
         for _ in 0..3 {
             let room = self.room(id).await?;
             match room.send(msg).await {
@@ -165,7 +205,7 @@ impl Rooms {
                 Err(mpsc::error::SendError(back)) => msg = back,
             }
         }
-        Err(StoreError::Corrupt("the board's room keeps closing".into()))
+        Err(SubmitFailed::Closed)
     }
 
     /// Applies a batch from the HTTP API; answers once it is stored.
@@ -255,6 +295,11 @@ impl Rooms {
         }
     }
 
+    /// The secret the server processes on this database share, if there can be several.
+    pub fn cluster_secret(&self) -> Option<&str> {
+        self.secret.as_deref()
+    }
+
     /// True once `shut_down` began.
     pub fn draining(&self) -> bool {
         self.draining.load(Ordering::Relaxed)
@@ -263,5 +308,38 @@ impl Rooms {
     /// What this server counts (`GET /metrics`).
     pub fn metrics(&self) -> &Arc<Metrics> {
         &self.metrics
+    }
+}
+
+/// Renews this process's board leases every third of their length; a room whose lease is gone
+/// (taken by a process that found it lapsed) closes (S12).
+async fn keep_leases(rooms: std::sync::Weak<Rooms>) {
+    loop {
+        let Some(every) = rooms.upgrade().map(|r| r.settings.lease / 3) else {
+            return;
+        };
+        tokio::time::sleep(every).await;
+        let Some(rooms) = rooms.upgrade() else { return };
+        if rooms.draining() {
+            return;
+        }
+        let held = match rooms.store.renew(rooms.settings.lease).await {
+            Ok(held) => held,
+            Err(e) => {
+                tracing::warn!(error = %e, "renewing board leases failed; retrying");
+                continue;
+            }
+        };
+        let held: std::collections::HashSet<Id> = held.into_iter().collect();
+        let lost: Vec<mpsc::Sender<RoomMsg>> = {
+            let open = rooms.open.lock().await;
+            open.iter()
+                .filter(|(id, _)| !held.contains(id))
+                .filter_map(|(_, slot)| slot.get().cloned())
+                .collect()
+        };
+        for room in lost {
+            let _ = room.send(RoomMsg::LeaseLost).await;
+        }
     }
 }

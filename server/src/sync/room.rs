@@ -1,10 +1,11 @@
 //! A room: the task that owns one open board's [`Hub`], its connections and its writer.
 //!
-//! With SQLite (one server process) the room orders a batch, shows it to everyone at once and
-//! hands it to the writer task, which stores batches in group commits and then lets their
-//! authors know they are safe. With PostgreSQL (possibly several processes) the room stores a
-//! batch before showing it, because the database decides the order: a sequence number another
-//! process took first sends the room to read the log and try again.
+//! The room orders a batch, shows it to everyone at once and hands it to the writer task, which
+//! stores batches in group commits and then lets their authors know they are safe. Only one
+//! process has a board's room at a time (on PostgreSQL, the holder of the board's lease,
+//! docs/sync.md S12; the others forward their clients to it), so the order it gives is the
+//! order. A room that learns another process stored batches of its board, or lost its lease,
+//! closes its sockets: they reconnect, reach the board's owner, and catch up.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Weak};
@@ -70,6 +71,8 @@ pub enum RoomMsg {
     Revoke {
         role: Role,
     },
+    /// The board's lease went to another process (S12): close, so the sockets go there.
+    LeaseLost,
 }
 
 /// Loads board `id` and starts its room.
@@ -85,11 +88,9 @@ pub async fn open(
     let clients = store.client_batches(id).await?;
     metrics.store_call("load", started.elapsed());
     let epoch = app::model::new_id().simple().to_string();
-    let shared = store.shared();
     let hub = Hub::new(stored.board, stored.seq, clients, epoch);
     let (tx, rx) = mpsc::channel(8_192);
-    let writer =
-        (!shared).then(|| Writer::start(id, store.clone(), tx.downgrade(), metrics.clone()));
+    let writer = Writer::start(id, store.clone(), tx.downgrade(), metrics.clone());
     metrics.rooms_open.inc();
     let room = Room {
         id,
@@ -117,8 +118,7 @@ struct Room {
     roles: HashMap<PeerId, Role>,
     store: Arc<dyn BoardStore>,
     settings: RoomSettings,
-    /// `None` in shared mode, where the room stores batches itself.
-    writer: Option<Writer>,
+    writer: Writer,
     /// HTTP batches waiting to be stored: (seq, reply).
     waiting: Vec<(i64, oneshot::Sender<Result<i64, SubmitFailed>>)>,
     snapshot_seq: i64,
@@ -131,11 +131,9 @@ struct Room {
 
 impl Room {
     async fn run(mut self, mut rx: mpsc::Receiver<RoomMsg>) {
-        let mut poll = tokio::time::interval(std::time::Duration::from_secs(2));
         loop {
             let msg = tokio::select! {
                 msg = rx.recv() => msg,
-                _ = poll.tick(), if self.writer.is_none() => Some(RoomMsg::Bus(BusEvent::Lagged)),
                 () = tokio::time::sleep(self.settings.idle), if self.conns.is_empty() => {
                     if self.close_if_idle(&rx).await {
                         break;
@@ -178,7 +176,6 @@ impl Room {
                 self.roles.insert(peer, role);
                 let out = self.hub.join(peer, client, &name, &colour, resume);
                 self.route(out);
-                self.publish_presence(peer);
             }
             RoomMsg::Submit { peer, batch, ops } => {
                 let arrived = Instant::now();
@@ -191,7 +188,7 @@ impl Room {
                         message: "this link may only view the board".into(),
                     };
                     self.route(vec![Out::To(peer, refusal)]);
-                } else if self.writer.is_some() {
+                } else {
                     let (accepted, out) = self.hub.submit(peer, batch, ops);
                     self.count(accepted.is_some(), &out);
                     self.route(out);
@@ -199,74 +196,30 @@ impl Room {
                         self.metrics.fanout.observe(arrived.elapsed().as_secs_f64());
                     }
                     self.write(accepted, arrived);
-                } else {
-                    let stored = self
-                        .submit_shared(arrived, |hub| {
-                            let (accepted, out) = hub.submit(peer, batch, ops.clone());
-                            (accepted.ok_or(()), out)
-                        })
-                        .await;
-                    if stored.is_err() {
-                        // Not stored, so not shown: the browser reconnects and sends it again.
-                        self.route(vec![
-                            Out::To(
-                                peer,
-                                ServerMsg::error(
-                                    "storage_failed",
-                                    "the change could not be stored",
-                                ),
-                            ),
-                            Out::Close(peer),
-                        ]);
-                    }
                 }
             }
             RoomMsg::Http { ops, reply } => {
                 let arrived = Instant::now();
-                if self.writer.is_some() {
-                    match self.hub.submit_anonymous(ops) {
-                        Ok((accepted, out)) => {
-                            self.metrics.batches_applied.inc();
-                            self.route(out);
-                            self.metrics.fanout.observe(arrived.elapsed().as_secs_f64());
-                            self.waiting.push((accepted.entry.seq, reply));
-                            self.write(Some(accepted), arrived);
-                        }
-                        Err(e) => {
-                            self.metrics.rejected(submit_code(&e));
-                            let _ = reply.send(Err(e.into()));
-                        }
+                match self.hub.submit_anonymous(ops) {
+                    Ok((accepted, out)) => {
+                        self.metrics.batches_applied.inc();
+                        self.route(out);
+                        self.metrics.fanout.observe(arrived.elapsed().as_secs_f64());
+                        self.waiting.push((accepted.entry.seq, reply));
+                        self.write(Some(accepted), arrived);
                     }
-                } else {
-                    let mut refusal = None;
-                    let result = self
-                        .submit_shared(arrived, |hub| match hub.submit_anonymous(ops.clone()) {
-                            Ok((accepted, out)) => (Ok(accepted), out),
-                            Err(e) => {
-                                refusal = Some(e);
-                                (Err(()), Vec::new())
-                            }
-                        })
-                        .await;
-                    if let Some(e) = &refusal {
-                        self.metrics.rejected(submit_code(e));
+                    Err(e) => {
+                        self.metrics.rejected(submit_code(&e));
+                        let _ = reply.send(Err(e.into()));
                     }
-                    let answer = match (result, refusal) {
-                        (_, Some(e)) => Err(SubmitFailed::Refused(e)),
-                        (Ok(Some(seq)), None) => Ok(seq),
-                        (Ok(None), None) => Err(SubmitFailed::Closed),
-                        (Err(e), None) => Err(SubmitFailed::Store(e)),
-                    };
-                    let _ = reply.send(answer);
                 }
             }
             RoomMsg::Presence { peer, now } => {
                 let out = self.hub.presence(peer, now);
                 self.route(out);
-                self.publish_presence(peer);
             }
             RoomMsg::Leave { peer } => self.leave(peer),
-            RoomMsg::Bus(event) => self.bus(event).await,
+            RoomMsg::Bus(event) => return self.bus(event),
             RoomMsg::Stored { seq } => {
                 let out = self.hub.durable_up_to(seq);
                 self.route(out);
@@ -287,6 +240,15 @@ impl Room {
                     "storage_failed",
                     "the server could not store the last changes",
                 );
+                self.release();
+                return false;
+            }
+            RoomMsg::LeaseLost => {
+                tracing::warn!(board = %self.id, "another server process owns this board now; closing its room here");
+                self.drop_everyone(
+                    "owner_moved",
+                    "the board moved to another server; reconnecting",
+                );
                 return false;
             }
             RoomMsg::Deleted => {
@@ -304,25 +266,36 @@ impl Room {
     }
 
     /// Stores what the writer holds (and a snapshot), tells the authors their batches are
-    /// safe, then asks every socket to reconnect.
+    /// safe, gives the board's lease up, then asks every socket to reconnect.
     async fn shut_down(&mut self) {
-        if let Some(writer) = &self.writer {
-            let snapshot = (self.hub.seq() > self.snapshot_seq).then(|| StoredBoard {
-                board: self.hub.board().clone(),
-                seq: self.hub.seq(),
-            });
-            if writer.flush(snapshot).await {
-                let out = self.hub.durable_up_to(self.hub.seq());
-                self.route(out);
-                for (seq, reply) in self.waiting.drain(..) {
-                    let _ = reply.send(Ok(seq));
-                }
+        let snapshot = (self.hub.seq() > self.snapshot_seq).then(|| StoredBoard {
+            board: self.hub.board().clone(),
+            seq: self.hub.seq(),
+        });
+        if self.writer.flush(snapshot).await {
+            let out = self.hub.durable_up_to(self.hub.seq());
+            self.route(out);
+            for (seq, reply) in self.waiting.drain(..) {
+                let _ = reply.send(Ok(seq));
             }
+        }
+        if let Err(e) = self.store.release(self.id).await {
+            tracing::warn!(board = %self.id, error = %e, "giving up the board's lease failed; it lapses");
         }
         self.drop_everyone(
             "server_restarting",
             "the server is restarting; reconnecting",
         );
+    }
+
+    /// Gives up the board's lease in the background (another process may take it at once).
+    fn release(&self) {
+        let (store, id) = (self.store.clone(), self.id);
+        tokio::spawn(async move {
+            if let Err(e) = store.release(id).await {
+                tracing::warn!(board = %id, error = %e, "giving up the board's lease failed; it lapses");
+            }
+        });
     }
 
     /// Counts a batch from a socket: applied, or refused with the code its author is told.
@@ -341,7 +314,7 @@ impl Room {
 
     /// Hands an ordered batch to the writer, with a snapshot now and then.
     fn write(&mut self, accepted: Option<Accepted>, arrived: Instant) {
-        let (Some(accepted), Some(writer)) = (accepted, &self.writer) else {
+        let Some(accepted) = accepted else {
             return;
         };
         let seq = accepted.entry.seq;
@@ -353,109 +326,26 @@ impl Room {
                 seq,
             }
         });
-        writer.write(accepted.entry, snapshot);
+        self.writer.write(accepted.entry, snapshot);
     }
 
-    /// Shared mode: order with `order`, store, and only then show. A sequence number another
-    /// process took first makes the room read the log and order the batch again.
-    async fn submit_shared(
-        &mut self,
-        arrived: Instant,
-        mut order: impl FnMut(&mut Hub) -> (Result<Accepted, ()>, Vec<Out>),
-    ) -> Result<Option<i64>, StoreError> {
-        // Another process that keeps winning the race only delays this one: every lost race
-        // means that process stored a batch, and each retry starts from the newer log.
-        for _ in 0..200 {
-            let (accepted, out) = order(&mut self.hub);
-            let Ok(accepted) = accepted else {
-                self.count(false, &out);
-                self.route(out);
-                return Ok(None);
-            };
-            let seq = accepted.entry.seq;
-            let snapshot =
-                (seq - self.snapshot_seq >= self.settings.snapshot_every).then(|| StoredBoard {
-                    board: self.hub.board().clone(),
-                    seq,
-                });
-            let started = Instant::now();
-            let stored = self
-                .store
-                .append(
-                    self.id,
-                    std::slice::from_ref(&accepted.entry),
-                    snapshot.as_ref(),
-                )
-                .await;
-            self.metrics.store_call("append", started.elapsed());
-            match stored {
-                Ok(()) => {
-                    if snapshot.is_some() {
-                        self.snapshot_seq = seq;
-                    }
-                    self.metrics.batches_applied.inc();
-                    self.route(out);
-                    self.metrics.fanout.observe(arrived.elapsed().as_secs_f64());
-                    let out = self.hub.durable_up_to(seq);
-                    self.route(out);
-                    self.metrics.ack.observe(arrived.elapsed().as_secs_f64());
-                    return Ok(Some(seq));
-                }
-                Err(StoreError::SeqTaken(_)) => {
-                    self.hub.rewind(vec![accepted]);
-                    self.catch_up().await;
-                }
-                Err(e) => {
-                    self.hub.rewind(vec![accepted]);
-                    tracing::error!(board = %self.id, error = %e, "storing a batch failed");
-                    return Err(e);
-                }
-            }
-        }
-        tracing::warn!(board = %self.id, "gave up ordering a batch after 200 lost races");
-        Err(StoreError::Corrupt(
-            "too many concurrent writers on one board".into(),
-        ))
-    }
-
-    /// Reads batches other processes stored and shows them.
-    async fn catch_up(&mut self) {
-        let started = Instant::now();
-        let read = self.store.log_since(self.id, self.hub.seq()).await;
-        self.metrics.store_call("log", started.elapsed());
-        match read {
-            Ok(entries) if entries.is_empty() => {}
-            Ok(entries) => match self.hub.apply_stored(entries) {
-                Ok(out) => self.route(out),
-                Err(e) => {
-                    tracing::error!(board = %self.id, error = %e, "stored batches do not apply")
-                }
-            },
-            Err(e) => tracing::warn!(board = %self.id, error = %e, "reading the log failed"),
-        }
-    }
-
-    async fn bus(&mut self, event: BusEvent) {
+    /// What another process says about this board. Returns false when the room must close:
+    /// that process stored batches of the board, so it owns it now (S12).
+    fn bus(&mut self, event: BusEvent) -> bool {
         match event {
             BusEvent::Stored { seq, .. } => {
-                if seq > self.hub.seq() {
-                    self.catch_up().await;
-                }
+                tracing::warn!(board = %self.id, seq, "another server process stored batches of this board; closing its room here");
+                self.drop_everyone(
+                    "owner_moved",
+                    "the board moved to another server; reconnecting",
+                );
+                false
             }
-            BusEvent::Lagged => self.catch_up().await,
-            BusEvent::Presence { peer, .. } => {
-                if !self.conns.contains_key(&peer.id) {
-                    let out = self.hub.remote_presence(peer);
-                    self.route(out);
-                }
+            BusEvent::Revoked { role, .. } => {
+                self.revoke(role);
+                true
             }
-            BusEvent::Revoked { role, .. } => self.revoke(role),
-            BusEvent::Left { peer, .. } => {
-                if !self.conns.contains_key(&peer) {
-                    let out = self.hub.leave(peer);
-                    self.route(out);
-                }
-            }
+            BusEvent::Lagged => true,
         }
     }
 
@@ -481,41 +371,11 @@ impl Room {
         self.route(out);
     }
 
-    fn publish_presence(&self, peer: PeerId) {
-        if self.writer.is_some() {
-            return;
-        }
-        if let Some(p) = self.hub.peer(peer) {
-            let mut p = p.clone();
-            // A notification carries at most 8,000 bytes.
-            p.now.selection.truncate(100);
-            self.publish(BusEvent::Presence {
-                board: self.id,
-                peer: p,
-            });
-        }
-    }
-
-    fn publish(&self, event: BusEvent) {
-        let store = self.store.clone();
-        tokio::spawn(async move {
-            if let Err(e) = store.publish(&event).await {
-                tracing::warn!(error = %e, "telling the other servers failed");
-            }
-        });
-    }
-
     fn leave(&mut self, peer: PeerId) {
         self.roles.remove(&peer);
         if self.conns.remove(&peer).is_some() {
             let out = self.hub.leave(peer);
             self.route(out);
-            if self.writer.is_none() {
-                self.publish(BusEvent::Left {
-                    board: self.id,
-                    peer,
-                });
-            }
         }
     }
 
@@ -558,30 +418,31 @@ impl Room {
     /// Closes the room when nobody is connected and nothing is queued: waits for the writer,
     /// stores a snapshot, and leaves the registry.
     async fn close_if_idle(&mut self, rx: &mpsc::Receiver<RoomMsg>) -> bool {
-        if let Some(writer) = &self.writer {
-            let snapshot = (self.hub.seq() > self.snapshot_seq).then(|| StoredBoard {
-                board: self.hub.board().clone(),
-                seq: self.hub.seq(),
-            });
-            let seq = snapshot.as_ref().map(|s| s.seq);
-            if !writer.flush(snapshot).await {
-                return false;
-            }
-            if let Some(seq) = seq {
-                self.snapshot_seq = seq;
-            }
+        let snapshot = (self.hub.seq() > self.snapshot_seq).then(|| StoredBoard {
+            board: self.hub.board().clone(),
+            seq: self.hub.seq(),
+        });
+        let seq = snapshot.as_ref().map(|s| s.seq);
+        if !self.writer.flush(snapshot).await {
+            return false;
+        }
+        if let Some(seq) = seq {
+            self.snapshot_seq = seq;
         }
         let Some(rooms) = self.rooms.upgrade() else {
             return true;
         };
         let me = self.me.clone();
-        rooms
+        let closing = rooms
             .forget(self.id, &me, || rx.is_empty() && self.conns.is_empty())
-            .await
+            .await;
+        if closing {
+            self.release();
+        }
+        closing
     }
 }
 
-/// The code a refused HTTP batch is counted under.
 fn submit_code(e: &app::sync::SubmitError) -> &str {
     match e {
         app::sync::SubmitError::Rejected { rejection, .. } => rejection.code(),
