@@ -15,14 +15,14 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 
-.PHONY: run test bench tools wasm-target cargo-leptos wasm-bindgen node-deps chromium validators
+.PHONY: run test bench tools wasm-target cargo-leptos wasm-bindgen node-deps chromium validators fuzz-tool
 
 # --precompress: brotli and gzip copies of the wasm, JS and CSS, served as they are.
 run: tools
 	cargo leptos build --release --precompress
 	scripts/serve.sh target/release/server
 
-test: tools chromium validators
+test: tools chromium validators fuzz-tool
 	scripts/test.sh
 
 tools: wasm-target cargo-leptos wasm-bindgen node-deps
@@ -53,6 +53,11 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 chromium:
 	@command -v chromium >/dev/null || scripts/apt-install.sh chromium
 	@fc-list :lang=ko 2>/dev/null | grep -q . || scripts/apt-install.sh fonts-nanum
+
+# cargo-fuzz, for the fuzz smoke run of `make test` (docs/fuzzing.md); from crates.io.
+fuzz-tool:
+	@cargo fuzz --version 2>/dev/null | grep -q " 0.13.2$$" \
+		|| cargo install cargo-fuzz --version 0.13.2 --locked
 
 # The ecosystems' own validators for generated code (Kubernetes, OpenAPI, Dockerfiles, CI and
 # compose files), from PyPI into .venv; Debian's python3 needs python3-venv for that.

@@ -35,6 +35,9 @@ echo "Kafka for the tests: $TEST_KAFKA_BROKERS"
 echo "== unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p squall-model -p squall-codegen -p squall-import -p app -p server
 
+echo "== fuzz smoke run (docs/fuzzing.md)"
+scripts/fuzz.sh smoke
+
 echo "== browser tests"
 cargo leptos build
 rm -rf target/e2e && mkdir -p target/e2e

@@ -1,4 +1,4 @@
--- One owner per open board among server processes (docs/sync.md S12): the process that orders
+-- One owner per open board among server processes (docs/sync.md S6): the process that orders
 -- the board's batches; the others forward their clients' connections to `address`. A lease:
 -- it lapses at `expires_at` unless its owner renews it, and then any process may take it.
 CREATE TABLE board_owners (

@@ -102,7 +102,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub server: ServerConfig,
     /// Where the other server processes reach this one, and how long a board's lease lasts
-    /// (docs/sync.md S12).
+    /// (docs/sync.md S6).
     pub rooms: crate::sync::RoomSettings,
 }
 

@@ -274,7 +274,7 @@ async fn every_limit_refuses_with_its_message_and_a_metric() {
     );
     assert_eq!(
         body["message"],
-        "the request body is larger than 2000 bytes"
+        "this file has 2063 bytes; an imported file may have at most 2000"
     );
     let document = json!({ "format": "squall-board", "version": 1, "title": "x".repeat(2_000) });
     let (status, _) = app.post("/api/boards/import", document).await;
@@ -734,7 +734,7 @@ async fn join_when_reachable(base: &str, board: &str, key: &str, client: uuid::U
     panic!("could not join {board} at {base}");
 }
 
-/// O9 (docs/sync.md S12): the process that owns a board dies (kill -9) while people on two
+/// O9 (docs/sync.md S6): the process that owns a board dies (kill -9) while people on two
 /// processes write to it. The other process takes the board over when the lease lapses; the
 /// clients reconnect there and send what was not acknowledged again; no acknowledged batch is
 /// lost and every batch is stored once.

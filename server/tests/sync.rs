@@ -478,7 +478,7 @@ async fn two_server_processes_share_a_board_through_postgresql() {
     assert_eq!(ada_seqs, (1..=40).collect::<Vec<_>>(), "gapless, in order");
     assert_eq!(bob_seqs, ada_seqs);
     // A batch posted to the process that does not own the board is passed to the one that
-    // does (docs/sync.md S12) and reaches both sockets in the same order.
+    // does (docs/sync.md S6) and reaches both sockets in the same order.
     let (_, op) = sticky("Posted to two", 0.0);
     let posted = api
         .post(format!("{}/api/boards/{board}/ops", two.base))

@@ -7,6 +7,11 @@
 //!     cargo run --release -p server --bin sync-bench -- --clients 50 --rate 20 --duration 10
 //!     cargo run --release -p server --bin sync-bench -- --sweep
 //!
+//! `--postgres ADMIN_URL` runs on a fresh PostgreSQL database instead (made on that server),
+//! with `--instances N` server processes' worth of Squall (each its own store, rooms and port,
+//! in this process) and the clients spread over them in turn: one board across instances,
+//! docs/sync.md S6. `--url A,B` measures servers already running.
+//!
 //! `--sweep` raises the rate of 50 clients until the fan-out p99 passes 100 ms and reports the
 //! highest total rate one board sustained below that, for the fan-out and for the
 //! acknowledgements (the disk falls behind before the fan-out does).
@@ -47,20 +52,24 @@ fn main() -> anyhow::Result<()> {
     let clients: usize = value("--clients").map_or(Ok(50), |v| v.parse())?;
     let rate: f64 = value("--rate").map_or(Ok(20.0), |v| v.parse())?;
     let duration = Duration::from_secs_f64(value("--duration").map_or(Ok(10.0), |v| v.parse())?);
-    let url = value("--url");
+    let urls: Option<Vec<String>> =
+        value("--url").map(|v| v.split(',').map(str::to_string).collect());
+    let postgres = value("--postgres");
+    let instances: usize = value("--instances").map_or(Ok(1), |v| v.parse())?;
     let sweep = args.iter().any(|a| a == "--sweep");
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let (base, _guard) = match url {
-            Some(url) => (url, None),
+        let (bases, _guard) = match urls {
+            Some(urls) => (urls, None),
             None => {
-                let (base, dir) = start_server().await?;
-                (base, Some(dir))
+                let (bases, dir) = start_servers(postgres.as_deref(), instances).await?;
+                (bases, dir)
             }
         };
+        let base = &bases;
         println!("clients  rate/client  batches/s  fan-out p50/p99/max (ms)  ack p50/p99/max (ms)  deliveries/s");
         if sweep {
             const RATES: [f64; 14] = [
@@ -73,7 +82,7 @@ fn main() -> anyhow::Result<()> {
             let mut acks_kept_up = true;
             for rate in RATES {
                 let run = Run { clients, rate, duration };
-                let s = bench(&base, run).await?;
+                let s = bench(base, run).await?;
                 report(run, &s);
                 let total = rate * clients as f64;
                 acks_kept_up &= percentile(&s.ack, 99.0) <= 100.0;
@@ -95,31 +104,75 @@ fn main() -> anyhow::Result<()> {
             limit(ack_best, "acknowledgement (on disk)");
         } else {
             let run = Run { clients, rate, duration };
-            let s = bench(&base, run).await?;
+            let s = bench(base, run).await?;
             report(run, &s);
         }
         anyhow::Ok(())
     })
 }
 
-/// Squall on a fresh SQLite file in a temporary directory, on a free port.
-async fn start_server() -> anyhow::Result<(String, tempfile_dir::Dir)> {
-    let dir = tempfile_dir::Dir::new()?;
-    let url = format!("sqlite://{}/bench.db", dir.path());
-    let store = server::store::connect(&url).await?;
-    let rooms = server::sync::Rooms::start(store, Default::default()).await?;
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("squall")
-        .site_root("target/site")
-        .build();
-    let app = server::app(rooms, options);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(server::serve(listener, app, std::future::pending()));
-    Ok((format!("http://{addr}"), dir))
+/// Squall on a fresh SQLite file in a temporary directory (one instance), or on a fresh
+/// PostgreSQL database (`instances` of them), each on a free port.
+async fn start_servers(
+    postgres: Option<&str>,
+    instances: usize,
+) -> anyhow::Result<(Vec<String>, Option<tempfile_dir::Dir>)> {
+    let (url, dir) = match postgres {
+        Some(admin) => (fresh_database(admin).await?, None),
+        None => {
+            anyhow::ensure!(instances == 1, "several instances need --postgres");
+            let dir = tempfile_dir::Dir::new()?;
+            (format!("sqlite://{}/bench.db", dir.path()), Some(dir))
+        }
+    };
+    // The benchmark measures the sync path, not the limits a public server keeps.
+    let config = server::config::ServerConfig {
+        limits: server::config::Limits {
+            ops_per_second: 1_000_000,
+            ops_burst: 1_000_000,
+            connections_per_board: 100_000,
+            connections_per_address: 100_000,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut bases = Vec::new();
+    for _ in 0..instances {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let store = server::store::connect(&url).await?;
+        let settings = server::sync::RoomSettings {
+            address: base.clone(),
+            ..Default::default()
+        };
+        let rooms = server::sync::Rooms::start(store, settings).await?;
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("squall")
+            .site_root("target/site")
+            .build();
+        let app = server::app_with(rooms, options, config.clone());
+        tokio::spawn(server::serve(listener, app, std::future::pending()));
+        bases.push(base);
+    }
+    Ok((bases, dir))
 }
 
-async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
+/// A new, empty database on the PostgreSQL server `admin` names; its URL.
+async fn fresh_database(admin: &str) -> anyhow::Result<String> {
+    use sqlx::Connection;
+    let name = format!("squall_bench_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::PgConnection::connect(admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await?;
+    let (base, _) = admin
+        .rsplit_once('/')
+        .context("a PostgreSQL URL ends with /database")?;
+    Ok(format!("{base}/{name}"))
+}
+
+async fn bench(bases: &[String], run: Run) -> anyhow::Result<Samples> {
+    let base = bases[0].as_str();
     let http = reqwest_lite(base);
     // One board with one sticky per client.
     let (board, key) = http.create_board().await?;
@@ -135,12 +188,13 @@ async fn bench(base: &str, run: Run) -> anyhow::Result<Samples> {
         .collect();
     http.apply(&board, &key, json!({ "ops": ops })).await?;
 
-    let ws_url = format!(
-        "{}/api/boards/{board}/ws?key={key}",
-        base.replace("http://", "ws://")
-    );
     let mut sockets = Vec::new();
-    for _ in 0..run.clients {
+    for c in 0..run.clients {
+        // Client c on instance c mod n: the first one opens the board on the first instance.
+        let ws_url = format!(
+            "{}/api/boards/{board}/ws?key={key}",
+            bases[c % bases.len()].replace("http://", "ws://")
+        );
         let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
             &ws_url,
             Some(WebSocketConfig::default().read_buffer_size(8 * 1024)),

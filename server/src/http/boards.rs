@@ -322,7 +322,7 @@ async fn apply_ops(
     let applied = ops.len();
     match state.rooms.submit(id, ops.clone()).await {
         Ok(seq) => Ok(Json(Applied { seq, applied }).into_response()),
-        // Another process owns the board (docs/sync.md S12): it applies the batch. A batch
+        // Another process owns the board (docs/sync.md S6): it applies the batch. A batch
         // forwarded once is never forwarded again (the lease moved: the caller retries).
         Err(crate::sync::SubmitFailed::Elsewhere(owner)) if !from_peer => {
             let secret = state.rooms.cluster_secret();

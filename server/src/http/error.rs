@@ -24,6 +24,9 @@ pub enum ApiError {
     /// 413: the body is larger than the API accepts.
     #[error("the request body is larger than {max_bytes} bytes")]
     PayloadTooLarge { max_bytes: usize },
+    /// 413: an imported file is larger than `SQUALL_IMPORT_BYTES`.
+    #[error("this file has {bytes} bytes; an imported file may have at most {max_bytes}")]
+    FileTooLarge { bytes: usize, max_bytes: usize },
     /// 422: JSON of the wrong shape (missing or unknown keys, wrong types).
     #[error("the request body does not have the expected shape: {0}")]
     InvalidBody(String),
@@ -74,7 +77,9 @@ impl ApiError {
         match self {
             Self::BadJson(_) => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge { .. } | Self::FileTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             Self::InvalidBody(_) | Self::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BoardNotFound | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
@@ -88,7 +93,7 @@ impl ApiError {
         match self {
             Self::BadJson(_) => "bad_json",
             Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::PayloadTooLarge { .. } | Self::FileTooLarge { .. } => "payload_too_large",
             Self::InvalidBody(_) => "invalid_body",
             Self::BoardNotFound => "board_not_found",
             Self::RouteNotFound => "route_not_found",

@@ -1,4 +1,4 @@
-//! A board owned by another server process (docs/sync.md S12): this process passes its
+//! A board owned by another server process (docs/sync.md S6): this process passes its
 //! clients' socket frames and HTTP batches to the owner and the owner's answers back. The
 //! forwarded request names the client's address and carries the processes' shared secret, so
 //! the owner applies the limits to the client, not to this process; a forwarded request is

@@ -101,7 +101,7 @@ impl Guard {
         let max_bytes = self.limits().import_bytes;
         if bytes > max_bytes {
             self.metrics.limited("import_bytes");
-            return Err(ApiError::PayloadTooLarge { max_bytes });
+            return Err(ApiError::FileTooLarge { bytes, max_bytes });
         }
         Ok(())
     }
@@ -156,7 +156,7 @@ impl Guard {
         client_address(parts, self.config.trust_proxy || peer)
     }
 
-    /// True when the request was forwarded by another Squall process (S12).
+    /// True when the request was forwarded by another Squall process (S6).
     pub fn from_peer(&self, parts: &Parts) -> bool {
         super::forward::from_peer(&parts.headers, self.secret.as_deref())
     }
@@ -217,7 +217,7 @@ pub fn client_address(parts: &Parts, trust_proxy: bool) -> IpAddr {
 }
 
 /// The client address as an extractor, and whether another Squall process forwarded the
-/// request (S12).
+/// request (S6).
 pub struct ClientAddress(pub IpAddr, pub bool);
 
 impl axum::extract::FromRequestParts<super::AppState> for ClientAddress {

@@ -51,7 +51,7 @@ pub enum StoreError {
     ShuttingDown,
 }
 
-/// Who orders a board's batches (docs/sync.md S12).
+/// Who orders a board's batches (docs/sync.md S6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Owner {
     /// This process: it opens the board's room.

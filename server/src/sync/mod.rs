@@ -28,7 +28,7 @@ pub enum SubmitFailed {
     /// The room closed while the batch waited (board deleted, storage failure, shutdown).
     #[error("the board closed before the batch was stored")]
     Closed,
-    /// Another process owns the board (S12): send the batch to it, at this address.
+    /// Another process owns the board (S6): send the batch to it, at this address.
     #[error("the board is open on the server process at {0}")]
     Elsewhere(String),
 }
@@ -38,7 +38,7 @@ pub enum SubmitFailed {
 pub enum Route {
     /// Its room in this process.
     Here(mpsc::Sender<RoomMsg>),
-    /// The process that owns it, at this internal URL (S12).
+    /// The process that owns it, at this internal URL (S6).
     Elsewhere(String),
 }
 
@@ -79,7 +79,7 @@ pub struct Rooms {
     metrics: Arc<Metrics>,
     /// Set by `shut_down`: the server is going away (`/readyz` says 503, no new rooms).
     draining: AtomicBool,
-    /// The secret the server processes on this database share (S12).
+    /// The secret the server processes on this database share (S6).
     secret: Option<String>,
 }
 
@@ -312,7 +312,7 @@ impl Rooms {
 }
 
 /// Renews this process's board leases every third of their length; a room whose lease is gone
-/// (taken by a process that found it lapsed) closes (S12).
+/// (taken by a process that found it lapsed) closes (S6).
 async fn keep_leases(rooms: std::sync::Weak<Rooms>) {
     loop {
         let Some(every) = rooms.upgrade().map(|r| r.settings.lease / 3) else {

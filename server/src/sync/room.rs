@@ -3,7 +3,7 @@
 //! The room orders a batch, shows it to everyone at once and hands it to the writer task, which
 //! stores batches in group commits and then lets their authors know they are safe. Only one
 //! process has a board's room at a time (on PostgreSQL, the holder of the board's lease,
-//! docs/sync.md S12; the others forward their clients to it), so the order it gives is the
+//! docs/sync.md S6; the others forward their clients to it), so the order it gives is the
 //! order. A room that learns another process stored batches of its board, or lost its lease,
 //! closes its sockets: they reconnect, reach the board's owner, and catch up.
 
@@ -71,7 +71,7 @@ pub enum RoomMsg {
     Revoke {
         role: Role,
     },
-    /// The board's lease went to another process (S12): close, so the sockets go there.
+    /// The board's lease went to another process (S6): close, so the sockets go there.
     LeaseLost,
 }
 
@@ -330,7 +330,7 @@ impl Room {
     }
 
     /// What another process says about this board. Returns false when the room must close:
-    /// that process stored batches of the board, so it owns it now (S12).
+    /// that process stored batches of the board, so it owns it now (S6).
     fn bus(&mut self, event: BusEvent) -> bool {
         match event {
             BusEvent::Stored { seq, .. } => {
