@@ -64,6 +64,7 @@ const KEYS: &[&str] = &[
     "shutdown_seconds",
     "internal_url",
     "lease_seconds",
+    "metrics_addr",
     "ops_per_second",
     "ops_burst",
     "connections_per_board",
@@ -84,6 +85,7 @@ struct Settings {
     shutdown_seconds: Option<u64>,
     internal_url: Option<String>,
     lease_seconds: Option<f64>,
+    metrics_addr: Option<SocketAddr>,
     ops_per_second: Option<u32>,
     ops_burst: Option<u32>,
     connections_per_board: Option<usize>,
@@ -118,6 +120,8 @@ pub struct ServerConfig {
     pub trust_proxy: bool,
     /// How long a shutdown waits for rooms to store what they hold.
     pub shutdown: Duration,
+    /// Serve `/metrics` on this address only, not with the app (`SQUALL_METRICS_ADDR`).
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -127,6 +131,7 @@ impl Default for ServerConfig {
             public_url: None,
             trust_proxy: false,
             shutdown: Duration::from_secs(10),
+            metrics_addr: None,
         }
     }
 }
@@ -232,6 +237,7 @@ impl Config {
                 public_url,
                 trust_proxy: settings.trust_proxy,
                 shutdown: Duration::from_secs(settings.shutdown_seconds.unwrap_or(10)),
+                metrics_addr: settings.metrics_addr,
             },
         })
     }

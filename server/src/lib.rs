@@ -16,4 +16,4 @@ pub mod store;
 /// Live collaboration: rooms, WebSocket connections, the bus between server processes.
 pub mod sync;
 
-pub use http::{app, app_with, serve};
+pub use http::{app, app_with, metrics_app, serve};

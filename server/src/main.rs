@@ -26,6 +26,14 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("listening for other server processes")?;
     let grace = config.server.shutdown;
+    if let Some(metrics_addr) = config.server.metrics_addr {
+        let listener = tokio::net::TcpListener::bind(metrics_addr)
+            .await
+            .with_context(|| format!("binding {metrics_addr} for /metrics"))?;
+        tracing::info!("metrics on http://{metrics_addr}/metrics");
+        let metrics = server::metrics_app(&rooms);
+        tokio::spawn(async move { axum::serve(listener, metrics).await });
+    }
     let app = server::app_with(rooms.clone(), config.leptos, config.server);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -94,7 +94,7 @@ async fn the_grafana_dashboard_passes_grafanas_schema_and_reads_only_exposed_met
         )
         .await;
     assert_eq!(status, 422);
-    let (mut ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
+    let (ada, _) = WsClient::join(&app.base, &board, &app.key(&board, "edit"), "Ada").await;
     let (status, _) = app
         .get(&format!(
             "/api/boards/{board}/export/preview?target=rust-axum"

@@ -133,6 +133,39 @@ async fn metrics_count_requests_sockets_batches_stores_and_exports() {
     settles(&app, "squall_websockets_open", 0.0).await;
 }
 
+/// O1: with a metrics address of its own, `/metrics` is not on the public port.
+#[tokio::test]
+async fn metrics_can_live_on_a_port_of_their_own() {
+    let app = sqlite_app(ServerConfig {
+        metrics_addr: Some("127.0.0.1:0".parse().unwrap()),
+        ..ServerConfig::default()
+    })
+    .await;
+    let res = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let metrics = server::metrics_app(&app.rooms);
+    tokio::spawn(async move { axum::serve(listener, metrics).await });
+    app.create_board("Counted").await;
+    let text = app
+        .client
+        .get(format!("http://{addr}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        sample(
+            &text,
+            r#"squall_http_requests_total{method="POST",route="/api/boards",status="201"}"#
+        ),
+        Some(1.0)
+    );
+}
+
 /// O2: liveness does not depend on the database; readiness does, and ends with a shutdown,
 /// after which no board opens and HTTP writes get a 503 to retry elsewhere.
 #[tokio::test]

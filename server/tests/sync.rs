@@ -438,7 +438,18 @@ async fn two_server_processes_share_a_board_through_postgresql() {
     let one = ServerProcess::start(&url).await;
     let two = ServerProcess::start(&url).await;
     let api = reqwest::Client::new();
-    let (board, key) = create_board_on(&api, &one.base, "edit").await;
+    let created: serde_json::Value = api
+        .post(format!("{}/api/boards", one.base))
+        .json(&json!({ "title": "Order flow" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let board = created["id"].as_str().unwrap().to_string();
+    let key = created["links"]["edit"].as_str().unwrap().to_string();
+    let owner = created["links"]["owner"].as_str().unwrap().to_string();
     let (mut ada, _) = WsClient::join(&one.base, &board, &key, "Ada").await;
     let (mut bob, _) = WsClient::join(&two.base, &board, &key, "Bob").await;
 
@@ -515,6 +526,21 @@ async fn two_server_processes_share_a_board_through_postgresql() {
         }
         assert_eq!(body["elements"].as_array().unwrap().len(), 41);
         assert_eq!(body["seq"], 41);
+    }
+
+    // Deleted through the process that does not own it: the owner drops every socket.
+    let res = api
+        .delete(format!("{}/api/boards/{board}", two.base))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    for socket in [&mut ada, &mut bob] {
+        let gone = socket
+            .expect(|m| matches!(m, ServerMsg::Error { .. }))
+            .await;
+        assert!(matches!(gone, ServerMsg::Error { code, .. } if code == "board_deleted"));
     }
 }
 

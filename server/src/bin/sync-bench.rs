@@ -10,7 +10,8 @@
 //! `--postgres ADMIN_URL` runs on a fresh PostgreSQL database instead (made on that server),
 //! with `--instances N` server processes' worth of Squall (each its own store, rooms and port,
 //! in this process) and the clients spread over them in turn: one board across instances,
-//! docs/sync.md S6. `--url A,B` measures servers already running.
+//! docs/sync.md S6. `--url A,B` measures servers already running. `--boards B` splits the
+//! clients over B boards opened on the instances in turn (many boards spread over instances).
 //!
 //! `--sweep` raises the rate of 50 clients until the fan-out p99 passes 100 ms and reports the
 //! highest total rate one board sustained below that, for the fan-out and for the
@@ -39,6 +40,11 @@ struct Samples {
     ack: Vec<f64>,
     sent: usize,
     delivered: usize,
+    /// Clients whose socket closed before the end (the server drops a client too slow to
+    /// read: 4,096 messages queued).
+    dropped: usize,
+    /// Batches the server refused (none, unless the benchmark is wrong).
+    refused: usize,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -56,6 +62,7 @@ fn main() -> anyhow::Result<()> {
         value("--url").map(|v| v.split(',').map(str::to_string).collect());
     let postgres = value("--postgres");
     let instances: usize = value("--instances").map_or(Ok(1), |v| v.parse())?;
+    let boards: usize = value("--boards").map_or(Ok(1), |v| v.parse())?;
     let sweep = args.iter().any(|a| a == "--sweep");
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -102,6 +109,39 @@ fn main() -> anyhow::Result<()> {
             };
             limit(fan_out_best, "fan-out");
             limit(ack_best, "acknowledgement (on disk)");
+        } else if boards > 1 {
+            // Many boards at once, each opened on the next instance in turn (its first client
+            // connects there), their clients spread over all instances.
+            let run = Run {
+                clients: clients / boards,
+                rate,
+                duration,
+            };
+            let runs = (0..boards).map(|b| {
+                let mut rotated = base.clone();
+                rotated.rotate_left(b % base.len());
+                async move { bench(&rotated, run).await }
+            });
+            let mut total = Samples::default();
+            for s in futures_util::future::join_all(runs).await {
+                let s = s?;
+                total.sent += s.sent;
+                total.delivered += s.delivered;
+                total.fan_out.extend(s.fan_out);
+                total.ack.extend(s.ack);
+                total.dropped += s.dropped;
+                total.refused += s.refused;
+            }
+            total.fan_out.sort_by(f64::total_cmp);
+            total.ack.sort_by(f64::total_cmp);
+            println!("{boards} boards of {} clients each; totals:", run.clients);
+            report(
+                Run {
+                    clients: run.clients * boards,
+                    ..run
+                },
+                &total,
+            );
         } else {
             let run = Run { clients, rate, duration };
             let s = bench(base, run).await?;
@@ -234,11 +274,12 @@ async fn bench(bases: &[String], run: Run) -> anyhow::Result<Samples> {
             while Instant::now() < deadline {
                 tick.tick().await;
                 n += 1;
-                // y carries the send time (µs since the start): receivers need no shared map.
+                // y carries the send time (ms since the start, to the µs): receivers need no
+                // shared map. Milliseconds keep it inside the board's ±10^7 for 2.7 hours.
                 let now = Instant::now();
-                let micros = now.duration_since(start).as_micros() as f64;
+                let millis = now.duration_since(start).as_micros() as f64 / 1_000.0;
                 let msg = json!({ "type": "submit", "batch": n,
-                    "ops": [{ "type": "move_element", "id": id, "x": i as f64, "y": micros }] });
+                    "ops": [{ "type": "move_element", "id": id, "x": i as f64, "y": millis }] });
                 own_w.lock().unwrap().insert(n, now);
                 if tx
                     .send(Message::Text(msg.to_string().into()))
@@ -255,6 +296,8 @@ async fn bench(bases: &[String], run: Run) -> anyhow::Result<Samples> {
                 let mut fan_out = Vec::new();
                 let mut ack = Vec::new();
                 let mut seq_batch: Vec<(i64, u64)> = Vec::new();
+                let mut dropped = false;
+                let mut refused = 0;
                 // One timer for the whole run: a timeout per message costs more than the message.
                 let stop = tokio::time::sleep_until(tokio::time::Instant::from_std(
                     deadline + Duration::from_secs(2),
@@ -266,13 +309,14 @@ async fn bench(bases: &[String], run: Run) -> anyhow::Result<Samples> {
                         () = &mut stop => break,
                     };
                     let Some(Ok(Message::Text(text))) = next else {
+                        dropped = Instant::now() < deadline;
                         break;
                     };
                     let now = Instant::now();
                     let text = text.as_str();
                     if text.starts_with("{\"type\":\"ops\"") {
-                        if let Some(micros) = number_after(text, "\"y\":") {
-                            let sent = start + Duration::from_micros(micros as u64);
+                        if let Some(millis) = number_after(text, "\"y\":") {
+                            let sent = start + Duration::from_secs_f64(millis / 1_000.0);
                             fan_out.push(now.duration_since(sent).as_secs_f64() * 1e3);
                         }
                     } else if text.starts_with("{\"type\":\"accepted\"") {
@@ -282,6 +326,8 @@ async fn bench(bases: &[String], run: Run) -> anyhow::Result<Samples> {
                         ) {
                             seq_batch.push((s as i64, b as u64));
                         }
+                    } else if text.starts_with("{\"type\":\"rejected\"") {
+                        refused += 1;
                     } else if text.starts_with("{\"type\":\"saved\"")
                         && let Some(d) = number_after(text, "\"seq\":")
                     {
@@ -298,7 +344,7 @@ async fn bench(bases: &[String], run: Run) -> anyhow::Result<Samples> {
                         });
                     }
                 }
-                (fan_out, ack)
+                (fan_out, ack, dropped, refused)
             }
         });
         tasks.push((writer, reader));
@@ -306,7 +352,9 @@ async fn bench(bases: &[String], run: Run) -> anyhow::Result<Samples> {
     let mut total = Samples::default();
     for (writer, reader) in tasks {
         total.sent += writer.await? as usize;
-        let (fan_out, ack) = reader.await?;
+        let (fan_out, ack, dropped, refused) = reader.await?;
+        total.dropped += usize::from(dropped);
+        total.refused += refused;
         total.delivered += fan_out.len();
         total.fan_out.extend(fan_out);
         total.ack.extend(ack);
@@ -347,6 +395,15 @@ fn report(run: Run, s: &Samples) {
         s.ack.last().copied().unwrap_or(f64::NAN),
         s.delivered as f64 / secs,
     );
+    if s.refused > 0 {
+        println!("         {} batches refused", s.refused);
+    }
+    if s.dropped > 0 {
+        println!(
+            "         {} clients lost their connection before the end",
+            s.dropped
+        );
+    }
 }
 
 /// The two HTTP calls the benchmark needs, over a plain TCP connection (no HTTP client crate).

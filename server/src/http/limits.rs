@@ -206,7 +206,7 @@ pub fn client_address(parts: &Parts, trust_proxy: bool) -> IpAddr {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-            .last()
+            .next_back()
     {
         return forwarded;
     }

@@ -79,10 +79,14 @@ pub fn app_with(rooms: Arc<Rooms>, leptos_options: LeptosOptions, config: Server
         leptos_options.site_root, leptos_options.site_pkg_dir
     );
 
-    Router::new()
+    // With a metrics address of its own, `/metrics` is served there only (`metrics_app`).
+    let router = match state.guard.config.metrics_addr {
+        Some(_) => Router::new(),
+        None => Router::new().route("/metrics", get(observe::metrics)),
+    };
+    router
         .route("/healthz", get(observe::healthz))
         .route("/readyz", get(observe::readyz))
-        .route("/metrics", get(observe::metrics))
         .nest("/api", api)
         .nest(
             &format!("/{}", leptos_options.site_pkg_dir),
@@ -124,6 +128,14 @@ pub fn app_with(rooms: Arc<Rooms>, leptos_options: LeptosOptions, config: Server
                 .layer(PropagateRequestIdLayer::x_request_id()),
         )
         .with_state(state)
+}
+
+/// `GET /metrics` alone, for `SQUALL_METRICS_ADDR` (a port the scraper reaches and the public
+/// does not).
+pub fn metrics_app(rooms: &Rooms) -> Router {
+    Router::new()
+        .route("/metrics", get(observe::metrics))
+        .with_state(rooms.metrics().clone())
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, with each request's peer address

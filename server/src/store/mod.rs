@@ -76,6 +76,8 @@ pub enum BusEvent {
     Stored { board: Id, seq: i64 },
     /// A link was rotated: sockets opened with it lose access.
     Revoked { board: Id, role: Role },
+    /// The board was deleted: its owner closes the room and drops its sockets.
+    Deleted { board: Id },
     /// The listener lost its connection and may have missed events: re-read everything.
     Lagged,
 }

@@ -117,7 +117,9 @@ impl Rooms {
         let targets: Vec<mpsc::Sender<RoomMsg>> = {
             let open = self.open.lock().await;
             match &event {
-                BusEvent::Stored { board, .. } | BusEvent::Revoked { board, .. } => open
+                BusEvent::Stored { board, .. }
+                | BusEvent::Revoked { board, .. }
+                | BusEvent::Deleted { board } => open
                     .get(board)
                     .and_then(|s| s.get().cloned())
                     .into_iter()
@@ -246,11 +248,15 @@ impl Rooms {
         }
     }
 
-    /// The board was deleted: close its room and drop its connections.
+    /// The board was deleted: close its room and drop its connections, here and in the process
+    /// that owns it.
     pub async fn close(&self, id: Id) {
         let room = self.open.lock().await.remove(&id);
         if let Some(room) = room.as_ref().and_then(|s| s.get()) {
             let _ = room.send(RoomMsg::Deleted).await;
+        }
+        if let Err(e) = self.store.publish(&BusEvent::Deleted { board: id }).await {
+            tracing::error!(error = %e, board = %id, "telling the other servers about a deleted board failed");
         }
     }
 

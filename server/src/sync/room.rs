@@ -345,6 +345,10 @@ impl Room {
                 self.revoke(role);
                 true
             }
+            BusEvent::Deleted { .. } => {
+                self.drop_everyone("board_deleted", "this board was deleted");
+                false
+            }
             BusEvent::Lagged => true,
         }
     }
