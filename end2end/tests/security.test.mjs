@@ -3,7 +3,7 @@
 // injected into the page (what a hostile label would try) does not run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, boardUrl, launch, newPage, sampleBoardOps, waitForHydration, waitForServer } from '../lib.mjs';
+import { api, boardUrl, launch, newPage, sampleBoardOps, waitForHydration, waitForServer, BASE_URL } from '../lib.mjs';
 
 let browser;
 before(async () => { await waitForServer(); browser = await launch(); });
@@ -57,4 +57,17 @@ test('the app works under its Content-Security-Policy and an injected script doe
   assert.ok(violations.length >= 1 && violations.every((v) => v.startsWith('script-src')), violations.join('\n'));
   const unexpected = page.errors.filter((e) => !/Content Security Policy/.test(e));
   assert.deepEqual(unexpected, []);
+});
+
+test('a file larger than any request the server reads is refused on the page, not uploaded', async () => {
+  const page = await newPage(browser);
+  const uploads = [];
+  page.on('request', (r) => { if (r.url().includes('/sfn/')) uploads.push(r.url()); });
+  await page.goto(BASE_URL);
+  await waitForHydration(page);
+  const huge = Buffer.alloc(17 * 1024 * 1024 + 1, ' ');
+  await page.locator('input[type="file"]').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: huge });
+  await page.getByText('Not imported: this file is 17.0 MB; a file to import may be at most 16 MB').waitFor();
+  assert.deepEqual(uploads, []);
+  assert.deepEqual(page.errors, []);
 });

@@ -218,9 +218,10 @@ impl Config {
                     format!("http://{addr}")
                 }
             });
+        // Forwarding speaks plain HTTP and WebSocket inside the cluster (docs/operations.md).
         anyhow::ensure!(
-            internal_url.starts_with("http://") || internal_url.starts_with("https://"),
-            "SQUALL_INTERNAL_URL must start with http:// or https://, not {internal_url:?}"
+            internal_url.starts_with("http://"),
+            "SQUALL_INTERNAL_URL must start with http:// (forwarding between processes is plain HTTP inside the cluster), not {internal_url:?}"
         );
         let rooms = crate::sync::RoomSettings {
             address: internal_url,

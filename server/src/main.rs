@@ -71,7 +71,11 @@ async fn main() -> anyhow::Result<()> {
 fn logs(format: LogFormat) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    // Colours only for a terminal, never in a file or a collector.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(terminal);
     match format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs

@@ -139,12 +139,21 @@ impl Default for Metrics {
             ack.clone(),
         );
         let store = Histograms::<OpLabels>::new_with_constructor(latency);
+        // Series a dashboard reads exist from the start (no "no data" before the first call).
+        for op in ["append", "load"] {
+            let _ = store.get_or_create(&OpLabels { op });
+        }
         registry.register(
             "store_seconds",
             "Database calls of the rooms, by operation (append, load, log)",
             store.clone(),
         );
         let exports = Histograms::<TargetLabels>::new_with_constructor(latency);
+        for target in squall_codegen::TARGETS {
+            let _ = exports.get_or_create(&TargetLabels {
+                target: target.id().to_string(),
+            });
+        }
         registry.register(
             "export_seconds",
             "Code and design exports, by target",

@@ -452,7 +452,7 @@ async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
     assert_eq!(
         refused,
         "ServerError|this file is not JSON (line 1, column 2): a board file is the Export \
-         panel's \"Board JSON\""
+         panel's \"Board file (JSON)\""
     );
     // An SQL schema or an OpenAPI document from the same button (docs/import.md).
     let pagila = include_str!("../../fixtures/pagila-schema.sql");

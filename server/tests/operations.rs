@@ -208,7 +208,7 @@ async fn every_limit_refuses_with_its_message_and_a_metric() {
             connections_per_board: 2,
             connections_per_address: 3,
             boards_per_address_per_hour: 3,
-            import_bytes: 2_000,
+            import_bytes: 1_000,
         },
         ..ServerConfig::default()
     })
@@ -307,7 +307,7 @@ async fn every_limit_refuses_with_its_message_and_a_metric() {
     );
     assert_eq!(
         body["message"],
-        "this file has 2063 bytes; an imported file may have at most 2000"
+        "this file is 2.0 KB; an imported file may be at most 1000 bytes"
     );
     let document = json!({ "format": "squall-board", "version": 1, "title": "x".repeat(2_000) });
     let (status, _) = app.post("/api/boards/import", document).await;
@@ -419,6 +419,16 @@ async fn json_logs_carry_the_request_id() {
         .unwrap();
     let made = res.headers()["x-request-id"].to_str().unwrap().to_string();
     assert!(uuid::Uuid::parse_str(&made).is_ok(), "{made}");
+    // An id that is not a plain token is replaced, never written to the log as it came.
+    let forged = "x\" level=ERROR msg=\"forged";
+    let res = client
+        .get(format!("{}/healthz", server.base))
+        .header("x-request-id", forged)
+        .send()
+        .await
+        .unwrap();
+    let replaced = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert!(uuid::Uuid::parse_str(&replaced).is_ok(), "{replaced}");
 
     let (status, _) = server.terminate();
     assert!(status.success(), "{status}");

@@ -29,6 +29,25 @@ pub fn HomePage() -> impl IntoView {
         };
         // The same file may be chosen again after a fix.
         input.set_value("");
+        // Larger than any request the server reads: say so without uploading it (the server
+        // refuses files over its own import limit, 8 MB by default, with the sizes).
+        const MAX_MB: f64 = 16.0;
+        let mb = file.size() / (1024.0 * 1024.0);
+        if mb > MAX_MB {
+            let locale = i18n.get_locale_untracked();
+            let message = fill(
+                td_string!(locale, home.too_large),
+                &[
+                    ("size", &format!("{mb:.1}")),
+                    ("max", &format!("{MAX_MB:.0}")),
+                ],
+            );
+            import_error.set(Some(fill(
+                td_string!(locale, home.not_imported),
+                &[("message", &message)],
+            )));
+            return;
+        }
         importing.set(true);
         import_error.set(None);
         let locale = i18n.get_locale_untracked();

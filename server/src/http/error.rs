@@ -25,7 +25,7 @@ pub enum ApiError {
     #[error("the request body is larger than {max_bytes} bytes")]
     PayloadTooLarge { max_bytes: usize },
     /// 413: an imported file is larger than `SQUALL_IMPORT_BYTES`.
-    #[error("this file has {bytes} bytes; an imported file may have at most {max_bytes}")]
+    #[error("this file is {}; an imported file may be at most {}", size(*.bytes), size(*.max_bytes))]
     FileTooLarge { bytes: usize, max_bytes: usize },
     /// 422: JSON of the wrong shape (missing or unknown keys, wrong types).
     #[error("the request body does not have the expected shape: {0}")]
@@ -59,6 +59,19 @@ pub enum ApiError {
     Unavailable,
     #[error("internal error")]
     Internal(#[source] StoreError),
+}
+
+/// A size for people: 9.0 MB, 2.0 KB, 512 bytes (binary multiples, as file managers show).
+pub fn size(bytes: usize) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else if b >= KB {
+        format!("{:.1} KB", b / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// The most a request body may weigh: a large board imported in one batch fits.

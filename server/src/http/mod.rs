@@ -119,6 +119,7 @@ pub fn app_with(rooms: Arc<Rooms>, leptos_options: LeptosOptions, config: Server
         .layer(
             // Outermost first: the id is set before the span that logs it, and sent back.
             ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(observe::sanitize_request_id))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http()

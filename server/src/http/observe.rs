@@ -17,11 +17,13 @@ use crate::metrics::{LatencyLabels, Metrics, RouteLabels};
 /// Counts the request under its route's pattern and times it to the response's head.
 pub async fn count(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let method = request.method().as_str().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |m| m.as_str())
-        .to_string();
+    let route = match request.extensions().get::<MatchedPath>() {
+        Some(matched) => matched.as_str(),
+        // Static files are served by a nested service, which sets no pattern.
+        None if request.uri().path().starts_with("/pkg/") => "/pkg/{file}",
+        None => "unmatched",
+    }
+    .to_string();
     let started = Instant::now();
     let response = next.run(request).await;
     metrics
@@ -40,6 +42,27 @@ pub async fn count(State(metrics): State<Arc<Metrics>>, request: Request, next: 
         })
         .inc();
     response
+}
+
+/// Drops an `X-Request-Id` that is not a plain token (at most 128 letters, digits, `-`, `_`,
+/// `.`), so a caller cannot write what it likes into the logs; a new id replaces it.
+pub async fn sanitize_request_id(mut request: Request, next: Next) -> Response {
+    let plain = |value: &HeaderValue| {
+        let bytes = value.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= 128
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    };
+    if request
+        .headers()
+        .get("x-request-id")
+        .is_some_and(|v| !plain(v))
+    {
+        request.headers_mut().remove("x-request-id");
+    }
+    next.run(request).await
 }
 
 /// The span of one request: method, path (never the query, which may carry a board's key) and

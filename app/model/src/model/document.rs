@@ -28,10 +28,10 @@ pub struct BoardDocument {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DocumentError {
     #[error(
-        "this file is not JSON (line {line}, column {column}): a board file is the Export panel's \"Board JSON\""
+        "this file is not JSON (line {line}, column {column}): a board file is the Export panel's \"Board file (JSON)\""
     )]
     NotJson { line: usize, column: usize },
-    #[error("this file is empty: a board file is the Export panel's \"Board JSON\"")]
+    #[error("this file is empty: a board file is the Export panel's \"Board file (JSON)\"")]
     Empty,
     #[error("this file is not a Squall board: it has no \"format\": \"squall-board\"")]
     NotABoard,
