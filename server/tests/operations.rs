@@ -617,16 +617,7 @@ async fn a_rolling_restart_on_postgresql_loses_no_acknowledged_batch() {
         ServerProcess::start(&url).await,
         ServerProcess::start(&url).await,
     ];
-    let api = reqwest::Client::new();
-    let created: serde_json::Value = api
-        .post(format!("{}/api/boards", instances[0].base))
-        .json(&json!({ "title": "Rolling" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = common::create_board_at(&instances[0].base, "Rolling").await;
     let board = created["id"].as_str().unwrap().to_string();
     let key = created["links"]["edit"].as_str().unwrap().to_string();
 
@@ -710,32 +701,7 @@ async fn a_rolling_restart_on_postgresql_loses_no_acknowledged_batch() {
         .flat_map(|w| w.ids.iter().map(Id::to_string))
         .collect();
     assert_eq!(sent.len(), 400);
-    let mut stored = HashSet::new();
-    let mut seq = 0;
-    for _ in 0..100 {
-        let body: serde_json::Value = api
-            .get(format!(
-                "{}/api/boards/{board}?key={key}",
-                instances[1].base
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        stored = body["elements"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["id"].as_str().unwrap().to_string())
-            .collect();
-        seq = body["seq"].as_i64().unwrap();
-        if stored == sent {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (stored, seq) = common::stored_when(&instances[1].base, &board, &key, &sent, 100).await;
     assert_eq!(stored, sent, "every batch stored, once");
     assert_eq!(seq, 400);
     // And what was acknowledged is among them (the promise the test is about).
@@ -788,16 +754,7 @@ async fn the_owner_of_a_board_dies_and_another_process_takes_it_over() {
     let inherit = || std::process::Stdio::inherit();
     let owner = ServerProcess::start_with(&url, &env, inherit()).await;
     let other = ServerProcess::start_with(&url, &env, inherit()).await;
-    let api = reqwest::Client::new();
-    let created: serde_json::Value = api
-        .post(format!("{}/api/boards", owner.base))
-        .json(&json!({ "title": "Failover" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = common::create_board_at(&owner.base, "Failover").await;
     let board = created["id"].as_str().unwrap().to_string();
     let key = created["links"]["edit"].as_str().unwrap().to_string();
     // Ada opens the board first, so her process owns it; Bob's process forwards him there.
@@ -892,29 +849,7 @@ async fn the_owner_of_a_board_dies_and_another_process_takes_it_over() {
         .iter()
         .flat_map(|w| w.ops.iter().map(|(id, _)| id.to_string()))
         .collect();
-    let mut stored = HashSet::new();
-    let mut seq = 0;
-    for _ in 0..150 {
-        let body: serde_json::Value = api
-            .get(format!("{}/api/boards/{board}?key={key}", other.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        stored = body["elements"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["id"].as_str().unwrap().to_string())
-            .collect();
-        seq = body["seq"].as_i64().unwrap();
-        if stored == sent {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (stored, seq) = common::stored_when(&other.base, &board, &key, &sent, 150).await;
     for id in &acknowledged {
         assert!(stored.contains(&id.to_string()), "acknowledged batch lost");
     }

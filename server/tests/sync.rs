@@ -416,16 +416,8 @@ every_sync_test!(
 );
 
 /// Creates a board on the server at `base` and returns its id and its `role` token.
-async fn create_board_on(api: &reqwest::Client, base: &str, role: &str) -> (String, String) {
-    let created: serde_json::Value = api
-        .post(format!("{base}/api/boards"))
-        .json(&json!({ "title": "Order flow" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+async fn create_board_on(base: &str, role: &str) -> (String, String) {
+    let created = common::create_board_at(base, "Order flow").await;
     let token = created["links"][role].as_str().unwrap().to_string();
     (created["id"].as_str().unwrap().to_string(), token)
 }
@@ -438,15 +430,7 @@ async fn two_server_processes_share_a_board_through_postgresql() {
     let one = ServerProcess::start(&url).await;
     let two = ServerProcess::start(&url).await;
     let api = reqwest::Client::new();
-    let created: serde_json::Value = api
-        .post(format!("{}/api/boards", one.base))
-        .json(&json!({ "title": "Order flow" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = common::create_board_at(&one.base, "Order flow").await;
     let board = created["id"].as_str().unwrap().to_string();
     let key = created["links"]["edit"].as_str().unwrap().to_string();
     let owner = created["links"]["owner"].as_str().unwrap().to_string();
@@ -549,7 +533,7 @@ async fn two_server_processes_share_a_board_through_postgresql() {
 async fn no_acknowledged_batch_is_lost_to_kill_9(database_url: String) {
     let server = ServerProcess::start(&database_url).await;
     let api = reqwest::Client::new();
-    let (board, key) = create_board_on(&api, &server.base, "owner").await;
+    let (board, key) = create_board_on(&server.base, "owner").await;
     let (mut ada, _) = WsClient::join(&server.base, &board, &key, "Ada").await;
 
     // Pipeline batches; note which sequence number each got and what is reported saved.

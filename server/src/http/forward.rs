@@ -93,11 +93,8 @@ pub async fn socket(
                 let Some(Ok(frame)) = frame else { break };
                 let out = match frame {
                     Message::Text(text) => {
-                        let cost = match serde_json::from_str::<ClientMsg>(text.as_str()) {
-                            Ok(ClientMsg::Submit { ops, .. }) => ops.len(),
-                            _ => 1,
-                        };
-                        if let Err(message) = pace.take(cost) {
+                        let msg = serde_json::from_str::<ClientMsg>(text.as_str()).ok();
+                        if let Err(message) = pace.take_message(msg.as_ref()) {
                             let error = ServerMsg::error("rate_limited", message);
                             let text = serde_json::to_string(&error).expect("protocol messages serialize");
                             let _ = down_tx.send(Message::Text(text.into())).await;

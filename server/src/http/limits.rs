@@ -9,6 +9,7 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
 use app::model::Id;
+use app::sync::ClientMsg;
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -170,6 +171,15 @@ pub struct Pace {
 }
 
 impl Pace {
+    /// Takes what a message a connection sent costs: a batch its operations, anything else
+    /// (presence, a frame that is not a message) one.
+    pub fn take_message(&self, msg: Option<&ClientMsg>) -> Result<(), String> {
+        match msg {
+            Some(ClientMsg::Submit { ops, .. }) => self.take(ops.len()),
+            _ => self.take(1),
+        }
+    }
+
     /// Takes `ops` operations from the budget; the words of the refusal otherwise.
     pub fn take(&self, ops: usize) -> Result<(), String> {
         let n = NonZeroU32::new(u32::try_from(ops.max(1)).unwrap_or(u32::MAX))

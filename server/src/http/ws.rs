@@ -173,11 +173,7 @@ async fn connection(
                 }
             };
             let Some(next) = next else { break };
-            let cost = match &next {
-                Ok(ClientMsg::Submit { ops, .. }) => ops.len(),
-                _ => 1,
-            };
-            if let Err(message) = pace.take(cost) {
+            if let Err(message) = pace.take_message(next.as_ref().ok()) {
                 // The browser reconnects after a pause and sends its unsaved batches again.
                 reply(ServerMsg::error("rate_limited", message));
                 break;

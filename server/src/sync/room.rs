@@ -268,11 +268,7 @@ impl Room {
     /// Stores what the writer holds (and a snapshot), tells the authors their batches are
     /// safe, gives the board's lease up, then asks every socket to reconnect.
     async fn shut_down(&mut self) {
-        let snapshot = (self.hub.seq() > self.snapshot_seq).then(|| StoredBoard {
-            board: self.hub.board().clone(),
-            seq: self.hub.seq(),
-        });
-        if self.writer.flush(snapshot).await {
+        if self.store_everything().await {
             let out = self.hub.durable_up_to(self.hub.seq());
             self.route(out);
             for (seq, reply) in self.waiting.drain(..) {
@@ -286,6 +282,21 @@ impl Room {
             "server_restarting",
             "the server is restarting; reconnecting",
         );
+    }
+
+    /// Waits until the writer stored everything handed to it, with a snapshot of the board if
+    /// it moved since the last one. False when storing failed.
+    async fn store_everything(&mut self) -> bool {
+        let seq = self.hub.seq();
+        let snapshot = (seq > self.snapshot_seq).then(|| StoredBoard {
+            board: self.hub.board().clone(),
+            seq,
+        });
+        let stored = self.writer.flush(snapshot).await;
+        if stored {
+            self.snapshot_seq = seq;
+        }
+        stored
     }
 
     /// Gives up the board's lease in the background (another process may take it at once).
@@ -422,16 +433,8 @@ impl Room {
     /// Closes the room when nobody is connected and nothing is queued: waits for the writer,
     /// stores a snapshot, and leaves the registry.
     async fn close_if_idle(&mut self, rx: &mpsc::Receiver<RoomMsg>) -> bool {
-        let snapshot = (self.hub.seq() > self.snapshot_seq).then(|| StoredBoard {
-            board: self.hub.board().clone(),
-            seq: self.hub.seq(),
-        });
-        let seq = snapshot.as_ref().map(|s| s.seq);
-        if !self.writer.flush(snapshot).await {
+        if !self.store_everything().await {
             return false;
-        }
-        if let Some(seq) = seq {
-            self.snapshot_seq = seq;
         }
         let Some(rooms) = self.rooms.upgrade() else {
             return true;

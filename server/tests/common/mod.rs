@@ -192,6 +192,55 @@ pub async fn spawn_configured(
     }
 }
 
+/// Creates a board through the API of the server at `base`; returns the answer (id, links).
+pub async fn create_board_at(base: &str, title: &str) -> serde_json::Value {
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/boards"))
+        .json(&serde_json::json!({ "title": title }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}
+
+/// The ids of the board's elements and its sequence number, as the server at `base` has
+/// stored them; polled (up to `tries` × 100 ms) until the ids are `want`.
+pub async fn stored_when(
+    base: &str,
+    board: &str,
+    key: &str,
+    want: &std::collections::HashSet<String>,
+    tries: usize,
+) -> (std::collections::HashSet<String>, i64) {
+    let api = reqwest::Client::new();
+    let mut found = (std::collections::HashSet::new(), 0);
+    for _ in 0..tries {
+        let body: serde_json::Value = api
+            .get(format!("{base}/api/boards/{board}?key={key}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        found = (
+            body["elements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_str().unwrap().to_string())
+                .collect(),
+            body["seq"].as_i64().unwrap(),
+        );
+        if &found.0 == want {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    found
+}
+
 /// The sticky labels that must never break anything (fixtures/hostile-labels.txt).
 pub fn hostile_labels() -> Vec<String> {
     include_str!("../../../fixtures/hostile-labels.txt")
