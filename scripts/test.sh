@@ -32,8 +32,13 @@ fi
 export TEST_KAFKA_BROKERS
 echo "Kafka for the tests: $TEST_KAFKA_BROKERS"
 
+# CI builds once from a clean clone: incremental caches (GBs) would never be read again.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+
 echo "== unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p squall-model -p squall-codegen -p squall-import -p app -p server
+# The generated projects and their build (~5 GB) are not needed by the steps below.
+if [ -n "${CI:-}" ]; then rm -rf target/codegen-target target/codegen; fi
 
 echo "== fuzz smoke run (docs/fuzzing.md)"
 scripts/fuzz.sh smoke
