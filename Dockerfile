@@ -20,7 +20,7 @@ WORKDIR /src
 COPY . .
 ENV LEPTOS_OUTPUT_NAME=squall \
     PATH=/src/end2end/node_modules/.bin:$PATH
-RUN cargo leptos build --release --precompress
+RUN cargo leptos build --release --precompress --split
 
 FROM debian:bookworm-slim
 RUN useradd --system --uid 10001 --no-create-home squall \

@@ -19,7 +19,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/
 
 # --precompress: brotli and gzip copies of the wasm, JS and CSS, served as they are.
 run: tools
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	scripts/serve.sh target/release/server
 
 test: tools chromium validators fuzz-tool
@@ -72,7 +72,7 @@ validators: .venv/.installed
 # Canvas benchmark (5,000 stickies, headless Chromium) against the release build, then the live-sync
 # load benchmark and the code export benchmark; see BENCHMARKS.md.
 bench: tools chromium
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	scripts/bench.sh
 	cargo build --release -p server --bin sync-bench
 	for n in 10 50 200; do target/release/sync-bench --clients $$n --rate 20 --duration 10 | tail -n 1; done

@@ -44,7 +44,7 @@ echo "== fuzz smoke run (docs/fuzzing.md)"
 scripts/fuzz.sh smoke
 
 echo "== browser tests"
-cargo leptos build
+cargo leptos build --split
 rm -rf target/e2e && mkdir -p target/e2e
 port=${SQUALL_E2E_PORT:-3999}
 export BASE_URL="http://127.0.0.1:$port"

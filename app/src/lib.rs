@@ -14,6 +14,8 @@ pub mod editor;
 pub mod i18n;
 /// Whole screens: home and board.
 pub mod pages;
+/// Code the browser fetches when it is first needed (`#[lazy]` functions, cargo leptos `--split`).
+pub mod split;
 
 /// The board model, what it means and live sync: the pure `squall-model` crate (app/model),
 /// shared with the server and code generation.

@@ -226,6 +226,8 @@ test('a sticky dragged by mouse into the wrong frame is named in the moves and b
 
   await page.getByRole('button', { name: 'Assess' }).click();
   const panel = page.getByRole('dialog', { name: 'Assessment' });
+  // The view's code arrives when it first opens (ARCHITECTURE.md, the browser's code is split).
+  await panel.locator('.moves li').first().waitFor();
   assert.deepEqual(await panel.locator('.moves li').allTextContents(), ['Refund Payment: from Ordering to Payment']);
   await panel.getByRole('button', { name: 'Apply the cut' }).click();
   await panel.locator('.cut-current').waitFor();

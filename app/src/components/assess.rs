@@ -98,6 +98,20 @@ fn short(text: &str, max: usize) -> String {
 
 #[component]
 pub fn AssessPanel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>) -> impl IntoView {
+    crate::split::lazily(crate::preload!(__preload_assess_panel), move || {
+        assess_panel(editor, open, read_only)
+    })
+}
+
+/// The view's code (and the assessment's: metrics, cut, plan), fetched when it first opens
+/// (`crate::split`).
+#[lazy]
+fn assess_panel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>) -> AnyView {
+    view! { <Loaded editor open read_only /> }.into_any()
+}
+
+#[component]
+fn Loaded(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     // Recomputed after every change; on a large board (BENCHMARKS.md: ~0.1 s natively at 2,500
     // elements) only once the edits pause for a quarter of a second.

@@ -58,6 +58,19 @@ pub fn ProblemsButton(editor: Editor) -> impl IntoView {
 
 #[component]
 pub fn ProblemsPanel(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl IntoView {
+    crate::split::lazily(crate::preload!(__preload_problems_panel), move || {
+        problems_panel(editor, read_only)
+    })
+}
+
+/// The list's code, fetched when it first opens (`crate::split`).
+#[lazy]
+fn problems_panel(editor: Editor, read_only: Signal<bool>) -> AnyView {
+    view! { <Loaded editor read_only /> }.into_any()
+}
+
+#[component]
+fn Loaded(editor: Editor, read_only: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let shown = RwSignal::new([true, true, true]);
     let context = RwSignal::new(None::<Where>);

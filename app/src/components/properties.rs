@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::editor::Editor;
 use crate::i18n::{fill, kind_name, t_string, text, use_i18n};
-use crate::model::{ElementKind, Field, FieldType, HttpMethod, Id, Op, Patch};
+use crate::model::{Element, ElementKind, Field, FieldType, HttpMethod, Id, Op, Patch};
 
 /// The types offered for fields; `enum(A, B)`, `List<T>` and value object names can be typed.
 const TYPES: [&str; 9] = [
@@ -50,7 +50,6 @@ fn set(editor: Editor, id: Id, patch: Patch) {
 /// and what a policy or read model is connected to.
 #[component]
 pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl IntoView {
-    let i18n = use_i18n();
     let selected = move || match editor
         .selection
         .with(|s| s.iter().copied().collect::<Vec<_>>())
@@ -61,62 +60,77 @@ pub fn Properties(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl
     };
     move || {
         selected().map(|(id, element)| {
-            let kind = element.with_untracked(|e| e.kind);
-            // Bumped by every keystroke: a pending save runs only if nothing was typed since.
-            let pause = StoredValue::new(0u64);
-            view! {
-                // Typing in a field is not saved until the field commits (change, on blur).
-                <aside
-                    class="properties"
-                    aria-label=text(move || t_string!(i18n, panels.properties))
-                    on:input=move |ev| editor.drafting.set(is_text_field(&ev))
-                    on:change=move |_| editor.drafting.set(false)
-                    on:focusout=move |_| editor.drafting.set(false)
-                >
-                    <h2>{move || kind_name(kind, i18n.get_locale())}</h2>
-                    <label>{text(move || t_string!(i18n, panels.description))}
-                        <textarea
-                            prop:value=move || element.with(|e| e.props.description.clone())
-                            disabled=read_only
-                            // Saved as you type (after a pause), and at once when you leave it.
-                            on:input=move |ev| {
-                                let text = event_target_value(&ev);
-                                pause.update_value(|n| *n += 1);
-                                let mine = pause.get_value();
-                                set_timeout(
-                                    move || {
-                                        if pause.try_get_value() == Some(mine) {
-                                            save_description(editor, id, text);
-                                        }
-                                    },
-                                    TYPING_PAUSE,
-                                );
-                            }
-                            on:change=move |ev| {
-                                pause.update_value(|n| *n += 1);
-                                save_description(editor, id, event_target_value(&ev));
-                            }
-                        ></textarea>
-                    </label>
-                    {(kind == ElementKind::BoundedContext).then(|| view! {
-                        <button
-                            class="fit-frame secondary"
-                            disabled=read_only
-                            title=text(move || t_string!(i18n, panels.fit_contents_help))
-                            on:click=move |_| {
-                                editor.fit_frame(id);
-                            }
-                        >{text(move || t_string!(i18n, panels.fit_contents))}</button>
-                    })}
-                    {(kind == ElementKind::Command).then(|| view! { <HttpRoute editor id read_only /> })}
-                    {kind.has_fields().then(|| view! { <Fields editor id read_only /> })}
-                    {matches!(kind, ElementKind::Policy | ElementKind::ReadModel).then(|| view! { <Links editor id kind /> })}
-                    {matches!(kind, ElementKind::Policy | ElementKind::ReadModel).then(|| view! { <Mapping editor id read_only /> })}
-                    {matches!(kind, ElementKind::Command | ElementKind::Policy).then(|| view! { <Examples editor id read_only /> })}
-                </aside>
-            }
+            crate::split::lazily(crate::preload!(__preload_properties_panel), move || {
+                properties_panel(editor, id, element, read_only)
+            })
         })
     }
+}
+
+/// The panel's code, fetched when an element is first selected (`crate::split`).
+#[lazy]
+fn properties_panel(
+    editor: Editor,
+    id: Id,
+    element: RwSignal<Element>,
+    read_only: Signal<bool>,
+) -> AnyView {
+    let i18n = use_i18n();
+    let kind = element.with_untracked(|e| e.kind);
+    // Bumped by every keystroke: a pending save runs only if nothing was typed since.
+    let pause = StoredValue::new(0u64);
+    view! {
+        // Typing in a field is not saved until the field commits (change, on blur).
+        <aside
+            class="properties"
+            aria-label=text(move || t_string!(i18n, panels.properties))
+            on:input=move |ev| editor.drafting.set(is_text_field(&ev))
+            on:change=move |_| editor.drafting.set(false)
+            on:focusout=move |_| editor.drafting.set(false)
+        >
+            <h2>{move || kind_name(kind, i18n.get_locale())}</h2>
+            <label>{text(move || t_string!(i18n, panels.description))}
+                <textarea
+                    prop:value=move || element.with(|e| e.props.description.clone())
+                    disabled=read_only
+                    // Saved as you type (after a pause), and at once when you leave it.
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        pause.update_value(|n| *n += 1);
+                        let mine = pause.get_value();
+                        set_timeout(
+                            move || {
+                                if pause.try_get_value() == Some(mine) {
+                                    save_description(editor, id, text);
+                                }
+                            },
+                            TYPING_PAUSE,
+                        );
+                    }
+                    on:change=move |ev| {
+                        pause.update_value(|n| *n += 1);
+                        save_description(editor, id, event_target_value(&ev));
+                    }
+                ></textarea>
+            </label>
+            {(kind == ElementKind::BoundedContext).then(|| view! {
+                <button
+                    class="fit-frame secondary"
+                    disabled=read_only
+                    title=text(move || t_string!(i18n, panels.fit_contents_help))
+                    on:click=move |_| {
+                        editor.fit_frame(id);
+                    }
+                >{text(move || t_string!(i18n, panels.fit_contents))}</button>
+            })}
+            {(kind == ElementKind::Command).then(|| view! { <HttpRoute editor id read_only /> })}
+            {kind.has_fields().then(|| view! { <Fields editor id read_only /> })}
+            {matches!(kind, ElementKind::Policy | ElementKind::ReadModel).then(|| view! { <Links editor id kind /> })}
+            {matches!(kind, ElementKind::Policy | ElementKind::ReadModel).then(|| view! { <Mapping editor id read_only /> })}
+            {matches!(kind, ElementKind::Command | ElementKind::Policy).then(|| view! { <Examples editor id read_only /> })}
+        </aside>
+    }
+    .into_any()
 }
 
 #[component]

@@ -10,6 +10,17 @@ use crate::model::Id;
 /// screen.
 #[component]
 pub fn Search(editor: Editor) -> impl IntoView {
+    crate::split::lazily(crate::preload!(__preload_search), move || search(editor))
+}
+
+/// The search box's code, fetched when it first opens (`crate::split`).
+#[lazy]
+fn search(editor: Editor) -> AnyView {
+    view! { <Loaded editor /> }.into_any()
+}
+
+#[component]
+fn Loaded(editor: Editor) -> impl IntoView {
     let i18n = use_i18n();
     let input = NodeRef::<Input>::new();
     let query = RwSignal::new(String::new());

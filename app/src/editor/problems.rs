@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::Editor;
-use crate::model::{Id, new_id};
+use crate::model::{Board, Id, new_id};
 use crate::semantic::Semantic;
 use crate::semantic::fixes::{self, FixKind};
 use crate::semantic::rules::{self, Problem};
@@ -21,17 +21,38 @@ impl Checked {
     }
 }
 
+/// The model check, from a wasm file of its own (`Editor::check_continuously`).
+#[lazy]
+fn check(board: &Board) -> Vec<Problem> {
+    rules::check(board)
+}
+
 impl Editor {
     /// Re-checks the board after every change (`version`), local or remote; the badges and the
     /// Problems panel follow. Only in the browser: the server renders the page without badges
     /// and the first check runs right after hydration. Signals are set only when the list
     /// changes, so a change that fixes nothing re-renders nothing.
+    ///
+    /// The check's code (the rules, their phrasing, the field mapping) is a wasm file of its own
+    /// (`crate::split`), fetched once the board has an element: an empty board has nothing to
+    /// check, and a first visit to one does not load it.
     pub(super) fn check_continuously(&self) {
         let editor = *self;
+        let arrived = RwSignal::new(false);
+        let asked = StoredValue::new(false);
         Effect::new(move |_| {
             editor.version.track();
+            if !arrived.get() {
+                if !asked.get_value() && editor.with_board(|b| b.elements().next().is_some()) {
+                    asked.set_value(true);
+                    crate::split::fetch(crate::preload!(__preload_check), arrived);
+                }
+                return;
+            }
             let started = super::live::now_ms();
-            let problems = editor.with_board(rules::check);
+            let Some(problems) = editor.with_board(|board| crate::split::now(check(board))) else {
+                return;
+            };
             editor.check_ms.set(super::live::now_ms() - started);
             if editor.problems.with_untracked(|c| c.problems != problems) {
                 editor.problems.set(Checked { problems });

@@ -157,6 +157,19 @@ impl Preview {
 /// The owner's Share dialog: the edit and view links with copy buttons, and rotation.
 #[component]
 fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
+    crate::split::lazily(crate::preload!(__preload_share_dialog), move || {
+        share_dialog(editor, sharing)
+    })
+}
+
+/// The dialog's code, fetched when it first opens (`crate::split`).
+#[lazy]
+fn share_dialog(editor: Editor, sharing: RwSignal<bool>) -> AnyView {
+    view! { <ShareLoaded editor sharing /> }.into_any()
+}
+
+#[component]
+fn ShareLoaded(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let links = RwSignal::new(None::<crate::access::ShareLinks>);
     // Which link's "Replace?" question is open.
@@ -526,13 +539,18 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     let sharing = RwSignal::new(false);
     let exporting = RwSignal::new(false);
     // /b/{id}/assess opens the assessment view; opening and closing it keeps the address in step
-    // (without reloading the page), so the view has a link of its own.
-    let assessing = RwSignal::new(
-        leptos_router::hooks::use_location()
-            .pathname
-            .get_untracked()
-            .ends_with("/assess"),
-    );
+    // (without reloading the page), so the view has a link of its own. It opens once the page
+    // has hydrated: its code is loaded on demand (`crate::split`).
+    let assessing = RwSignal::new(false);
+    let at_assess = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked()
+        .ends_with("/assess");
+    Effect::new(move |_| {
+        if at_assess {
+            assessing.set(true);
+        }
+    });
     Effect::new(move |first: Option<()>| {
         let open = assessing.get();
         if first.is_some() {

@@ -52,6 +52,19 @@ pub fn tree(paths: &[&str]) -> Vec<TreeRow> {
 
 #[component]
 pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
+    crate::split::lazily(crate::preload!(__preload_export_panel), move || {
+        export_panel(editor, open)
+    })
+}
+
+/// The panel's code, fetched when it first opens (`crate::split`).
+#[lazy]
+fn export_panel(editor: Editor, open: RwSignal<bool>) -> AnyView {
+    view! { <Loaded editor open /> }.into_any()
+}
+
+#[component]
+fn Loaded(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     // The target chosen; empty until the user chooses: the server's default.
     let target = RwSignal::new(String::new());
