@@ -82,7 +82,7 @@ pub fn App() -> impl IntoView {
         <i18n::Languages>
             <Router>
                 <Routes fallback=|| view! { <pages::NotFound /> }>
-                    <Route path=StaticSegment("") view=pages::HomePage />
+                    <Route path=StaticSegment("") view={leptos_router::Lazy::<pages::Home>::new()} />
                     // Async: the status (404 for an unknown board) and the title are known
                     // before the first byte is sent.
                     <Route path=path!("/b/:id") view=pages::BoardPage ssr=SsrMode::Async />
@@ -99,7 +99,8 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Waits for the code of a lazily loaded route (the home page) before taking the page over.
+    leptos::mount::hydrate_lazy(App);
 }
 
 /// A signal that turns true once the page is hydrated (effects only run in the browser).

@@ -194,7 +194,8 @@ pub fn connect(editor: Editor, identity: Identity) {
             let Some(text) = ev.data().as_string() else {
                 return;
             };
-            let Ok(msg) = serde_json::from_str::<ServerMsg>(&text) else {
+            // Tag first, as the server writes it (docs/sync.md S7).
+            let Ok(msg) = ServerMsg::decode(&text) else {
                 leptos::logging::warn!("unreadable message from the server");
                 return;
             };

@@ -1,13 +1,31 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::{LazyRoute, lazy_route};
 
 use super::recent;
 use crate::api::{CreateBoard, import_board};
 use crate::i18n::{LanguageSwitch, fill, t, t_string, td_string, text, use_i18n};
 use crate::use_hydrated;
 
+/// The home page as a route whose code is a wasm file of its own (`crate::split`): a board's
+/// first visit does not load it, and the home page's view waits for it (the server names the
+/// file in the page, so the browser fetches it beside the main one).
+#[derive(Debug)]
+pub struct Home;
+
+#[lazy_route]
+impl LazyRoute for Home {
+    fn data() -> Self {
+        Home
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <HomePage /> }.into_any()
+    }
+}
+
 #[component]
-pub fn HomePage() -> impl IntoView {
+fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
     let create = ServerAction::<CreateBoard>::new();

@@ -6,7 +6,7 @@ mod home;
 mod recent;
 
 pub use board::BoardPage;
-pub use home::HomePage;
+pub use home::Home;
 
 use leptos::prelude::*;
 

@@ -24,6 +24,7 @@ pub use element::{Connection, Element, ElementKind, Field, HttpMethod, Props};
 pub use example::{Example, Happened, Issued, Named, Then, Values, check_references};
 pub use field_type::FieldType;
 pub use mapping::{Mapped, Source};
+pub(crate) use op::present;
 pub use op::{Op, Patch, Rejection};
 
 /// Identifier of an element, a connection or a board: a UUID v7, so ids sort by creation time.

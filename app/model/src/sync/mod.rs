@@ -9,8 +9,10 @@ mod hub;
 pub mod protocol;
 /// The browser's copy of a board: confirmed state plus its own unconfirmed batches.
 mod replica;
-/// Undo on a shared board: only what is still yours (S12).
+/// Undo on a shared board: only what is still yours (S5).
 mod undo;
+/// Reading the server's messages tag first, without serde's buffering (S7).
+mod wire;
 
 pub use hub::{Accepted, Entry, Hub, Out, SubmitError};
 pub use protocol::{

@@ -293,7 +293,10 @@ impl Sim {
         let Some(msg) = self.clients[c].down.pop_front() else {
             return;
         };
-        let msg = wire(&msg);
+        // Read as the browser reads it (S7), which must agree with serde's derived reader.
+        let text = serde_json::to_string(&msg).unwrap();
+        let msg = ServerMsg::decode(&text).unwrap();
+        assert_eq!(msg, serde_json::from_str::<ServerMsg>(&text).unwrap());
         let kind = match &msg {
             ServerMsg::Welcome {
                 catch_up: CatchUp::Snapshot { .. },

@@ -26,8 +26,33 @@ const SMALLEST_TEXT: f64 = 4.0;
 /// outlines, arrows as thin lines) and frame names. With many stickies on screen: stickies,
 /// frames and arrows as the DOM draws them, labels included. Selected, carried and
 /// peer-marked elements are DOM nodes on top and are left out.
+///
+/// Its code (painting, tiles, label layout) is a wasm file of its own (`crate::split`),
+/// fetched the first time a view needs painting: a board seen close up never loads it.
 #[component]
 pub fn Blocks(editor: Editor) -> impl IntoView {
+    // Set after hydration only, so the server's page and the browser's first render agree.
+    let wanted = RwSignal::new(false);
+    Effect::new(move |_| {
+        if editor.detail.get() != Detail::Dom {
+            wanted.set(true);
+        }
+    });
+    move || {
+        wanted.get().then(|| {
+            crate::split::lazily(crate::preload!(__preload_painter), move || painter(editor))
+        })
+    }
+}
+
+/// The painter's code, fetched when a view first needs it (`crate::split`).
+#[lazy]
+fn painter(editor: Editor) -> AnyView {
+    view! { <Painter editor /> }.into_any()
+}
+
+#[component]
+fn Painter(editor: Editor) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let layer = NodeRef::<leptos::html::Div>::new();
     // Whether the canvas holds a painting: with DOM nodes it is cleared once and then left
