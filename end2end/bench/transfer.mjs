@@ -2,7 +2,7 @@
 // second one (same browser, a later visit), split by kind. Counts what crossed the wire
 // (compressed sizes, headers included), as Chromium's network panel does.
 //   make bench    (builds the release server with --precompress, starts it, runs this)
-import { api, boardUrl, launch, waitForServer } from '../lib.mjs';
+import { BASE_URL, api, boardUrl, launch, waitForServer } from '../lib.mjs';
 
 /** Opens `url` in `page` and sums the transferred bytes per kind of resource. */
 async function visit(page, url) {
@@ -47,4 +47,8 @@ const context = await browser.newContext({ viewport: { width: 1440, height: 900 
 await context.addInitScript(() => window.localStorage.setItem('squall.name', 'Bench'));
 report('first visit', await visit(await context.newPage(), boardUrl(body.id)));
 report('second visit', await visit(await context.newPage(), boardUrl(body.id)));
+// The home page in a browser that has never been here: the main file and the home page's own
+// (a lazy route, BENCHMARKS.md).
+const fresh = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+report('first visit, home page', await visit(await fresh.newPage(), `${BASE_URL}/`));
 await browser.close();

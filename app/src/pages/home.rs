@@ -1,9 +1,10 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 use leptos_router::{LazyRoute, lazy_route};
 
 use super::recent;
-use crate::api::{CreateBoard, import_board};
+use crate::api::{CreateBoard, create_board, import_board};
 use crate::i18n::{LanguageSwitch, fill, t, t_string, td_string, text, use_i18n};
 use crate::use_hydrated;
 
@@ -28,8 +29,29 @@ impl LazyRoute for Home {
 fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
-    let create = ServerAction::<CreateBoard>::new();
-    let error = move || create.value().get().and_then(Result::err).map(user_message);
+    // Create: a plain form the server function answers with a redirect to the new board (so it
+    // works before the page is hydrated, or without wasm); once hydrated the browser sends it
+    // itself and shows a refusal in place. No `ActionForm`: it would bring a form decoder
+    // (serde_qs) into the home page's wasm (BENCHMARKS.md).
+    let title = NodeRef::<leptos::html::Input>::new();
+    let creating = RwSignal::new(false);
+    let create_error = RwSignal::new(None::<String>);
+    let on_create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(title) = title.get_untracked().map(|input| input.value()) else {
+            return;
+        };
+        creating.set(true);
+        create_error.set(None);
+        leptos::task::spawn_local(async move {
+            // Success navigates to the board (the server function's redirect).
+            let result = create_board(title).await;
+            let _ = creating.try_set(false);
+            if let Err(e) = result {
+                let _ = create_error.try_set(Some(user_message(e)));
+            }
+        });
+    };
     // Import: a board document (the Export panel's JSON target) read in the browser and sent to
     // the server, which validates it like live edits; the browser then opens the new board.
     let importing = RwSignal::new(false);
@@ -106,9 +128,10 @@ fn HomePage() -> impl IntoView {
             </header>
             <section class="card">
                 <h2>{text(move || t_string!(i18n, home.new_board))}</h2>
-                <ActionForm action=create attr:class="create-board">
+                <form class="create-board" method="post" action=CreateBoard::url() on:submit=on_create>
                     <label for="board-title">{text(move || t_string!(i18n, home.title))}</label>
                     <input
+                        node_ref=title
                         id="board-title"
                         name="title"
                         required
@@ -117,13 +140,13 @@ fn HomePage() -> impl IntoView {
                     />
                     <button
                         type="submit"
-                        disabled=move || !hydrated.get() || create.pending().get()
+                        disabled=move || !hydrated.get() || creating.get()
                     >
                         {text(move || t_string!(i18n, home.create))}
                     </button>
-                </ActionForm>
-                <Show when=move || error().is_some()>
-                    <p class="error" role="alert">{error}</p>
+                </form>
+                <Show when=move || create_error.get().is_some()>
+                    <p class="error" role="alert">{move || create_error.get()}</p>
                 </Show>
             </section>
             <section class="card import">
