@@ -67,14 +67,70 @@ fn poll_once<T>(future: Pin<&mut (impl Future<Output = T> + ?Sized)>) -> Poll<T>
     future.poll(&mut Context::from_waker(Waker::noop()))
 }
 
-/// Shows the view `show` returns (a call of a `#[lazy]` function) once its code has arrived;
-/// nothing until then, and nothing on the server. The code is fetched when this is first
-/// shown.
+/// Shows the view `show` returns (a call of a `#[lazy]` function) once its code has arrived, and
+/// [`Loading`] until then; nothing on the server. The code is fetched when this is first shown.
 pub fn lazily<F>(preload: Preload, show: impl Fn() -> F + Send + Sync + 'static) -> impl IntoView
+where
+    F: Future<Output = AnyView>,
+{
+    lazily_or(preload, show, || view! { <Loading /> }.into_any())
+}
+
+/// [`lazily`] for a dialog or panel that Escape closes: its own Escape handler is in the code
+/// still on its way, so meanwhile Escape sets `open` to false here (else the dialog would pop
+/// up after the user had dismissed it).
+pub fn lazily_closable<F>(
+    preload: Preload,
+    open: RwSignal<bool>,
+    show: impl Fn() -> F + Send + Sync + 'static,
+) -> impl IntoView
+where
+    F: Future<Output = AnyView>,
+{
+    lazily_or(preload, show, move || {
+        view! { <Loading close=open /> }.into_any()
+    })
+}
+
+/// [`lazily`] with `waiting` shown while the code is on its way (in the browser only: the server
+/// renders none of these views).
+pub fn lazily_or<F>(
+    preload: Preload,
+    show: impl Fn() -> F + Send + Sync + 'static,
+    waiting: impl Fn() -> AnyView + Send + Sync + 'static,
+) -> impl IntoView
 where
     F: Future<Output = AnyView>,
 {
     let arrived = RwSignal::new(false);
     fetch(preload, arrived);
-    move || arrived.get().then(|| now(show())).flatten()
+    move || {
+        if arrived.get() {
+            now(show())
+        } else if cfg!(feature = "hydrate") {
+            Some(waiting())
+        } else {
+            None
+        }
+    }
+}
+
+/// A status line while code is fetched, so a click is seen to have done something (it shows
+/// after 150 ms: a quick load does not flash it). With `close`, Escape sets it to false.
+#[component]
+pub fn Loading(#[prop(optional)] close: Option<RwSignal<bool>>) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    if let Some(close) = close {
+        let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() == "Escape" && !crate::components::composing(&ev) {
+                close.set(false);
+            }
+        });
+        on_cleanup(move || escape.remove());
+    }
+    view! {
+        <div class="split-loading" role="status">
+            {crate::i18n::text(move || crate::i18n::t_string!(i18n, common.loading))}
+        </div>
+    }
 }

@@ -342,7 +342,8 @@ test('Ctrl+F finds stickies by their text, Enter goes to the next one', async ()
   const field = page.getByLabel('Find stickies by text');
   await field.waitFor();
   await page.keyboard.type('order');
-  assert.equal(await page.locator('.search-status').textContent(), '1 of 2');
+  // The search's code may still be on its way: the box takes the text meanwhile.
+  await page.locator('.search-status').filter({ hasText: '1 of 2' }).waitFor();
   const selected = async () => {
     await page.locator('.element.selected').waitFor();
     return page.locator('.element.selected').getAttribute('data-id');
@@ -357,6 +358,58 @@ test('Ctrl+F finds stickies by their text, Enter goes to the next one', async ()
   assert.ok(shown && shown.x > 0 && shown.x + shown.width < 1440, 'the match is brought on screen');
   await page.keyboard.press('Escape');
   await field.waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+});
+
+// A panel's code arrives after the click that asks for it (app/src/split.rs): meanwhile the
+// keyboard still means what the user sees. Each test holds that code back for a while.
+async function holdBack(page, pattern, ms = 1500) {
+  let resolve;
+  const arrived = new Promise((r) => { resolve = r; });
+  await page.route(pattern, async (route) => {
+    await new Promise((r) => setTimeout(r, ms));
+    await route.continue();
+    resolve();
+  });
+  return { arrived };
+}
+
+test('Ctrl+F and typing at once: the text goes to the search box, Backspace deletes no sticky', async () => {
+  const a = el('domain_event', 'Order placed', 0, 0);
+  const b = el('domain_event', 'Payment approved', 300, 0);
+  const { page, id } = await boardWith([a, b]);
+  const { arrived } = await holdBack(page, /split_search_[^/]*\.wasm$/);
+  await page.locator(`.element[data-id="${b.id}"]`).click();
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('orderx');
+  await page.keyboard.press('Backspace');
+  const field = page.getByLabel('Find stickies by text');
+  assert.equal(await field.inputValue(), 'order');
+  assert.equal(await page.locator('.search[aria-busy="true"] .search-status').textContent(), 'Loading…');
+  await arrived;
+  await page.locator('.search:not([aria-busy]) .search-status').filter({ hasText: '1 of 1' }).waitFor();
+  assert.equal(await field.inputValue(), 'order', 'the search starts from what was typed');
+  assert.equal(await page.locator('.element.selected').getAttribute('data-id'), a.id);
+  assert.equal((await stored(id)).elements.length, 2, 'Backspace went to the search box');
+  await page.keyboard.type(' pl');
+  assert.equal(await field.inputValue(), 'order pl', 'the caret is after the text');
+  assert.deepEqual(page.errors, []);
+});
+
+test('Escape while the Export panel\'s code is on its way: the panel does not pop up later', async () => {
+  const { page } = await boardWith([el('command', 'Place order', 0, 0)]);
+  const { arrived } = await holdBack(page, /split_export_panel_[^/]*\.wasm$/);
+  await page.getByRole('button', { name: 'Export' }).click();
+  const loading = page.locator('.split-loading');
+  await loading.waitFor();
+  assert.equal(await loading.textContent(), 'Loading…');
+  await page.keyboard.press('Escape');
+  await loading.waitFor({ state: 'detached' });
+  await arrived;
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByRole('dialog', { name: 'Export' }).count(), 0, 'closed for good');
+  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('dialog', { name: 'Export' }).waitFor();
   assert.deepEqual(page.errors, []);
 });
 

@@ -98,7 +98,7 @@ fn short(text: &str, max: usize) -> String {
 
 #[component]
 pub fn AssessPanel(editor: Editor, open: RwSignal<bool>, read_only: Signal<bool>) -> impl IntoView {
-    crate::split::lazily(crate::preload!(__preload_assess_panel), move || {
+    crate::split::lazily_closable(crate::preload!(__preload_assess_panel), open, move || {
         assess_panel(editor, open, read_only)
     })
 }

@@ -33,6 +33,9 @@ struct Row {
 pub fn ProblemsButton(editor: Editor) -> impl IntoView {
     let i18n = use_i18n();
     let worst = move || {
+        if editor.checking.get() {
+            return "checking";
+        }
         editor.problems.with(|c| {
             c.problems
                 .iter()
@@ -51,16 +54,21 @@ pub fn ProblemsButton(editor: Editor) -> impl IntoView {
             on:click=move |_| editor.problems_open.update(|o| *o = !*o)
         >
             <span class="label">{text(move || t_string!(i18n, panels.problems))}" "</span>
-            <span class="count">{move || number(total(), i18n.get_locale())}</span>
+            // "…" until the check's code has arrived: a 0 would say the model is fine.
+            <span class="count" aria-busy=move || editor.checking.get().to_string()>
+                {move || if editor.checking.get() { "…".to_string() } else { number(total(), i18n.get_locale()) }}
+            </span>
         </button>
     }
 }
 
 #[component]
 pub fn ProblemsPanel(editor: Editor, #[prop(into)] read_only: Signal<bool>) -> impl IntoView {
-    crate::split::lazily(crate::preload!(__preload_problems_panel), move || {
-        problems_panel(editor, read_only)
-    })
+    crate::split::lazily_closable(
+        crate::preload!(__preload_problems_panel),
+        editor.problems_open,
+        move || problems_panel(editor, read_only),
+    )
 }
 
 /// The list's code, fetched when it first opens (`crate::split`).

@@ -10,27 +10,60 @@ use crate::model::Id;
 /// screen.
 #[component]
 pub fn Search(editor: Editor) -> impl IntoView {
-    crate::split::lazily(crate::preload!(__preload_search), move || search(editor))
+    // What is typed while the search's code is on its way goes into a box of the same look, not
+    // to the board's shortcuts (where Backspace would delete the selection); the search then
+    // starts from it.
+    let query = RwSignal::new(String::new());
+    crate::split::lazily_or(
+        crate::preload!(__preload_search),
+        move || search(editor, query),
+        move || view! { <Waiting editor query /> }.into_any(),
+    )
+}
+
+/// The search box before its code has arrived: it takes the text and Escape.
+#[component]
+fn Waiting(editor: Editor, query: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let input = NodeRef::<Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
+    view! {
+        <div class="search" role="search" aria-busy="true">
+            <input
+                node_ref=input
+                type="search"
+                aria-label=text(move || t_string!(i18n, canvas.search_label))
+                placeholder=text(move || t_string!(i18n, canvas.search_placeholder))
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" && !super::sticky::composing(&ev) {
+                        ev.prevent_default();
+                        editor.searching.set(false);
+                        editor.focus_canvas();
+                    }
+                }
+            />
+            <span class="search-status">{text(move || t_string!(i18n, common.loading))}</span>
+        </div>
+    }
 }
 
 /// The search box's code, fetched when it first opens (`crate::split`).
 #[lazy]
-fn search(editor: Editor) -> AnyView {
-    view! { <Loaded editor /> }.into_any()
+fn search(editor: Editor, query: RwSignal<String>) -> AnyView {
+    view! { <Loaded editor query /> }.into_any()
 }
 
 #[component]
-fn Loaded(editor: Editor) -> impl IntoView {
+fn Loaded(editor: Editor, query: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let input = NodeRef::<Input>::new();
-    let query = RwSignal::new(String::new());
     let current = RwSignal::new(0usize);
-    Effect::new(move |_| {
-        if let Some(el) = input.get() {
-            let _ = el.focus();
-            el.select();
-        }
-    });
     let matches = Memo::new(move |_| {
         editor.version.track();
         let q = query.get().trim().to_lowercase();
@@ -68,6 +101,20 @@ fn Loaded(editor: Editor) -> impl IntoView {
             zoom,
         });
     };
+    // Focus the box; text typed while the code was on its way is searched for at once, with
+    // the caret after it.
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+            let typed = query.with_untracked(|q| q.encode_utf16().count() as u32);
+            if typed == 0 {
+                el.select();
+            } else {
+                let _ = el.set_selection_range(typed, typed);
+                show(0);
+            }
+        }
+    });
     let step = move |forward: bool| {
         let n = matches.with_untracked(Vec::len);
         if n == 0 {

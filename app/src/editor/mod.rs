@@ -109,6 +109,8 @@ pub struct Editor {
     pub problems: RwSignal<Checked>,
     /// The Problems panel is open.
     pub problems_open: RwSignal<bool>,
+    /// The board has elements but the check's code has not arrived yet: `problems` says nothing.
+    pub checking: RwSignal<bool>,
     /// How long the last check took (ms).
     check_ms: RwSignal<f64>,
     live: live::Live,
@@ -198,6 +200,7 @@ impl Editor {
             save: RwSignal::new(SaveState::Saved),
             notice: RwSignal::new(None),
             searching: RwSignal::new(false),
+            checking: RwSignal::new(false),
             drafting: RwSignal::new(false),
             history: StoredValue::new(History::default()),
             peers,

@@ -45,6 +45,7 @@ impl Editor {
             if !arrived.get() {
                 if !asked.get_value() && editor.with_board(|b| b.elements().next().is_some()) {
                     asked.set_value(true);
+                    editor.checking.set(true);
                     crate::split::fetch(crate::preload!(__preload_check), arrived);
                 }
                 return;
@@ -54,6 +55,9 @@ impl Editor {
                 return;
             };
             editor.check_ms.set(super::live::now_ms() - started);
+            if editor.checking.get_untracked() {
+                editor.checking.set(false);
+            }
             if editor.problems.with_untracked(|c| c.problems != problems) {
                 editor.problems.set(Checked { problems });
             }

@@ -157,9 +157,11 @@ impl Preview {
 /// The owner's Share dialog: the edit and view links with copy buttons, and rotation.
 #[component]
 fn ShareDialog(editor: Editor, sharing: RwSignal<bool>) -> impl IntoView {
-    crate::split::lazily(crate::preload!(__preload_share_dialog), move || {
-        share_dialog(editor, sharing)
-    })
+    crate::split::lazily_closable(
+        crate::preload!(__preload_share_dialog),
+        sharing,
+        move || share_dialog(editor, sharing),
+    )
 }
 
 /// The dialog's code, fetched when it first opens (`crate::split`).

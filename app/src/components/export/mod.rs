@@ -52,7 +52,7 @@ pub fn tree(paths: &[&str]) -> Vec<TreeRow> {
 
 #[component]
 pub fn ExportPanel(editor: Editor, open: RwSignal<bool>) -> impl IntoView {
-    crate::split::lazily(crate::preload!(__preload_export_panel), move || {
+    crate::split::lazily_closable(crate::preload!(__preload_export_panel), open, move || {
         export_panel(editor, open)
     })
 }
