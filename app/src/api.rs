@@ -60,6 +60,18 @@ impl Refusal {
 /// `ServerFnError` answers 500, which monitoring counts as the server failing).
 #[cfg(feature = "ssr")]
 fn refused(refusal: Refusal) -> ServerFnError {
+    // A plain HTML form's post (it accepts HTML) is sent back to its page with the refusal in
+    // the address: a redirect, which a 4xx status would replace.
+    let from_form = use_context::<http::request::Parts>().is_some_and(|request| {
+        request
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if from_form {
+        return ServerFnError::new(refusal.message);
+    }
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(
             http::StatusCode::from_u16(refusal.status)
@@ -116,12 +128,27 @@ fn service() -> Result<std::sync::Arc<dyn BoardService>, ServerFnError> {
         .ok_or_else(|| ServerFnError::new("board service missing from context"))
 }
 
-/// Creates a board and sends the browser to it.
+/// Creates a board and sends the browser to it. The home page's form posts to it as a plain HTML
+/// form (no wasm involved): a redirect to the board, or back to the home page with the refusal
+/// in its address (`__err`, read by [`refusal_in_query`]).
 #[server(prefix = "/sfn", endpoint = "create_board")]
 pub async fn create_board(title: String) -> Result<(), ServerFnError> {
     let (id, owner) = service()?.create_board(&title).await.map_err(refused)?;
     leptos_axum::redirect(&format!("/b/{id}?key={owner}"));
     Ok(())
+}
+
+/// The refusal a plain form's server function put in the address it sent the browser back to
+/// (server_fn's `__err`: its error, serialized and base64-encoded); the same on both sides, so
+/// the page hydrates as rendered.
+pub fn refusal_in_query(err: &str) -> Option<String> {
+    use base64::Engine;
+    use leptos::server_fn::error::FromServerFnError;
+    let bytes = base64::engine::general_purpose::URL_SAFE.decode(err).ok()?;
+    Some(match <ServerFnError>::de(bytes.into()) {
+        ServerFnError::ServerError(message) => message,
+        other => other.to_string(),
+    })
 }
 
 /// Creates a board from a board document (a file exported with the `json` target) and answers
@@ -138,7 +165,7 @@ pub async fn import_board(document: String, file_name: String) -> Result<String,
 
 /// The board with this id as the link `key` opens it; `None` when there is none, the id is not an
 /// id, or the key opens nothing on it.
-#[server(prefix = "/sfn", endpoint = "load_board")]
+#[server(prefix = "/sfn", endpoint = "load_board", input = leptos::server_fn::codec::Json)]
 pub async fn load_board(id: String, key: String) -> Result<Option<OpenBoard>, ServerFnError> {
     let Ok(id) = id.parse() else {
         return Ok(None);
@@ -147,7 +174,7 @@ pub async fn load_board(id: String, key: String) -> Result<Option<OpenBoard>, Se
 }
 
 /// The board's current edit and view links (owner key only).
-#[server(prefix = "/sfn", endpoint = "share_links")]
+#[server(prefix = "/sfn", endpoint = "share_links", input = leptos::server_fn::codec::Json)]
 pub async fn get_share_links(id: String, key: String) -> Result<ShareLinks, ServerFnError> {
     let id = id
         .parse()
@@ -156,7 +183,7 @@ pub async fn get_share_links(id: String, key: String) -> Result<ShareLinks, Serv
 }
 
 /// Replaces the edit or view link (owner key only); returns the new token.
-#[server(prefix = "/sfn", endpoint = "rotate_link")]
+#[server(prefix = "/sfn", endpoint = "rotate_link", input = leptos::server_fn::codec::Json)]
 pub async fn rotate_link(id: String, key: String, role: Role) -> Result<String, ServerFnError> {
     let id = id
         .parse()
@@ -169,7 +196,7 @@ pub async fn rotate_link(id: String, key: String, role: Role) -> Result<String, 
 
 /// What exporting the board to `target` gives (view link or better); an empty `target` is the
 /// server's default, the first of its targets.
-#[server(prefix = "/sfn", endpoint = "export_preview")]
+#[server(prefix = "/sfn", endpoint = "export_preview", input = leptos::server_fn::codec::Json)]
 pub async fn preview_export(
     id: String,
     key: String,

@@ -164,13 +164,13 @@ async fn each_role_may_do_what_it_may_and_nothing_more(app: TestApp) {
 /// The pages' server functions check keys like the API.
 async fn server_functions_check_the_key_too(app: TestApp) {
     let board = app.create_board("Order flow").await;
-    let form = |key: &str, role: &str| format!("id={board}&key={key}&role={role}");
-    let post = async |path: &str, body: String| {
+    // The browser sends their arguments as JSON (app/src/api.rs).
+    let form = |key: &str, role: &str| json!({ "id": board, "key": key, "role": role });
+    let post = async |path: &str, body: serde_json::Value| {
         let res = app
             .client
             .post(app.url(path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
+            .json(&body)
             .send()
             .await
             .unwrap();
@@ -197,7 +197,11 @@ async fn server_functions_check_the_key_too(app: TestApp) {
         404,
         "rotated"
     );
-    let (status, body) = post("/sfn/load_board", format!("id={board}&key=not-a-key")).await;
+    let (status, body) = post(
+        "/sfn/load_board",
+        json!({ "id": board, "key": "not-a-key" }),
+    )
+    .await;
     assert_eq!(
         (status, body.as_str()),
         (200, "null"),

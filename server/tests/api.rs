@@ -361,6 +361,35 @@ async fn the_home_page_form_creates_a_board_even_before_hydration() {
     assert_eq!((status, board["title"].as_str()), (200, Some("Workshop")));
 }
 
+/// The home page's form is plain HTML: a refusal sends the browser back to the home page, which
+/// says why (server_fn's `__err` in the address, read on both sides: `api::refusal_in_query`).
+#[tokio::test]
+async fn a_refused_title_comes_back_to_the_home_page_with_the_reason() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(app.url("/sfn/create_board"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/"))
+        .form(&[("title", "Bell \u{7} rings")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let back = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.contains("__err="), "{back}");
+    let page = client.get(&back).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("text may not contain control characters other than newline and tab"),
+        "the reason is on the page"
+    );
+}
+
 #[tokio::test]
 async fn a_board_exports_to_a_document_that_imports_as_a_new_board() {
     let app = spawn_app().await;

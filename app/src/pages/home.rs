@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::components::A;
+use leptos_meta::Meta;
+use leptos_router::hooks::use_query_map;
 use leptos_router::{LazyRoute, lazy_route};
 
 use super::recent;
-use crate::api::{CreateBoard, create_board, import_board};
+use crate::api::{CreateBoard, import_board, refusal_in_query};
 use crate::i18n::{LanguageSwitch, fill, t, t_string, td_string, text, use_i18n};
 use crate::use_hydrated;
 
@@ -29,29 +30,17 @@ impl LazyRoute for Home {
 fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
-    // Create: a plain form the server function answers with a redirect to the new board (so it
-    // works before the page is hydrated, or without wasm); once hydrated the browser sends it
-    // itself and shows a refusal in place. No `ActionForm`: it would bring a form decoder
-    // (serde_qs) into the home page's wasm (BENCHMARKS.md).
-    let title = NodeRef::<leptos::html::Input>::new();
+    // Create: a plain HTML form posted to the server function, which answers with a redirect to
+    // the new board (or back here with its refusal in the address): it works before the page
+    // has hydrated and costs the page no wasm (BENCHMARKS.md). Once hydrated, the button waits
+    // for the answer (no second board from a double click) and wakes up when the browser brings
+    // this page back from its history.
     let creating = RwSignal::new(false);
-    let create_error = RwSignal::new(None::<String>);
-    let on_create = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(title) = title.get_untracked().map(|input| input.value()) else {
-            return;
-        };
-        creating.set(true);
-        create_error.set(None);
-        leptos::task::spawn_local(async move {
-            // Success navigates to the board (the server function's redirect).
-            let result = create_board(title).await;
-            let _ = creating.try_set(false);
-            if let Err(e) = result {
-                let _ = create_error.try_set(Some(user_message(e)));
-            }
-        });
-    };
+    let query = use_query_map();
+    let create_error =
+        Memo::new(move |_| query.with(|q| q.get("__err").and_then(|e| refusal_in_query(&e))));
+    let back = window_event_listener(leptos::ev::pageshow, move |_| creating.set(false));
+    on_cleanup(move || back.remove());
     // Import: a board document (the Export panel's JSON target) read in the browser and sent to
     // the server, which validates it like live edits; the browser then opens the new board.
     let importing = RwSignal::new(false);
@@ -117,6 +106,10 @@ fn HomePage() -> impl IntoView {
     Effect::new(move |_| set_recent_boards.set(recent::load()));
 
     view! {
+        // The create form's refusal comes back through the address it was posted from (server_fn
+        // reads the Referer): this page's address holds no key, unlike a board's, so it may go
+        // to this site (the server's default is no-referrer).
+        <Meta name="referrer" content="same-origin" />
         <main class="page home" data-hydrated=move || hydrated.get().to_string()>
             <header class="brand">
                 <h1>"Squall"</h1>
@@ -128,20 +121,16 @@ fn HomePage() -> impl IntoView {
             </header>
             <section class="card">
                 <h2>{text(move || t_string!(i18n, home.new_board))}</h2>
-                <form class="create-board" method="post" action=CreateBoard::url() on:submit=on_create>
+                <form class="create-board" method="post" action=CreateBoard::url() on:submit=move |_| creating.set(true)>
                     <label for="board-title">{text(move || t_string!(i18n, home.title))}</label>
                     <input
-                        node_ref=title
                         id="board-title"
                         name="title"
                         required
                         maxlength="200"
                         placeholder=text(move || t_string!(i18n, home.title_placeholder))
                     />
-                    <button
-                        type="submit"
-                        disabled=move || !hydrated.get() || creating.get()
-                    >
+                    <button type="submit" disabled=move || creating.get()>
                         {text(move || t_string!(i18n, home.create))}
                     </button>
                 </form>
@@ -175,17 +164,15 @@ fn HomePage() -> impl IntoView {
                     fallback=move || view! { <p class="muted">{text(move || t_string!(i18n, home.recent_empty))}</p> }
                 >
                     <ul>
-                        <For
-                            each=move || recent_boards.get()
-                            key=|b| b.id.clone()
-                            children=move |b| {
-                                let opened = b.opened_at.map(|at| {
-                                    let date = move || crate::i18n::date(at, i18n.get_locale());
-                                    view! { <span class="muted opened">{move || fill(t_string!(i18n, home.opened), &[("date", &date())])}</span> }
-                                });
-                                view! { <li><A href=b.href()>{b.title.clone()}</A>" "{opened}</li> }
-                            }
-                        />
+                        // Plain links: the board is a page load away (its code is cached) and
+                        // the list does not change while it is shown.
+                        {move || recent_boards.get().into_iter().map(|b| {
+                            let opened = b.opened_at.map(|at| {
+                                let date = move || crate::i18n::date(at, i18n.get_locale());
+                                view! { <span class="muted opened">{move || fill(t_string!(i18n, home.opened), &[("date", &date())])}</span> }
+                            });
+                            view! { <li><a href=b.href()>{b.title.clone()}</a>" "{opened}</li> }
+                        }).collect_view()}
                     </ul>
                 </Show>
             </section>
