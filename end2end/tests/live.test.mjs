@@ -136,3 +136,42 @@ test('a dropped connection keeps the edits and sends them when it comes back', a
   assert.deepEqual(ada.errors.filter((e) => !/WebSocket/.test(e)), []);
   assert.deepEqual(bob.errors, []);
 });
+
+test('a crowded board shows five faces and "+N" naming the rest, and the bar keeps Share on screen', async () => {
+  const { id } = await boardWithOneSticky();
+  const host = await newPage(browser, { width: 1024, height: 768 }, { name: 'Host' });
+  await host.goto(boardUrl(id));
+  await waitForHydration(host);
+  const names = ['Ada', 'Bob', 'Cy', 'Dee', 'Eve', 'Fay', 'Gus'];
+  const guests = [];
+  for (const name of names) {
+    const page = await newPage(browser, undefined, { name });
+    await page.goto(boardUrl(id, 'edit'));
+    await waitForHydration(page);
+    guests.push(page);
+  }
+  const more = host.locator('.peers .peer.more');
+  await more.filter({ hasText: '+2' }).waitFor();
+  assert.equal(await host.locator('.peers .peer:not(.more)').count(), 5);
+  const shown = await host.locator('.peers [data-peer-name]').evaluateAll((faces) => faces.map((f) => f.dataset.peerName));
+  const rest = (await more.getAttribute('title')).split(', ');
+  assert.deepEqual([...shown, ...rest].sort(), [...names].sort(), 'everyone is either a face or named in +N');
+  const share = await host.getByRole('button', { name: 'Share' }).boundingBox();
+  assert.ok(share.x + share.width <= 1024, `Share at ${share.x}+${share.width} is on screen`);
+  const bar = await host.locator('.board-bar').evaluate((b) => [b.scrollWidth, b.clientWidth]);
+  assert.ok(bar[0] <= bar[1], `the bar fits: ${bar}`);
+  // A phone shows one face and "+N", and keeps Share and Fit on screen.
+  const phone = await newPage(browser, { width: 390, height: 844 }, { name: 'Pia' });
+  await phone.goto(boardUrl(id, 'edit'));
+  await waitForHydration(phone);
+  await phone.locator('.peers .peer.more').filter({ hasText: '+7' }).waitFor();
+  assert.equal(await phone.locator('.peers .peer:not(.more)').count(), 1);
+  const phoneBar = await phone.locator('.board-bar').evaluate((b) => [b.scrollWidth, b.clientWidth]);
+  assert.ok(phoneBar[0] <= phoneBar[1], `the phone's bar fits: ${phoneBar}`);
+  await phone.context().close();
+  await guests[0].context().close();
+  await more.filter({ hasText: '+1' }).waitFor();
+  for (const page of guests.slice(1)) await page.context().close();
+  await more.waitFor({ state: 'detached' });
+  assert.deepEqual(host.errors, []);
+});

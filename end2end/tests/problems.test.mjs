@@ -284,3 +284,22 @@ test('field mapping: a field nothing fills shows on both pages (R29, R30); choos
   assert.deepEqual(alice.errors, []);
   assert.deepEqual(bob.errors, []);
 });
+
+test('Escape closes the Problems panel opened from its button; with a selection it clears that first', async () => {
+  const { id, ids } = await board('Escape', { 'Place Order': ['command', 200, 100] }, []);
+  const page = await newPage(browser);
+  await page.goto(boardUrl(id));
+  await waitForHydration(page);
+  const panel = page.getByRole('region', { name: 'Problems' });
+  await page.locator('.problems-toggle').click();
+  await panel.waitFor();
+  await page.locator(`.element[data-id="${ids['Place Order']}"]`).click();
+  await page.locator('.element.selected').waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('.element.selected').waitFor({ state: 'detached' });
+  assert.equal(await panel.count(), 1, 'the first Escape clears the selection');
+  await page.locator('.problems-toggle').focus();
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+});

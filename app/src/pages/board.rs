@@ -364,9 +364,38 @@ fn copy_text(text: &str) {
 #[component]
 fn Peers(editor: Editor) -> impl IntoView {
     let i18n = use_i18n();
+    // A workshop has dozens of people: the first few faces, then "+N" naming the rest, so the
+    // bar keeps its buttons.
+    // A phone's bar has room for one.
+    let shown = move || {
+        if editor.screen.get().0 <= 700.0 {
+            1
+        } else {
+            FACES
+        }
+    };
+    let faces = move || {
+        let shown = shown();
+        editor
+            .peers
+            .with(|peers| peers.iter().take(shown).cloned().collect::<Vec<_>>())
+    };
+    let rest = move || {
+        let shown = shown();
+        editor.peers.with(|peers| {
+            (peers.len() > shown).then(|| {
+                let names = peers[shown..]
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (format!("+{}", peers.len() - shown), names)
+            })
+        })
+    };
     view! {
         <ul class="peers" aria-label=text(move || t_string!(i18n, board.people))>
-            <For each=move || editor.peers.get() key=|p| (p.id, p.name.clone(), p.colour.clone()) let:peer>
+            <For each=faces key=|p| (p.id, p.name.clone(), p.colour.clone()) let:peer>
                 <li
                     class="peer"
                     title=peer.name.clone()
@@ -376,9 +405,15 @@ fn Peers(editor: Editor) -> impl IntoView {
                     {peer.name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()}
                 </li>
             </For>
+            {move || rest().map(|(more, names)| view! {
+                <li class="peer more" title=names.clone() aria-label=names>{more}</li>
+            })}
         </ul>
     }
 }
+
+/// How many people's faces the bar shows before "+N".
+const FACES: usize = 5;
 
 #[component]
 pub fn BoardPage() -> impl IntoView {

@@ -102,11 +102,26 @@ pub fn read(text: &str, file_name: &str) -> Result<Board, ImportError> {
     }
     let title = title_from(file_name);
     match Format::detect(text, file_name) {
+        // A YAML file that is not OpenAPI: "not JSON" would be true but no help.
+        Format::Board if is_yaml(file_name) && !text.trim_start().starts_with('{') => {
+            Err(ImportError::new(
+                "YAML file",
+                None,
+                "not an OpenAPI document (it names no `openapi:` version); Squall imports \
+                 OpenAPI documents (JSON or YAML), SQL schemas and board files (the Export \
+                 panel's \"Board file (JSON)\")",
+            ))
+        }
         Format::Board => BoardDocument::read(text)
             .map_err(|e| ImportError::new("board file", None, e.to_string())),
         Format::OpenApi => openapi::read(text, &title),
         Format::Sql => sql::read(text, &title),
     }
+}
+
+fn is_yaml(file_name: &str) -> bool {
+    let name = file_name.to_ascii_lowercase();
+    name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
 /// A board title from a file name: `shop-schema.sql` → "shop-schema".
@@ -384,5 +399,16 @@ mod tests {
             Format::Board
         );
         assert_eq!(Format::detect("hello", "b.json"), Format::Board);
+    }
+
+    #[test]
+    fn a_yaml_file_that_is_not_openapi_is_refused_for_what_it_is() {
+        let refused = read("title: Order flow\nelements: []\n", "order-flow.yaml").unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "YAML file: not an OpenAPI document (it names no `openapi:` version); Squall imports \
+             OpenAPI documents (JSON or YAML), SQL schemas and board files (the Export panel's \
+             \"Board file (JSON)\")"
+        );
     }
 }

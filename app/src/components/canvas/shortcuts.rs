@@ -50,9 +50,17 @@ pub fn install(s: Surface) {
                 editor.searching.set(true);
                 true
             }
+            // Escape clears the selection first; with nothing selected it closes the Problems
+            // panel (whose own Escape needs the focus inside it).
             "Escape" => {
-                editor.select_only([]);
-                editor.editing.set(None);
+                let idle = editor.editing.get_untracked().is_none()
+                    && editor.selection.with_untracked(|s| s.is_empty());
+                if idle && editor.problems_open.get_untracked() {
+                    editor.problems_open.set(false);
+                } else {
+                    editor.select_only([]);
+                    editor.editing.set(None);
+                }
                 true
             }
             _ if read_only.get_untracked() => false,
