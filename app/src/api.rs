@@ -139,8 +139,8 @@ pub async fn create_board(title: String) -> Result<(), ServerFnError> {
 }
 
 /// The refusal a plain form's server function put in the address it sent the browser back to
-/// (server_fn's `__err`: its error, serialized and base64-encoded); the same on both sides, so
-/// the page hydrates as rendered.
+/// (server_fn's `__err`: its error, serialized and base64-encoded), for the page to show.
+#[cfg(feature = "ssr")]
 pub fn refusal_in_query(err: &str) -> Option<String> {
     use base64::Engine;
     use leptos::server_fn::error::FromServerFnError;

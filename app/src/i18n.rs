@@ -110,7 +110,7 @@ pub fn LanguageSwitch() -> impl IntoView {
 }
 
 /// A language's name in that language.
-fn own_name(locale: Locale) -> &'static str {
+pub fn own_name(locale: Locale) -> &'static str {
     match locale {
         Locale::en => "English",
         Locale::ko => "한국어",

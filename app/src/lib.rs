@@ -64,7 +64,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 // squall.<hash>.css when the build hashes file names (cached for a year).
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                // Every page but the home page, which works without WebAssembly (pages/home.rs).
+                {hydrated_page().then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />
             </head>
             <body>
@@ -72,6 +73,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether the page asked for is hydrated: all but the home page.
+fn hydrated_page() -> bool {
+    #[cfg(feature = "ssr")]
+    return use_context::<http::request::Parts>().is_none_or(|request| request.uri.path() != "/");
+    #[allow(unreachable_code)]
+    true
 }
 
 #[component]
@@ -82,7 +91,8 @@ pub fn App() -> impl IntoView {
         <i18n::Languages>
             <Router>
                 <Routes fallback=|| view! { <pages::NotFound /> }>
-                    <Route path=StaticSegment("") view={leptos_router::Lazy::<pages::Home>::new()} />
+                    // Rendered by the server only: the shell sends it no hydration script (pages/home.rs).
+                    <Route path=StaticSegment("") view=pages::HomePage />
                     // Async: the status (404 for an unknown board) and the title are known
                     // before the first byte is sent.
                     <Route path=path!("/b/:id") view=pages::BoardPage ssr=SsrMode::Async />
@@ -99,8 +109,7 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Waits for the code of a lazily loaded route (the home page) before taking the page over.
-    leptos::mount::hydrate_lazy(App);
+    leptos::mount::hydrate_body(App);
 }
 
 /// A signal that turns true once the page is hydrated (effects only run in the browser).

@@ -20,8 +20,8 @@ test('a visitor creates a board from the home page and lands on it', async () =>
   await waitForHydration(page);
   assert.equal(await page.locator('h1.board-title').textContent(), 'Team offsite: returns process');
   assert.match(await page.title(), /Team offsite: returns process/);
-  // The board was reached by client-side navigation: a palette sticky still lands mid-screen
-  // (the canvas is measured once it is laid out, not while it has no size yet).
+  // A palette sticky lands mid-screen (the canvas is measured once it is laid out, not while
+  // it has no size yet).
   await page.locator('.palette [data-kind="command"]').click();
   await page.keyboard.type('Start return');
   await page.keyboard.press('Enter');
@@ -37,6 +37,23 @@ test('a visitor creates a board from the home page and lands on it', async () =>
   await page.goto(BASE_URL);
   await waitForHydration(page);
   await page.getByRole('link', { name: 'Team offsite: returns process' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('the home page loads no WebAssembly, and its language menu switches and remembers', async () => {
+  const page = await newPage(browser);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(BASE_URL);
+  await waitForHydration(page);
+  assert.deepEqual(fetched.filter((p) => /\.(wasm|js)$/.test(p)), [], 'the script is in the page');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('ko');
+  await page.getByRole('heading', { name: '새 보드' }).waitFor();
+  await waitForHydration(page);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ko');
+  assert.equal(await page.getByRole('combobox', { name: '언어' }).inputValue(), 'ko');
+  await page.reload();
+  await page.getByRole('heading', { name: '새 보드' }).waitFor();
   assert.deepEqual(page.errors, []);
 });
 

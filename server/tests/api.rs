@@ -337,7 +337,14 @@ async fn pages_for_unknown_boards_and_paths_answer_404() {
     }
     let home = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(home.status(), 200);
-    assert!(home.text().await.unwrap().contains("Create board"));
+    let home = home.text().await.unwrap();
+    assert!(home.contains("Create board"));
+    // The home page is not hydrated: no WebAssembly, its script inlined with the page's nonce.
+    assert!(
+        !home.contains(".wasm") && !home.contains("modulepreload"),
+        "{home}"
+    );
+    assert!(home.contains("<script type=\"module\" nonce=\""), "{home}");
 }
 
 #[tokio::test]

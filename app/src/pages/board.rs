@@ -1,9 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::{
-    components::A,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::recent::{self, RecentBoard};
 use crate::api::{OpenBoard, load_board};
@@ -631,7 +628,8 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
         <Meta name="description" content=preview.description />
         <Meta name="referrer" content="no-referrer" />
         <header class="board-bar">
-            <A href="/" attr:class="logo">"Squall"</A>
+            // A page load: the home page is the server's alone (pages/home.rs).
+            <a href="/" rel="external" class="logo">"Squall"</a>
             <BoardTitle editor can_edit=role.can_edit() />
             <span class="muted element-count">{count}</span>
             {(!role.can_edit()).then(|| view! {

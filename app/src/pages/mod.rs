@@ -6,7 +6,7 @@ mod home;
 mod recent;
 
 pub use board::BoardPage;
-pub use home::Home;
+pub use home::HomePage;
 
 use leptos::prelude::*;
 
@@ -20,7 +20,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <main class="page not-found">
             <h1>{crate::i18n::t!(i18n, common.not_found)}</h1>
-            <p><a href="/">{crate::i18n::t!(i18n, common.back)}</a></p>
+            <p><a href="/" rel="external">{crate::i18n::t!(i18n, common.back)}</a></p>
         </main>
     }
 }

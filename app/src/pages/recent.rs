@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-/// A board this browser has opened.
+/// A board this browser has opened. The home page's script lists them (pages/home.js reads
+/// `squall.recent`: `id`, `title`, `key`, `opened_at`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecentBoard {
     pub id: String,
@@ -21,28 +22,18 @@ fn view() -> crate::access::Role {
     crate::access::Role::View
 }
 
-impl RecentBoard {
-    /// Where the board opens with the remembered link.
-    pub fn href(&self) -> String {
-        format!("/b/{}?key={}", self.id, self.key)
-    }
-}
-
 #[cfg(feature = "hydrate")]
 const KEY: &str = "squall.recent";
 #[cfg(feature = "hydrate")]
 const MAX: usize = 20;
 
-/// The boards this browser opened, newest first; empty on the server.
-pub fn load() -> Vec<RecentBoard> {
-    #[cfg(feature = "hydrate")]
-    {
-        let stored = storage().and_then(|s| s.get_item(KEY).ok().flatten());
-        if let Some(json) = stored {
-            return serde_json::from_str(&json).unwrap_or_default();
-        }
-    }
-    Vec::new()
+/// The boards this browser opened, newest first.
+#[cfg(feature = "hydrate")]
+fn load() -> Vec<RecentBoard> {
+    let stored = storage().and_then(|s| s.get_item(KEY).ok().flatten());
+    stored
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
 }
 
 /// Puts the board first in this browser's list of recent boards.
