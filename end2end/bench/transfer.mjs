@@ -2,7 +2,7 @@
 // second one (same browser, a later visit), split by kind. Counts what crossed the wire
 // (compressed sizes, headers included), as Chromium's network panel does.
 //   make bench    (builds the release server with --precompress, starts it, runs this)
-import { BASE_URL, api, boardUrl, launch, waitForServer } from '../lib.mjs';
+import { BASE_URL, api, boardUrl, launch, sampleBoardOps, waitForServer } from '../lib.mjs';
 
 /** Opens `url` in `page` and sums the transferred bytes per kind of resource. */
 async function visit(page, url) {
@@ -27,6 +27,8 @@ async function visit(page, url) {
   });
   await page.goto(url, { waitUntil: 'networkidle' });
   await page.waitForSelector('main[data-hydrated="true"]');
+  // Code fetched right after hydration (a board's model check) counts too.
+  await page.waitForLoadState('networkidle');
   await cdp.detach();
   return totals;
 }
@@ -47,8 +49,15 @@ const context = await browser.newContext({ viewport: { width: 1440, height: 900 
 await context.addInitScript(() => window.localStorage.setItem('squall.name', 'Bench'));
 report('first visit', await visit(await context.newPage(), boardUrl(body.id)));
 report('second visit', await visit(await context.newPage(), boardUrl(body.id)));
-// The home page in a browser that has never been here: the main file and the home page's own
-// (a lazy route, BENCHMARKS.md).
+// A board with stickies also fetches the model check's code (app/src/editor/problems.rs).
+const sample = sampleBoardOps();
+const full = (await api('POST', '/api/boards', { title: sample.title })).body.id;
+await api('POST', `/api/boards/${full}/ops`, { ops: sample.ops });
+const another = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+await another.addInitScript(() => window.localStorage.setItem('squall.name', 'Bench'));
+report('first visit, a board with stickies', await visit(await another.newPage(), boardUrl(full)));
+// The home page in a browser that has never been here: rendered by the server, not hydrated
+// (app/src/pages/home.rs), so no WebAssembly.
 const fresh = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 report('first visit, home page', await visit(await fresh.newPage(), `${BASE_URL}/`));
 await browser.close();
