@@ -9,6 +9,10 @@ pub struct OpenBoard {
     pub board: Board,
     pub seq: i64,
     pub role: Role,
+    /// The model check of `board` as loaded (docs/model-rules.md), done by the server: the page
+    /// shows the problems at once, and the browser fetches the check's code only when the board
+    /// changes.
+    pub problems: Vec<crate::semantic::rules::Problem>,
 }
 
 /// What an export would contain, for the Export panel's preview.

@@ -303,3 +303,32 @@ test('Escape closes the Problems panel opened from its button; with a selection 
   await panel.waitFor({ state: 'detached' });
   assert.deepEqual(page.errors, []);
 });
+
+test('the server checks the board as loaded; the browser fetches the check only when it changes', async () => {
+  const { id, ids } = await board('Checked by the server', {
+    'Place Order': ['command', 200, 100],
+    Order: ['aggregate', 400, 100],
+  }, [['Place Order', 'Order']]);
+  // The badge is in the server's HTML, before any WebAssembly runs.
+  const html = await (await fetch(boardUrl(id))).text();
+  assert.match(html, /class="problem-badge/);
+  const page = await newPage(browser);
+  const checks = [];
+  page.on('request', (r) => { if (/split_check_[^/]*\.wasm$/.test(r.url())) checks.push(r.url()); });
+  await page.goto(boardUrl(id));
+  await waitForHydration(page);
+  await page.waitForLoadState('networkidle');
+  await badge(page, ids.Order).waitFor();
+  assert.notEqual(await count(page).textContent(), '…', 'the count is known at once');
+  const before = await count(page).textContent();
+  assert.deepEqual(checks, [], 'no check code for a board nobody changed');
+  // The first change brings the check, which agrees with the server until the model changes.
+  await page.locator(`.element[data-id="${ids['Place Order']}"]`).click();
+  await page.keyboard.press('ArrowRight');
+  await page.locator('.save-state.saved').waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.equal(checks.length, 1, 'fetched at the first change');
+  await page.locator('.problems-toggle:not(.checking)').waitFor();
+  assert.equal(await count(page).textContent(), before);
+  assert.deepEqual(page.errors, []);
+});

@@ -154,7 +154,15 @@ impl Detail {
 impl Editor {
     /// An editor for `board` as the store had it at `seq`. Call [`Editor::go_live`] in the
     /// browser to connect.
-    pub fn new(board_id: String, key: String, board: Board, seq: i64) -> Self {
+    /// `problems`: the server's check of `board` (`OpenBoard::problems`), shown until the board
+    /// changes.
+    pub fn new(
+        board_id: String,
+        key: String,
+        board: Board,
+        seq: i64,
+        problems: Vec<crate::semantic::rules::Problem>,
+    ) -> Self {
         let peers = RwSignal::new(Vec::new());
         let replica = StoredValue::new(Replica::new(board, seq));
         let viewport = RwSignal::new(Viewport::default());
@@ -208,14 +216,14 @@ impl Editor {
             detail,
             hovered: RwSignal::new(None),
             carried: RwSignal::new(Vec::new()),
-            problems: RwSignal::new(Checked::default()),
+            problems: RwSignal::new(Checked { problems }),
             problems_open: RwSignal::new(false),
             check_ms: RwSignal::new(0.0),
             live: live::Live::new(),
         };
         editor.rebuild();
         editor.zoom_to_fit();
-        editor.check_continuously();
+        editor.check_continuously(editor.version.get_untracked());
         editor
     }
 
@@ -1171,7 +1179,7 @@ mod tests {
         }
         // The editor's signals live in a reactive owner, as on a page.
         Owner::new_root(None).with(|| {
-            let editor = Editor::new("b".into(), "k".into(), board, 0);
+            let editor = Editor::new("b".into(), "k".into(), board, 0, Vec::new());
             let [outer, inner, below, above] = ids;
             assert_eq!(
                 editor.element_at((260.0, 260.0)),

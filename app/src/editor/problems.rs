@@ -29,20 +29,25 @@ fn check(board: &Board) -> Vec<Problem> {
 
 impl Editor {
     /// Re-checks the board after every change (`version`), local or remote; the badges and the
-    /// Problems panel follow. Only in the browser: the server renders the page without badges
-    /// and the first check runs right after hydration. Signals are set only when the list
-    /// changes, so a change that fixes nothing re-renders nothing.
+    /// Problems panel follow. The page starts with the server's check of the board as loaded
+    /// (badges included in the server's HTML); the browser checks from the first change on.
+    /// Signals are set only when the list changes, so a change that fixes nothing re-renders
+    /// nothing.
     ///
     /// The check's code (the rules, their phrasing, the field mapping) is a wasm file of its own
-    /// (`crate::split`), fetched once the board has an element: an empty board has nothing to
-    /// check, and a first visit to one does not load it.
-    pub(super) fn check_continuously(&self) {
+    /// (`crate::split`), fetched once the board changes and has an element: the server checked
+    /// the board as loaded (`problems` holds its answer, for `loaded`, the version then) and an
+    /// empty board has nothing to check, so a first visit does not load it.
+    pub(super) fn check_continuously(&self, loaded: u64) {
         let editor = *self;
         let arrived = RwSignal::new(false);
         let asked = StoredValue::new(false);
         Effect::new(move |_| {
-            editor.version.track();
+            let version = editor.version.get();
             if !arrived.get() {
+                if version == loaded {
+                    return;
+                }
                 if !asked.get_value() && editor.with_board(|b| b.elements().next().is_some()) {
                     asked.set_value(true);
                     editor.checking.set(true);

@@ -518,7 +518,12 @@ fn BoardTitle(editor: Editor, can_edit: bool) -> impl IntoView {
 
 #[component]
 fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
-    let OpenBoard { board, seq, role } = open;
+    let OpenBoard {
+        board,
+        seq,
+        role,
+        problems,
+    } = open;
     let i18n = use_i18n();
     let remembered = RecentBoard {
         id: id.clone(),
@@ -529,7 +534,7 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     };
     Effect::new(move |_| recent::remember(remembered.clone()));
     let preview = Preview::of(&board);
-    let editor = Editor::new(id, key, board, seq);
+    let editor = Editor::new(id, key, board, seq, problems);
     // A link replaced or a board deleted under this page: nothing typed here could be saved any
     // more, so the board turns read-only and says why.
     let closed = move || match editor.save.get() {

@@ -226,6 +226,7 @@ impl BoardService for Pages {
         };
         let loaded = store.load_board(id).await.map_err(ApiError::from)?;
         Ok(loaded.map(|s| OpenBoard {
+            problems: app::semantic::rules::check(&s.board),
             board: s.board,
             seq: s.seq,
             role,
