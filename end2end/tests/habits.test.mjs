@@ -413,6 +413,18 @@ test('Escape while the Export panel\'s code is on its way: the panel does not po
   assert.deepEqual(page.errors, []);
 });
 
+test('a click on Share while the Export panel\'s code is on its way: Share alone opens', async () => {
+  const { page } = await boardWith([el('command', 'Place order', 0, 0)]);
+  const { arrived } = await holdBack(page, /split_export_panel_[^/]*\.wasm$/);
+  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('dialog', { name: 'Share' }).waitFor();
+  await arrived;
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByRole('dialog', { name: 'Export' }).count(), 0, 'the last click wins');
+  assert.deepEqual(page.errors, []);
+});
+
 test('the arrow keys move the selection and L connects it left to right', async () => {
   const a = el('command', 'Place order', 0, 0);
   const b = el('domain_event', 'Order placed', 300, 0);

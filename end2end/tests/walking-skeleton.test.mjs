@@ -102,6 +102,15 @@ test('an empty title is refused with a message and no board', async () => {
   await page.getByRole('alert').waitFor();
   assert.match(await page.getByRole('alert').textContent(), /title cannot be empty/);
   assert.equal(new URL(page.url()).pathname, '/');
+  await page.waitForFunction(() => window.location.search === '');
+  // Back from a board, the home page lists it and the title field is empty again.
+  await page.getByLabel('Title').fill('Second try');
+  await page.getByRole('button', { name: 'Create board' }).click();
+  await page.waitForURL(/\/b\//);
+  await waitForHydration(page);
+  await page.goBack();
+  await page.getByRole('link', { name: 'Second try' }).waitFor();
+  assert.equal(await page.getByLabel('Title').inputValue(), '');
 });
 
 test('elements posted through the API are drawn at their places in their colours', async () => {

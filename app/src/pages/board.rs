@@ -363,13 +363,11 @@ fn Peers(editor: Editor) -> impl IntoView {
     let i18n = use_i18n();
     // A workshop has dozens of people: the first few faces, then "+N" naming the rest, so the
     // bar keeps its buttons.
-    // A phone's bar has room for one.
-    let shown = move || {
-        if editor.screen.get().0 <= 700.0 {
-            1
-        } else {
-            FACES
-        }
+    // A laptop's bar has room for three, a phone's for one.
+    let shown = move || match editor.screen.get().0 {
+        w if w <= 700.0 => 1,
+        w if w < 1440.0 => 3,
+        _ => FACES,
     };
     let faces = move || {
         let shown = shown();
@@ -618,6 +616,15 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
     // leptos_meta renders the server's <title> outside this page's reactive arena (on whichever
     // thread finishes the stream), where reading any signal panics, even `try_get`. So the server
     // gets plain text; only the browser follows renames.
+    // One dialog at a time: while one's code is on its way, a click on another button wins.
+    let open_only = move |dialog: RwSignal<bool>| {
+        for other in [sharing, exporting, assessing] {
+            if other != dialog {
+                other.set(false);
+            }
+        }
+        dialog.set(true);
+    };
     let title: TextProp = if cfg!(feature = "ssr") {
         format!("{} · Squall", preview.title).into()
     } else {
@@ -643,11 +650,11 @@ fn BoardScreen(id: String, key: String, open: OpenBoard) -> impl IntoView {
             <Peers editor />
             <ProblemsButton editor />
             <button class="assess secondary" title=text(move || t_string!(i18n, assess.assess_help))
-                on:click=move |_| assessing.set(true)>{text(move || t_string!(i18n, assess.assess))}</button>
+                on:click=move |_| open_only(assessing)>{text(move || t_string!(i18n, assess.assess))}</button>
             <button class="export secondary" title=text(move || t_string!(i18n, board.export_help))
-                on:click=move |_| exporting.set(true)>{text(move || t_string!(i18n, board.export))}</button>
+                on:click=move |_| open_only(exporting)>{text(move || t_string!(i18n, board.export))}</button>
             {role.can_share().then(|| view! {
-                <button class="share" on:click=move |_| sharing.set(true)>{text(move || t_string!(i18n, board.share))}</button>
+                <button class="share" on:click=move |_| open_only(sharing)>{text(move || t_string!(i18n, board.share))}</button>
             })}
             <Toolbar editor read_only />
             <LanguageSwitch />

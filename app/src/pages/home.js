@@ -18,9 +18,10 @@ function recentBoards() {
   }
 }
 
-const boards = recentBoards();
-const recent = page.querySelector('.recent');
-if (boards.length && recent) {
+function showRecent() {
+  const recent = page.querySelector('.recent');
+  const boards = recentBoards();
+  if (!recent || !boards.length) return;
   const list = document.createElement('ul');
   for (const board of boards) {
     const item = document.createElement('li');
@@ -38,7 +39,23 @@ if (boards.length && recent) {
     list.append(item);
   }
   recent.querySelector('.recent-empty')?.remove();
+  recent.querySelector('ul')?.remove();
   recent.append(list);
+}
+showRecent();
+
+// Back from a board the browser may show this page from its cache, as it was: list the boards
+// again (the one just opened among them) and empty the title, so Enter makes no second board.
+window.addEventListener('pageshow', (event) => {
+  if (!event.persisted) return;
+  showRecent();
+  page.querySelector('form.create-board')?.reset();
+});
+
+// A refused title came back in the address (server_fn's `__err`): shown by the server, and
+// taken out of the address so a reload does not show it again.
+if (new URLSearchParams(window.location.search).has('__err')) {
+  window.history.replaceState(null, '', '/');
 }
 
 // Import: the file is read here and sent to the server function as JSON; the server validates

@@ -78,6 +78,7 @@ fn rendered() -> impl IntoView {
                     <input
                         id="board-title"
                         name="title"
+                        autocomplete="off"
                         required
                         maxlength="200"
                         placeholder=t_string!(i18n, home.title_placeholder)
